@@ -1,0 +1,41 @@
+# Two commands set the project up: `make run` and `make test`. Each bootstraps .venv.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PYTHON ?= python3
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+DEMO_PASSWORD_FILE := $(VENV)/demo-officer-password
+
+.PHONY: run test test-fast lint bench install serve clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Development server with the demo data. The demo officer's password is made once and kept
+# in .venv so every `make run` prints the same working login.
+run: $(STAMP)
+	@test -s $(DEMO_PASSWORD_FILE) || $(PY) -c "import secrets; print(secrets.token_urlsafe(12))" > $(DEMO_PASSWORD_FILE)
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py createcachetable
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --officer-password "$$(cat $(DEMO_PASSWORD_FILE))"
+	@echo ""
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(VENV)/bin/pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+bench: $(STAMP)
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,0 +1,3 @@
+"""URLs of the ballots app: officer pages."""
+
+urlpatterns = []

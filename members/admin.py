@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from members.models import Affiliate, AuditEvent, Constituency, Member, Ward
+
+
+@admin.register(Constituency)
+class ConstituencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "sitting_mp"]
+    search_fields = ["name", "sitting_mp"]
+    filter_horizontal = ["officers"]
+
+
+@admin.register(Ward)
+class WardAdmin(admin.ModelAdmin):
+    list_display = ["name", "constituency"]
+    list_filter = ["constituency"]
+    search_fields = ["name"]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["membership_number", "last_name", "first_name", "ward", "joined_on", "status"]
+    list_filter = ["status", "ward__constituency"]
+    search_fields = ["membership_number", "last_name", "first_name", "email"]
+    list_select_related = ["ward"]
+    raw_id_fields = ["ward"]
+
+
+@admin.register(Affiliate)
+class AffiliateAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "constituency", "affiliated_on", "affiliated_members"]
+    list_filter = ["kind", "constituency"]
+    search_fields = ["name"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "action", "actor", "constituency", "ballot_id"]
+    list_filter = ["action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

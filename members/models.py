@@ -1,0 +1,140 @@
+"""Constituencies, their ward branches, members and affiliated organisations."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+OFFICER_PERMISSION = "members.run_ballots"
+OFFICERS_GROUP = "Officers"
+
+
+class Constituency(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    sitting_mp = models.CharField("sitting MP", max_length=200)
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="constituencies",
+        help_text="Officers who run this constituency's ballots and see its members.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "constituencies"
+        permissions = [("run_ballots", "Can run trigger ballots for assigned constituencies")]
+
+    def __str__(self):
+        return self.name
+
+
+class Ward(models.Model):
+    constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="wards")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["constituency", "name"], name="ward_unique_per_constituency"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Member(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ARREARS = "arrears", "In arrears"
+        LAPSED = "lapsed", "Lapsed"
+
+    membership_number = models.CharField(max_length=32, unique=True)
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    email = models.EmailField(blank=True)
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="members")
+    joined_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "membership_number"]
+        indexes = [
+            models.Index(fields=["ward", "status", "joined_on"], name="member_eligibility_idx"),
+            models.Index(fields=["last_name", "first_name"], name="member_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "arrears", "lapsed"]), name="member_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(membership_number=""), name="member_number_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.membership_number})"
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Affiliate(models.Model):
+    class Kind(models.TextChoices):
+        TRADE_UNION = "trade_union", "Trade union"
+        SOCIALIST_SOCIETY = "socialist_society", "Socialist society"
+        COOPERATIVE = "cooperative", "Co-operative Party"
+        OTHER = "other", "Other"
+
+    constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="affiliates")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    affiliated_on = models.DateField()
+    affiliated_members = models.PositiveIntegerField(null=True, blank=True)
+    delegate_name = models.CharField(max_length=200, blank=True)
+    delegate_email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["constituency", "name"], name="affiliate_unique_per_constituency"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["trade_union", "socialist_society", "cooperative", "other"]),
+                name="affiliate_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AuditEvent(models.Model):
+    """Append-only record of every officer action and state change. Never holds a voting code.
+
+    It lives in `members`, the lower layer, so that both apps can record events; a ballot is
+    referred to by id because `members` never imports `ballots`.
+    """
+
+    constituency = models.ForeignKey(
+        Constituency, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    ballot_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=60)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only.")
