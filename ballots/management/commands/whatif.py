@@ -1,0 +1,178 @@
+"""``manage.py whatif FILE|- [--rules R] [--json]``: count a scenario of tallies.
+
+Bad input (an unreadable file, invalid JSON, a scenario the engine rejects, an unknown
+rule set) ends with exit status 2 and a one-line message on standard error, never a
+traceback: Django's ``CommandError`` would exit 1, so the command exits itself.
+"""
+
+import json
+import sys
+import textwrap
+from typing import NoReturn
+
+from django.core.management.base import BaseCommand
+
+from ballots.counting import (
+    RULE_SETS,
+    CountingError,
+    Result,
+    count,
+    format_percent,
+    get_rule_set,
+    scenario_from_dict,
+)
+
+EXIT_BAD_INPUT = 2
+
+
+class BadInput(Exception):
+    """Input the command cannot count; the message is shown as it stands."""
+
+
+class Command(BaseCommand):
+    help = (
+        "Count a scenario of tallies (JSON, see DESIGN.md) and say whether it means "
+        "reselection or an open selection. Exit status 2 on bad input."
+    )
+    # Tests pass a file-like object as stdin through call_command.
+    stealth_options = ("stdin",)
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", metavar="FILE", help="scenario JSON file, or - to read standard input")
+        parser.add_argument(
+            "--rules",
+            metavar="R",
+            help=f"rule set to count under, overriding the scenario's ({', '.join(RULE_SETS)})",
+        )
+        parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+
+    def handle(self, *args, **options):
+        try:
+            result = self._count(options)
+        except BadInput as error:
+            self._fail(str(error))
+        except CountingError as error:
+            self._fail(f"invalid scenario: {error}")
+        if options["json"]:
+            self.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        else:
+            self.stdout.write(render_table(result))
+
+    def _count(self, options) -> Result:
+        rules = options.get("rules")
+        if rules is not None:
+            try:
+                get_rule_set(rules)
+            except CountingError as error:
+                raise BadInput(f"--rules: {error}") from None
+        text, source = self._read(options["file"], options.get("stdin"))
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise BadInput(f"{source} is not valid JSON: {error}") from None
+        if not isinstance(data, dict):
+            raise BadInput(f"{source} must hold one JSON object (a scenario), not a {type(data).__name__}")
+        # Checked under the rule set that will count it, not the one the file names.
+        scenario = scenario_from_dict(data, check=False)
+        return count(scenario, rules=rules)
+
+    def _read(self, path: str, stdin) -> tuple[str, str]:
+        if path == "-":
+            stream = stdin if stdin is not None else sys.stdin
+            try:
+                text = stream.read()
+            except (OSError, UnicodeDecodeError) as error:
+                raise BadInput(f"cannot read standard input: {error}") from None
+            if isinstance(text, bytes):
+                text = text.decode("utf-8-sig")
+            return text.lstrip("\ufeff"), "standard input"
+        try:
+            # utf-8-sig: files saved by Windows editors start with a byte-order mark.
+            with open(path, encoding="utf-8-sig") as handle:
+                return handle.read(), path
+        except FileNotFoundError:
+            raise BadInput(f"cannot read {path}: no such file") from None
+        except IsADirectoryError:
+            raise BadInput(f"cannot read {path}: it is a directory") from None
+        except UnicodeDecodeError:
+            raise BadInput(f"cannot read {path}: it is not UTF-8 text") from None
+        except OSError as error:
+            raise BadInput(f"cannot read {path}: {error.strerror or error}") from None
+
+    def _fail(self, message: str) -> NoReturn:
+        self.stderr.write(f"whatif: {' '.join(message.split())}")
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _cell(value) -> str:
+    return "-" if value is None else str(value)
+
+
+def _grid(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
+
+    def line(row):
+        cells = [row[i].rjust(widths[i]) if i in right else row[i].ljust(widths[i]) for i in range(len(row))]
+        return "  ".join(cells).rstrip()
+
+    return [line(headers), line(["-" * w for w in widths]), *(line(row) for row in rows)]
+
+
+def _units(value) -> str:
+    return str(int(value)) if value.denominator == 1 else f"{float(value):g}"
+
+
+def render_table(result: Result) -> str:
+    """The readable report: rules, sections, each unit's contribution, outcome, explanation."""
+    lines = [f"Rule set: {result.rules}. {result.rule_set.description}"]
+    if result.options:
+        lines.append("Options:  " + ", ".join(f"{k}={v}" for k, v in result.options.items()))
+    if result.ignored_options:
+        ignored = ", ".join(f"{k}={v}" for k, v in result.ignored_options.items())
+        lines.append(f"Not applied under {result.rules}: {ignored}")
+    lines.append("")
+
+    judged_separately = any(section.triggered is not None for section in result.sections)
+    headers = ["Section", "Weight", "Units", "Reselect", "Open", "Tied", "Excluded", "Open fraction"]
+    headers.append("Reaches 1/3" if judged_separately else "Open share")
+    rows = []
+    for section in result.sections:
+        row = [
+            section.name,
+            format_percent(section.weight),
+            str(section.units),
+            _units(section.units_reselect),
+            _units(section.units_open),
+            str(section.tied),
+            str(section.excluded),
+            format_percent(section.open_fraction),
+        ]
+        if judged_separately:
+            row.append("yes" if section.triggered else "no")
+        else:
+            row.append(format_percent(section.open_share))
+        rows.append(row)
+    lines += _grid(headers, rows, right=set(range(1, len(headers))))
+    lines.append("")
+
+    if result.contributions:
+        rows = [
+            [c.name, c.section, c.side, format_percent(c.weight), c.note] for c in result.contributions
+        ]
+        lines += _grid(["Unit", "Section", "Side", "Weight", "Note"], rows, right={3})
+        lines.append("")
+
+    threshold = result.threshold
+    if result.open_share is not None:
+        exact = f" ({result.open_share.numerator}/{result.open_share.denominator})"
+        lines.append(f"Open share: {format_percent(result.open_share)}{exact}")
+    value = format_percent(threshold.value)
+    if (threshold.value * 100).denominator != 1:
+        value += f" ({threshold.value.numerator}/{threshold.value.denominator})"
+    lines.append(f"Threshold:  {threshold.test} {value} of {threshold.applies_to}")
+    if result.no_valid_votes:
+        lines.append("No valid votes were cast.")
+    lines.append(f"Outcome:    {'OPEN SELECTION' if result.open_selection else 'RESELECTED'}")
+    lines.append("")
+    lines.append(textwrap.fill(result.explanation, width=88))
+    return "\n".join(lines)
