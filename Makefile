@@ -37,5 +37,15 @@ lint: $(STAMP)
 bench: $(STAMP)
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
+# Production: gunicorn with production settings against DATABASE_URL. Needs SECRET_KEY and
+# ALLOWED_HOSTS in the environment (see README, "Production").
+serve: $(STAMP)
+	@test -n "$$SECRET_KEY" || { echo "Set SECRET_KEY (and ALLOWED_HOSTS, DATABASE_URL) first: see README."; exit 2; }
+	$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
