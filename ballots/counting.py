@@ -61,10 +61,13 @@ __all__ = [
     "RuleSet",
     "Scenario",
     "SectionResult",
+    "Threshold",
     "compare_rules",
     "count",
     "format_percent",
+    "get_rule_set",
     "register_rule_set",
+    "unregister_rule_set",
     "scenario_from_dict",
     "scenario_to_dict",
     "validate_scenario",
@@ -141,9 +144,7 @@ class Branch:
         reselect, open_ = self.reselect, self.open
         if reselect is None and open_ is None:
             if self.outcome is None:
-                raise CountingError(
-                    f"{label} gives neither vote counts (reselect, open) nor an outcome"
-                )
+                raise CountingError(f"{label} gives neither vote counts (reselect, open) nor an outcome")
         elif reselect is None or open_ is None:
             given, missing = ("open", "reselect") if reselect is None else ("reselect", "open")
             raise CountingError(f"{label} gives {given} votes but not {missing} votes")
@@ -152,13 +153,10 @@ class Branch:
             _check_count(open_, label, "open")
         if self.outcome is not None:
             if self.outcome not in BRANCH_OUTCOMES:
-                raise CountingError(
-                    f"{label}: outcome {self.outcome!r} is not one of {', '.join(BRANCH_OUTCOMES)}"
-                )
+                raise CountingError(f"{label}: outcome {self.outcome!r} is not one of {', '.join(BRANCH_OUTCOMES)}")
             if reselect is not None and _result_from_counts(reselect, open_) != self.outcome:
                 raise CountingError(
-                    f"{label}: outcome {self.outcome!r} does not match its counts "
-                    f"({reselect} reselect, {open_} open)"
+                    f"{label}: outcome {self.outcome!r} does not match its counts ({reselect} reselect, {open_} open)"
                 )
 
     @property
@@ -187,13 +185,10 @@ class Affiliate:
         if self.vote is None:
             object.__setattr__(self, "vote", NONE)
         elif self.vote not in AFFILIATE_VOTES:
-            raise CountingError(
-                f"{label}: vote {self.vote!r} is not one of {', '.join(AFFILIATE_VOTES)}"
-            )
+            raise CountingError(f"{label}: vote {self.vote!r} is not one of {', '.join(AFFILIATE_VOTES)}")
         if self.members is not None and (type(self.members) is not int or self.members < 0):
             raise CountingError(
-                f"{label}: affiliated members must be a whole number of at least 0, "
-                f"not {self.members!r}"
+                f"{label}: affiliated members must be a whole number of at least 0, not {self.members!r}"
             )
 
 
@@ -301,17 +296,14 @@ class RuleSet:
                     continue
                 choices = _choices_anywhere(key)
                 if choices is None:
-                    raise CountingError(
-                        f"unknown option {key!r}; known options: {', '.join(_all_option_names())}"
-                    )
+                    raise CountingError(f"unknown option {key!r}; known options: {', '.join(_all_option_names())}")
                 if value not in choices:
-                    raise CountingError(
-                        f"option {key}={value!r} is not allowed; choose one of {', '.join(choices)}"
-                    )
+                    raise CountingError(f"option {key}={value!r} is not allowed; choose one of {', '.join(choices)}")
                 ignored[key] = value
         return applied, ignored
 
 
+# Change it through register_rule_set/unregister_rule_set, which keep the option cache fresh.
 RULE_SETS: dict[str, RuleSet] = {}
 _resolved_cache: dict[tuple, tuple[dict, dict]] = {}
 
@@ -323,6 +315,14 @@ def register_rule_set(rule_set: RuleSet, *, replace: bool = False) -> RuleSet:
     if rule_set.name in RULE_SETS and not replace:
         raise CountingError(f"a rule set named {rule_set.name!r} is already registered")
     RULE_SETS[rule_set.name] = rule_set
+    _resolved_cache.clear()
+    return rule_set
+
+
+def unregister_rule_set(name: str) -> RuleSet:
+    """Remove a rule set from the registry (tests, plug-ins); returns it."""
+    rule_set = get_rule_set(name)
+    del RULE_SETS[name]
     _resolved_cache.clear()
     return rule_set
 
@@ -349,9 +349,7 @@ def get_rule_set(name: str) -> RuleSet:
     try:
         return RULE_SETS[name]
     except (KeyError, TypeError):
-        raise CountingError(
-            f"unknown rule set {name!r}; known rule sets: {', '.join(RULE_SETS)}"
-        ) from None
+        raise CountingError(f"unknown rule set {name!r}; known rule sets: {', '.join(RULE_SETS)}") from None
 
 
 # -------------------------------------------------------------------------- results
@@ -801,9 +799,7 @@ def _section(
 # -------------------------------------------------------------------- contributions
 
 
-def _branch_contributions(
-    branches: tuple[Branch, ...], tie: str, unit_weight: Fraction
-) -> list[Contribution]:
+def _branch_contributions(branches: tuple[Branch, ...], tie: str, unit_weight: Fraction) -> list[Contribution]:
     out = []
     for branch in branches:
         result = branch.result
@@ -830,9 +826,7 @@ def _individual_contributions(branches: tuple[Branch, ...], vote_weight: Fractio
             continue
         for side, votes in ((RESELECT, branch.reselect), (OPEN, branch.open)):
             if votes:
-                out.append(
-                    Contribution(MEMBERS, branch.name, side, vote_weight * votes, f"{votes} votes")
-                )
+                out.append(Contribution(MEMBERS, branch.name, side, vote_weight * votes, f"{votes} votes"))
     return out
 
 
@@ -848,9 +842,7 @@ def _affiliate_contributions(
             out.append(Contribution(AFFILIATES, affiliate.name, NONE, _ZERO, "did not vote"))
         elif weighted:
             if not affiliate.members:
-                out.append(
-                    Contribution(AFFILIATES, affiliate.name, NONE, _ZERO, "no affiliated members")
-                )
+                out.append(Contribution(AFFILIATES, affiliate.name, NONE, _ZERO, "no affiliated members"))
             else:
                 weight = unit_weight * affiliate.members / total_members
                 note = f"{affiliate.members} affiliated members"
@@ -1062,10 +1054,7 @@ def _explain_2021(result: Result, tie: str, n_empty: int, n_branches: int) -> st
     share = result.open_share
     shown = _cite(share, _HALF)
     if members.open_fraction is not None and affiliates.open_fraction is not None:
-        total = (
-            f"{format_percent(members.open_share)} + {format_percent(affiliates.open_share)} "
-            f"= {shown}"
-        )
+        total = f"{format_percent(members.open_share)} + {format_percent(affiliates.open_share)} = {shown}"
     else:
         total = shown
     if share > _HALF:
@@ -1194,9 +1183,7 @@ def _count_pre_2018(scenario: Scenario, options: dict, rule_set: RuleSet, ignore
 
     def contributions() -> list[Contribution]:
         per_unit = Fraction(1, total)
-        return _branch_contributions(branches, tie, per_unit) + _affiliate_contributions(
-            affiliates, per_unit, False, 0
-        )
+        return _branch_contributions(branches, tie, per_unit) + _affiliate_contributions(affiliates, per_unit, False, 0)
 
     def explanation(result: Result) -> str:
         return _explain_pre_2018(result, tie, members.extra)
@@ -1245,8 +1232,7 @@ TIED_BRANCH_OPTION = Option(
     "tied_branch",
     TIE_OPTIONS,
     "exclude",
-    "How a branch whose members' votes are tied counts: not a unit, half each way, "
-    "or wholly for one side.",
+    "How a branch whose members' votes are tied counts: not a unit, half each way, or wholly for one side.",
 )
 MEMBER_COUNTING_OPTION = Option(
     "member_counting",
@@ -1321,7 +1307,8 @@ def count(
             raise CountingError(f"options must be a mapping of names to values, not {options!r}")
         _check_option_types(options)
     # Resolving options is pure; the simulator counts the same settings many times.
-    key = (rule_set.name, tuple(base.items()), tuple(options.items()) if options else ())
+    # Keyed by the registry's size as well: an option's status depends on every rule set.
+    key = (rule_set, len(RULE_SETS), tuple(base.items()), tuple(options.items()) if options else ())
     resolved = _resolved_cache.get(key)
     if resolved is None:
         resolved = rule_set.resolve_options(base, options)
@@ -1332,9 +1319,7 @@ def count(
     return rule_set.counter(scenario, dict(applied), rule_set, dict(ignored))
 
 
-def validate_scenario(
-    scenario: Scenario, rules: str | None = None, options: Mapping | None = None
-) -> None:
+def validate_scenario(scenario: Scenario, rules: str | None = None, options: Mapping | None = None) -> None:
     """Raise :class:`CountingError` unless the scenario can be counted as given."""
     count(scenario, rules, options)
 
@@ -1395,15 +1380,9 @@ def scenario_from_dict(data: Any, *, check: bool = True) -> Scenario:
             raise CountingError(f"affiliate {position} must be an object, not {item!r}")
         _check_name(item.get("name"), "affiliate", position)
         if "vote" not in item:
-            raise CountingError(
-                f"affiliate {item['name']!r} gives no vote (use \"none\" if it did not vote)"
-            )
-        affiliates.append(
-            Affiliate(name=item["name"], vote=item["vote"], members=item.get("members"))
-        )
-    scenario = Scenario(
-        branches=tuple(branches), affiliates=tuple(affiliates), rules=rules, options=options
-    )
+            raise CountingError(f'affiliate {item["name"]!r} gives no vote (use "none" if it did not vote)')
+        affiliates.append(Affiliate(name=item["name"], vote=item["vote"], members=item.get("members")))
+    scenario = Scenario(branches=tuple(branches), affiliates=tuple(affiliates), rules=rules, options=options)
     if check:
         validate_scenario(scenario)
     return scenario
