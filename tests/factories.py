@@ -1,10 +1,11 @@
 """factory-boy factories for the whole suite."""
 
 import datetime as dt
+import importlib
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from ballots.models import TriggerBallot
@@ -72,6 +73,16 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+def officers_group():
+    """The Officers group as the data migration makes it (transactional tests flush it away)."""
+    group, created = Group.objects.get_or_create(name=OFFICERS_GROUP)
+    if created or not group.permissions.exists():
+        migration = importlib.import_module("members.migrations.0002_officers_group")
+        for app_label, codename in migration.OFFICER_PERMISSIONS:
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return group
+
+
 class OfficerFactory(UserFactory):
     """A user in the Officers group, assigned to the given constituencies."""
 
@@ -81,7 +92,7 @@ class OfficerFactory(UserFactory):
     def constituencies(obj, create, extracted, **kwargs):
         if not create:
             return
-        obj.groups.add(Group.objects.get(name=OFFICERS_GROUP))
+        obj.groups.add(officers_group())
         for constituency in extracted or []:
             constituency.officers.add(obj)
 

@@ -41,25 +41,37 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
+def _watched_page(browser, **context_options):
+    """A page whose Content-Security-Policy violations are collected, so tests can fail on them."""
+    context = browser.new_context(locale="en-GB", timezone_id="Europe/London", **context_options)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: page.csp_violations.append(message.text)
+        if "Content Security Policy" in message.text
+        else None,
+    )
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    context, page = _watched_page(browser)
     yield page
+    violations = page.csp_violations
     context.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(
-        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="en-GB",
-        timezone_id="Europe/London",
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page = _watched_page(browser, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
     yield page
+    violations = page.csp_violations
     context.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 def assert_no_serious_axe_violations(page):
