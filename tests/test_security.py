@@ -9,7 +9,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        # The browser tests allow sync ORM calls beside Playwright's loop; production never does.
+        if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(
         SECRET_KEY="a-production-like-secret-key-" + "x7Qp2Lm9" * 6,
         DJANGO_SETTINGS_MODULE="config.settings",
