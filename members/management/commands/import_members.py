@@ -1,0 +1,15 @@
+"""python manage.py import_members FILE --constituency NAME [--create-wards]
+
+All or nothing: on any bad row, nothing is written, every bad row is listed on stderr
+(line, column, reason) and the exit status is 2.
+"""
+
+from members.imports import member_import
+from members.management.commands._import_command import ImportCommand
+
+
+class Command(ImportCommand):
+    help = "Import members from a CSV file (see docs/imports.md): all rows or none."
+    kind = "members"
+    importer = staticmethod(member_import)
+    create_wards_option = True
