@@ -53,7 +53,9 @@ NEAR_VALID = st.fixed_dictionaries(
         "options": st.one_of(
             st.dictionaries(
                 st.sampled_from(["member_counting", "affiliate_counting", "tied_branch", "colour"]),
-                st.one_of(st.sampled_from(["branch", "individual", "unit", "weighted", *counting.TIE_OPTIONS]), JSON_SCALARS),
+                st.one_of(
+                    st.sampled_from(["branch", "individual", "unit", "weighted", *counting.TIE_OPTIONS]), JSON_SCALARS
+                ),
                 max_size=3,
             ),
             ANY_JSON,
@@ -94,7 +96,9 @@ def test_near_valid_scenarios_give_a_result_or_a_clear_error(data):
 
 
 @pytest.mark.django_db
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(st.binary(max_size=300))
 def test_whatif_command_never_shows_a_traceback_on_random_bytes(tmp_path_factory, data):
     path = tmp_path_factory.mktemp("fuzz") / "scenario.json"
