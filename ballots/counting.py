@@ -457,8 +457,8 @@ class Threshold:
 class Result:
     """The outcome of one count, with everything needed to check it by hand.
 
-    ``contributions`` and ``explanation`` are built on first use: the simulator counts
-    many times and reads only the outcome and the shares.
+    ``sections``, ``contributions`` and ``explanation`` are built on first use: the
+    simulator counts many times and mostly reads only the outcome and the shares.
     """
 
     def __init__(
@@ -469,7 +469,7 @@ class Result:
         ignored_options: dict,
         open_selection: bool,
         open_share: Fraction | None,
-        sections: list[SectionResult],
+        sections: list[SectionResult] | Callable[[], list[SectionResult]],
         threshold: Threshold,
         no_valid_votes: bool,
         contributions: Callable[[], list[Contribution]] | None = None,
@@ -482,7 +482,10 @@ class Result:
         self.outcome = OUTCOME_OPEN_SELECTION if open_selection else OUTCOME_RESELECTED
         self.open_share = open_share
         self.reselect_share = None if open_share is None else 1 - open_share
-        self.sections = sections
+        if callable(sections):
+            self._sections = sections
+        else:
+            self.__dict__["sections"] = list(sections)
         self.threshold = threshold
         self.no_valid_votes = no_valid_votes
         self._contributions = contributions
@@ -509,6 +512,10 @@ class Result:
             if section.name == name:
                 return section
         raise KeyError(name)
+
+    @cached_property
+    def sections(self) -> list[SectionResult]:
+        return self._sections()
 
     @cached_property
     def contributions(self) -> list[Contribution]:
@@ -619,8 +626,8 @@ class _Tally:
     __slots__ = (
         "counted_by",
         "units",
-        "units_reselect",
-        "units_open",
+        "reselect2",
+        "open2",
         "open_num",
         "total_num",
         "tied",
@@ -629,8 +636,13 @@ class _Tally:
         "extra",
     )
 
+    # Units per side are kept doubled so that a split tie stays a whole number.
+
     def fraction(self) -> Fraction | None:
         return Fraction(self.open_num, self.total_num) if self.total_num else None
+
+    def triggers_third(self) -> bool:
+        return bool(self.total_num) and 3 * self.open_num >= self.total_num
 
 
 def _tally_branches(branches: tuple[Branch, ...], tie: str) -> _Tally:
@@ -666,27 +678,19 @@ def _tally_branches(branches: tuple[Branch, ...], tie: str) -> _Tally:
     if tie == "exclude":
         tally.units = n_reselect + n_open
         tally.excluded = n_tied + n_empty
-        tally.units_reselect = Fraction(n_reselect)
-        tally.units_open = Fraction(n_open)
-        # Doubled throughout so that a split tie stays a whole number.
         open2 = 2 * n_open
     else:
         tally.units = n_reselect + n_open + n_tied
         tally.excluded = n_empty
         if tie == "split":
             open2 = 2 * n_open + n_tied
-            tally.units_open = Fraction(open2, 2)
-            tally.units_reselect = Fraction(2 * n_reselect + n_tied, 2)
         elif tie == RESELECT:
             open2 = 2 * n_open
-            tally.units_open = Fraction(n_open)
-            tally.units_reselect = Fraction(n_reselect + n_tied)
         else:
             open2 = 2 * (n_open + n_tied)
-            tally.units_open = Fraction(n_open + n_tied)
-            tally.units_reselect = Fraction(n_reselect)
-    tally.open_num = open2
+    tally.open2 = tally.open_num = open2
     tally.total_num = 2 * tally.units
+    tally.reselect2 = tally.total_num - open2
     return tally
 
 
@@ -706,8 +710,8 @@ def _tally_individual(branches: tuple[Branch, ...]) -> _Tally:
     tally = _Tally()
     tally.counted_by = "individual"
     tally.units = votes_reselect + votes_open
-    tally.units_reselect = Fraction(votes_reselect)
-    tally.units_open = Fraction(votes_open)
+    tally.reselect2 = 2 * votes_reselect
+    tally.open2 = 2 * votes_open
     tally.open_num = votes_open
     tally.total_num = tally.units
     tally.tied = 0
@@ -747,8 +751,8 @@ def _tally_affiliates(affiliates: tuple[Affiliate, ...], weighted: bool) -> _Tal
             n_none += 1
     tally = _Tally()
     tally.units = n_reselect + n_open
-    tally.units_reselect = Fraction(n_reselect)
-    tally.units_open = Fraction(n_open)
+    tally.reselect2 = 2 * n_reselect
+    tally.open2 = 2 * n_open
     tally.tied = 0
     tally.excluded = n_abstain + n_none + n_zero
     tally.votes = {"reselect": n_reselect, "open": n_open, "abstain": n_abstain, "none": n_none}
@@ -784,8 +788,8 @@ def _section(
         counted_by=tally.counted_by,
         weight=weight,
         units=tally.units,
-        units_reselect=tally.units_reselect,
-        units_open=tally.units_open,
+        units_reselect=Fraction(tally.reselect2, 2),
+        units_open=Fraction(tally.open2, 2),
         tied=tally.tied,
         excluded=tally.excluded,
         open_fraction=fraction,
@@ -904,6 +908,10 @@ def _sides_text(section: SectionResult) -> str:
 
 # ------------------------------------------------------------------------ labour-2021
 
+_COLLEGE_THRESHOLD = Threshold("more than", _HALF, "the college")
+_SECTION_THRESHOLD = Threshold("at least", _THIRD, "the units of either section")
+_POOL_THRESHOLD = Threshold("more than", _HALF, "all units")
+
 
 def _count_2021(scenario: Scenario, options: dict, rule_set: RuleSet, ignored: dict) -> Result:
     tie = options["tied_branch"]
@@ -913,36 +921,37 @@ def _count_2021(scenario: Scenario, options: dict, rule_set: RuleSet, ignored: d
     members = _tally_individual(branches) if individual else _tally_branches(branches, tie)
     affs = _tally_affiliates(affiliates, weighted)
 
-    has_members, has_affiliates = bool(members.total_num), bool(affs.total_num)
-    threshold = Threshold("more than", _HALF, "the college")
-    if has_members and has_affiliates:
+    # Only the outcome and the share are worked out here, in integers with a single
+    # Fraction; the sections are built if someone reads them.
+    m_open, m_total, a_open, a_total = members.open_num, members.total_num, affs.open_num, affs.total_num
+    threshold = _COLLEGE_THRESHOLD
+    if m_total and a_total:
         member_weight = affiliate_weight = _HALF
-    elif has_members or has_affiliates:
+        open_share = Fraction(m_open * a_total + a_open * m_total, 2 * m_total * a_total)
+    elif m_total or a_total:
         # A section with no units passes its weight to the other.
-        member_weight = _ONE if has_members else _ZERO
+        member_weight = _ONE if m_total else _ZERO
         affiliate_weight = _ONE - member_weight
+        open_share = Fraction(m_open, m_total) if m_total else Fraction(a_open, a_total)
     else:
-        sections = [
-            _section(MEMBERS, members, _ZERO, None),
-            _section(AFFILIATES, affs, _ZERO, None),
-        ]
         return Result(
             rule_set=rule_set,
             options=options,
             ignored_options=ignored,
             open_selection=False,
             open_share=None,
-            sections=sections,
+            sections=lambda: [_section(MEMBERS, members, _ZERO, None), _section(AFFILIATES, affs, _ZERO, None)],
             threshold=threshold,
             no_valid_votes=True,
             contributions=lambda: _no_contributions(scenario),
             explanation=_explain_no_votes,
         )
-    member_fraction = members.fraction()
-    affiliate_fraction = affs.fraction()
-    member_section = _section(MEMBERS, members, member_weight, member_fraction)
-    affiliate_section = _section(AFFILIATES, affs, affiliate_weight, affiliate_fraction)
-    open_share = (member_section.open_share or _ZERO) + (affiliate_section.open_share or _ZERO)
+
+    def sections() -> list[SectionResult]:
+        return [
+            _section(MEMBERS, members, member_weight, members.fraction()),
+            _section(AFFILIATES, affs, affiliate_weight, affs.fraction()),
+        ]
 
     def contributions() -> list[Contribution]:
         if individual:
@@ -965,9 +974,9 @@ def _count_2021(scenario: Scenario, options: dict, rule_set: RuleSet, ignored: d
         rule_set=rule_set,
         options=options,
         ignored_options=ignored,
-        open_selection=open_share > _HALF,
+        open_selection=open_share.numerator * 2 > open_share.denominator,
         open_share=open_share,
-        sections=[member_section, affiliate_section],
+        sections=sections,
         threshold=threshold,
         no_valid_votes=False,
         contributions=contributions,
@@ -1078,16 +1087,15 @@ def _count_2018(scenario: Scenario, options: dict, rule_set: RuleSet, ignored: d
     branches, affiliates = scenario.branches, scenario.affiliates
     members = _tally_branches(branches, tie)
     affs = _tally_affiliates(affiliates, False)
-    threshold = Threshold("at least", _THIRD, "the units of either section")
-    member_fraction = members.fraction()
-    affiliate_fraction = affs.fraction()
-    member_trigger = member_fraction is not None and member_fraction >= _THIRD
-    affiliate_trigger = affiliate_fraction is not None and affiliate_fraction >= _THIRD
-    sections = [
-        _section(MEMBERS, members, None, member_fraction, member_trigger),
-        _section(AFFILIATES, affs, None, affiliate_fraction, affiliate_trigger),
-    ]
-    no_votes = member_fraction is None and affiliate_fraction is None
+    member_trigger = members.triggers_third()
+    affiliate_trigger = affs.triggers_third()
+    no_votes = not members.total_num and not affs.total_num
+
+    def sections() -> list[SectionResult]:
+        return [
+            _section(MEMBERS, members, None, members.fraction(), member_trigger),
+            _section(AFFILIATES, affs, None, affs.fraction(), affiliate_trigger),
+        ]
 
     def contributions() -> list[Contribution]:
         if no_votes:
@@ -1110,7 +1118,7 @@ def _count_2018(scenario: Scenario, options: dict, rule_set: RuleSet, ignored: d
         open_selection=member_trigger or affiliate_trigger,
         open_share=None,
         sections=sections,
-        threshold=threshold,
+        threshold=_SECTION_THRESHOLD,
         no_valid_votes=no_votes,
         contributions=contributions,
         explanation=explanation,
@@ -1157,29 +1165,28 @@ def _count_pre_2018(scenario: Scenario, options: dict, rule_set: RuleSet, ignore
     branches, affiliates = scenario.branches, scenario.affiliates
     members = _tally_branches(branches, tie)
     affs = _tally_affiliates(affiliates, False)
-    threshold = Threshold("more than", _HALF, "all units")
+    threshold = _POOL_THRESHOLD
     total = members.units + affs.units
     if not total:
-        sections = [_section(MEMBERS, members, _ZERO, None), _section(AFFILIATES, affs, _ZERO, None)]
         return Result(
             rule_set=rule_set,
             options=options,
             ignored_options=ignored,
             open_selection=False,
             open_share=None,
-            sections=sections,
+            sections=lambda: [_section(MEMBERS, members, _ZERO, None), _section(AFFILIATES, affs, _ZERO, None)],
             threshold=threshold,
             no_valid_votes=True,
             contributions=lambda: _no_contributions(scenario),
             explanation=_explain_no_votes,
         )
-    member_weight = Fraction(members.units, total)
-    affiliate_weight = Fraction(affs.units, total)
-    sections = [
-        _section(MEMBERS, members, member_weight, members.fraction()),
-        _section(AFFILIATES, affs, affiliate_weight, affs.fraction()),
-    ]
-    open_share = (members.units_open + affs.units_open) / total
+    open_share = Fraction(members.open2 + affs.open2, 2 * total)
+
+    def sections() -> list[SectionResult]:
+        return [
+            _section(MEMBERS, members, Fraction(members.units, total), members.fraction()),
+            _section(AFFILIATES, affs, Fraction(affs.units, total), affs.fraction()),
+        ]
 
     def contributions() -> list[Contribution]:
         per_unit = Fraction(1, total)
@@ -1192,7 +1199,7 @@ def _count_pre_2018(scenario: Scenario, options: dict, rule_set: RuleSet, ignore
         rule_set=rule_set,
         options=options,
         ignored_options=ignored,
-        open_selection=open_share > _HALF,
+        open_selection=open_share.numerator * 2 > open_share.denominator,
         open_share=open_share,
         sections=sections,
         threshold=threshold,
