@@ -1,0 +1,172 @@
+"""Members voting: checking credentials, casting a secret vote once, checking a receipt.
+
+How secrecy and once-only are guaranteed is written up for a sceptical reader in
+docs/voting.md. In short:
+
+* `vote_cast` runs in ONE transaction: it re-reads the ballot's state (locking the ballot row
+  FOR SHARE on PostgreSQL, so an officer closing the ballot waits for votes in flight and no
+  vote lands after the close commits), matches the code in constant time, flips the roll
+  entry's `has_voted` with a conditional UPDATE (`... WHERE has_voted = false`: of two
+  submissions racing, the database lets exactly one update the row), then writes the
+  `MemberVote` (ballot, ward, choice: nothing else) and the `VoteReceipt` (a keyed hash of a
+  random receipt code). Any refusal raises, and the transaction rolls back: no half-written vote.
+* Nothing here logs the code, the membership number with a choice, or anything else that
+  would tie a voter to a vote.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ballots.codes import code_normalise, receipt_code_generate, receipt_hash, voting_code_matches
+from ballots.models import Choice, MemberVote, RollEntry, TriggerBallot, VoteReceipt
+
+try:  # The officer side owns the definition of "open"; fall back until it lands.
+    from ballots.selectors import ballot_voting_state
+except ImportError:  # pragma: no cover - only before ballots/selectors.py exists
+
+    def ballot_voting_state(ballot, now):
+        if ballot.status != TriggerBallot.Status.OPEN:
+            return "not_open_yet" if ballot.status == TriggerBallot.Status.DRAFT else "closed"
+        if now < ballot.opens_at:
+            return "not_open_yet"
+        if now >= ballot.closes_at:
+            return "closed"
+        return "open"
+
+
+MESSAGES = {
+    "not_open_yet": "Voting in this ballot has not opened yet. Come back when it opens.",
+    "closed": "Voting in this ballot has closed. No more votes can be cast.",
+    "unknown_or_wrong": "We could not match that membership number and voting code. Check both and try again.",
+    "already_voted": (
+        "This membership number has already voted in this ballot. Your vote was counted; each member votes once."
+    ),
+    "bad_choice": "Choose one of the two options on the ballot paper.",
+}
+
+# Hashed when no roll entry matches, so a stranger cannot time the difference between
+# "not on the roll" and "wrong code".
+_DUMMY_HASH = "0" * 64
+
+
+class VoteRefused(Exception):
+    """A vote (or a credential check) refused, with words fit to show the person voting."""
+
+    def __init__(self, reason: str, message: str | None = None):
+        self.reason = reason
+        self.message = message or MESSAGES[reason]
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True)
+class VoteCastResult:
+    receipt_code: str
+
+
+def membership_number_normalise(text: str) -> str:
+    """A membership number as typed, without spaces, upper-case ('l 100 001' -> 'L100001')."""
+    return "".join((text or "").split()).upper()
+
+
+def ballots_open_for_voting(now=None):
+    """Ballots a member can vote in right now, by constituency name."""
+    now = now or timezone.now()
+    return (
+        TriggerBallot.objects.filter(status=TriggerBallot.Status.OPEN, opens_at__lte=now, closes_at__gt=now)
+        .select_related("constituency")
+        .order_by("constituency__name", "pk")
+    )
+
+
+def _state_refusal(ballot, now):
+    state = ballot_voting_state(ballot, now)
+    if state != "open":
+        raise VoteRefused(state if state in MESSAGES else "closed")
+
+
+def _roll_entry_matching(*, ballot_id, membership_number, code):
+    """The roll entry whose number and code match, or VoteRefused('unknown_or_wrong')."""
+    typed = "".join((membership_number or "").split())
+    entry = (
+        # As typed or upper-cased: both use the (ballot, membership_number) unique index.
+        RollEntry.objects.filter(ballot_id=ballot_id, membership_number__in={typed, typed.upper()})
+        .only("pk", "ward_id", "code_hash", "has_voted")
+        .first()
+    )
+    if entry is None:
+        # Same work as a real check, so the answer takes as long either way.
+        voting_code_matches(ballot_id=ballot_id, code=code, code_hash=_DUMMY_HASH)
+        raise VoteRefused("unknown_or_wrong")
+    if not voting_code_matches(ballot_id=ballot_id, code=code, code_hash=entry.code_hash):
+        raise VoteRefused("unknown_or_wrong")
+    return entry
+
+
+def vote_credentials_check(*, ballot, membership_number, code, now=None):
+    """Check, without writing anything, that this member may vote now; raise VoteRefused if not.
+
+    Order matters for what a stranger can learn: the ballot's state is public; whether a number
+    is on the roll is not, so "already voted" is only said once the code has matched.
+    """
+    now = now or timezone.now()
+    _state_refusal(ballot, now)
+    entry = _roll_entry_matching(ballot_id=ballot.pk, membership_number=membership_number, code=code)
+    if entry.has_voted:
+        raise VoteRefused("already_voted")
+
+
+def _ballot_for_casting(ballot_id):
+    """The ballot re-read inside the vote's transaction; on PostgreSQL locked FOR SHARE.
+
+    FOR SHARE lets any number of votes proceed side by side, but an UPDATE of the ballot row
+    (closing it) waits until they commit, and a vote that starts after the close committed
+    sees it closed. SQLite serialises writers on the whole database, and the vote's first
+    write (the roll entry) comes before its commit, so the same holds there.
+    """
+    if connection.vendor == "postgresql":
+        table = TriggerBallot._meta.db_table
+        return TriggerBallot.objects.raw(
+            f'SELECT "id", "status", "opens_at", "closes_at" FROM "{table}" WHERE "id" = %s FOR SHARE',  # noqa: S608
+            [ballot_id],
+        )[0]
+    return TriggerBallot.objects.only("id", "status", "opens_at", "closes_at").get(pk=ballot_id)
+
+
+@transaction.atomic
+def vote_cast(*, ballot, membership_number, code, choice, now=None) -> VoteCastResult:
+    """Cast one member's secret vote, once. Raise VoteRefused (and write nothing) if it cannot be cast."""
+    if choice not in Choice.values:
+        raise VoteRefused("bad_choice")
+    fresh = _ballot_for_casting(ballot.pk)
+    _state_refusal(fresh, now or timezone.now())
+    entry = _roll_entry_matching(ballot_id=ballot.pk, membership_number=membership_number, code=code)
+    # The once-only guard: of any number of concurrent submissions, exactly one flips the flag.
+    if not RollEntry.objects.filter(pk=entry.pk, has_voted=False).update(has_voted=True):
+        raise VoteRefused("already_voted")
+    MemberVote.objects.create(ballot_id=ballot.pk, ward_id=entry.ward_id, choice=choice)
+    receipt = receipt_code_generate()
+    VoteReceipt.objects.create(ballot_id=ballot.pk, receipt_hash=receipt_hash(ballot_id=ballot.pk, receipt=receipt))
+    return VoteCastResult(receipt_code=receipt)
+
+
+def receipt_check(*, ballot, receipt_code) -> bool:
+    """Whether a vote with this receipt code was recorded in the ballot. Never says which way it went."""
+    if not code_normalise(receipt_code):
+        return False
+    return VoteReceipt.objects.filter(
+        ballot_id=ballot.pk, receipt_hash=receipt_hash(ballot_id=ballot.pk, receipt=receipt_code)
+    ).exists()
+
+
+__all__ = [
+    "MESSAGES",
+    "VoteCastResult",
+    "VoteRefused",
+    "ballots_open_for_voting",
+    "membership_number_normalise",
+    "receipt_check",
+    "vote_cast",
+    "vote_credentials_check",
+]

@@ -1,0 +1,110 @@
+"""Forms of the members' voting pages. Checks of the credentials themselves live in ballots/voting.py."""
+
+from django import forms
+
+from ballots.models import Choice, TriggerBallot
+
+
+class BallotChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, ballot):
+        return f"{ballot.constituency.name}: {ballot.sitting_mp}"
+
+
+class VoteStartForm(forms.Form):
+    """Which ballot, membership number and voting code."""
+
+    ballot = BallotChoiceField(
+        queryset=TriggerBallot.objects.none(),
+        empty_label="Choose your constituency",
+        label="Your constituency's ballot",
+        error_messages={
+            "required": "Choose your constituency's ballot.",
+            "invalid_choice": "That ballot is not open for voting. Choose one from the list.",
+        },
+    )
+    membership_number = forms.CharField(
+        label="Membership number",
+        max_length=40,
+        help_text="On your membership card or in your welcome email, for example L1234567.",
+        error_messages={"required": "Enter your membership number."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+    code = forms.CharField(
+        label="Voting code",
+        max_length=40,
+        help_text="The 16-character code in the letter or email about this ballot, for example ABCD-EFGH-JKMN-PQRS.",
+        error_messages={"required": "Enter your voting code."},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "autocorrect": "off",
+                "spellcheck": "false",
+                "inputmode": "text",
+            }
+        ),
+    )
+
+    def __init__(self, *args, open_ballots, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["ballot"]
+        # The list offers the open ballots; a submitted one that has since closed (or has not
+        # opened) is still accepted here, so the member hears exactly why they cannot vote.
+        field.queryset = TriggerBallot.objects.select_related("constituency") if self.is_bound else open_ballots
+        ballots = list(open_ballots)
+        self.single_ballot = ballots[0] if len(ballots) == 1 else None
+        if self.single_ballot is not None:
+            field.widget = forms.HiddenInput()
+            field.initial = self.single_ballot.pk
+        for name in ("membership_number", "code"):
+            self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_hint"
+
+    def show_open_ballots(self, open_ballots):
+        """After validation: list only the open ballots again, and tie each error to its input."""
+        self.fields["ballot"].queryset = open_ballots
+        for name, field in self.fields.items():
+            if name in self.errors:
+                attrs = field.widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = " ".join(
+                    filter(None, [attrs.get("aria-describedby"), f"id_{name}_error"])
+                )
+
+
+class BallotPaperForm(forms.Form):
+    choice = forms.ChoiceField(
+        choices=Choice.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose one of the two options.",
+            "invalid_choice": "Choose one of the two options.",
+        },
+    )
+
+
+class ReceiptCheckForm(forms.Form):
+    ballot = BallotChoiceField(
+        queryset=TriggerBallot.objects.none(),
+        empty_label="Choose the ballot",
+        label="Ballot",
+        error_messages={
+            "required": "Choose the ballot you voted in.",
+            "invalid_choice": "Choose a ballot from the list.",
+        },
+    )
+    receipt_code = forms.CharField(
+        label="Receipt code",
+        max_length=40,
+        help_text="The 12-character code shown when you voted, for example ABCD-EFGH-JKMN.",
+        error_messages={"required": "Enter your receipt code."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
+                   "aria-describedby": "id_receipt_code_hint"}
+        ),
+    )
+
+    def __init__(self, *args, ballots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ballot"].queryset = ballots
