@@ -169,6 +169,9 @@ RESULTS_DISCLOSURE_THRESHOLD = int(os.environ.get("RESULTS_DISCLOSURE_THRESHOLD"
 # Failed voting attempts allowed per membership number and per client in the window.
 VOTE_RATE_LIMIT = int(os.environ.get("VOTE_RATE_LIMIT", "10"))
 VOTE_RATE_WINDOW_SECONDS = int(os.environ.get("VOTE_RATE_WINDOW_SECONDS", str(15 * 60)))
+# How many proxies of our own stand in front of the app (each appends to X-Forwarded-For).
+# 0: the client address is REMOTE_ADDR and X-Forwarded-For is ignored (it could be forged).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Production hardening: on whenever DEBUG is off, each switchable from the environment.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
