@@ -129,7 +129,7 @@ def _result_from_counts(reselect: int, open_: int) -> str:
     return TIED if reselect else NONE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Branch:
     """A ward branch: its two counts, or only its outcome where that is all that is known."""
 
@@ -139,9 +139,20 @@ class Branch:
     outcome: str | None = None
 
     def __post_init__(self) -> None:
+        reselect, open_ = self.reselect, self.open
+        # The usual case, checked cheaply: the simulator builds many branches.
+        if (
+            type(reselect) is int
+            and type(open_) is int
+            and reselect >= 0
+            and open_ >= 0
+            and self.outcome is None
+            and type(self.name) is str
+            and self.name.strip()
+        ):
+            return
         _check_name(self.name, "a branch")
         label = f"branch {self.name!r}"
-        reselect, open_ = self.reselect, self.open
         if reselect is None and open_ is None:
             if self.outcome is None:
                 raise CountingError(f"{label} gives neither vote counts (reselect, open) nor an outcome")
@@ -171,7 +182,7 @@ class Branch:
         return _result_from_counts(self.reselect, self.open)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Affiliate:
     """An affiliated organisation's single vote and, for weighting, its affiliated members."""
 
@@ -180,6 +191,14 @@ class Affiliate:
     members: int | None = None
 
     def __post_init__(self) -> None:
+        members = self.members
+        if (
+            self.vote in AFFILIATE_VOTES
+            and (members is None or (type(members) is int and members >= 0))
+            and type(self.name) is str
+            and self.name.strip()
+        ):
+            return
         _check_name(self.name, "an affiliate")
         label = f"affiliate {self.name!r}"
         if self.vote is None:
@@ -192,7 +211,10 @@ class Affiliate:
             )
 
 
-def _check_unique(names, kind: str) -> None:
+def _check_unique(names: list[str], kind: str) -> None:
+    keys = {name.strip().casefold() for name in names}
+    if len(keys) == len(names):
+        return
     seen: dict[str, str] = {}
     for name in names:
         key = name.strip().casefold()
@@ -215,13 +237,13 @@ class Scenario:
         branches = tuple(self.branches)
         affiliates = tuple(self.affiliates)
         for branch in branches:
-            if not isinstance(branch, Branch):
+            if type(branch) is not Branch and not isinstance(branch, Branch):
                 raise CountingError(f"branches must be Branch objects, not {branch!r}")
         for affiliate in affiliates:
-            if not isinstance(affiliate, Affiliate):
+            if type(affiliate) is not Affiliate and not isinstance(affiliate, Affiliate):
                 raise CountingError(f"affiliates must be Affiliate objects, not {affiliate!r}")
-        _check_unique((b.name for b in branches), "branch")
-        _check_unique((a.name for a in affiliates), "affiliate")
+        _check_unique([b.name for b in branches], "branch")
+        _check_unique([a.name for a in affiliates], "affiliate")
         rules = DEFAULT_RULES if self.rules is None else self.rules
         if not isinstance(rules, str):
             raise CountingError(f"the rule set must be named by a string, not {rules!r}")
