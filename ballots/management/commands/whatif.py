@@ -36,6 +36,9 @@ class Command(BaseCommand):
     )
     # Tests pass a file-like object as stdin through call_command.
     stealth_options = ("stdin",)
+    # A pure calculation: it touches no model, URL or template, so a problem elsewhere in
+    # the project (reported by `manage.py check`) should not stop a secretary counting.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="FILE", help="scenario JSON file, or - to read standard input")
@@ -156,9 +159,7 @@ def render_table(result: Result) -> str:
     lines.append("")
 
     if result.contributions:
-        rows = [
-            [c.name, c.section, c.side, format_percent(c.weight), c.note] for c in result.contributions
-        ]
+        rows = [[c.name, c.section, c.side, format_percent(c.weight), c.note] for c in result.contributions]
         lines += _grid(["Unit", "Section", "Side", "Weight", "Note"], rows, right={3})
         lines.append("")
 
