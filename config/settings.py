@@ -173,6 +173,10 @@ VOTE_RATE_WINDOW_SECONDS = int(os.environ.get("VOTE_RATE_WINDOW_SECONDS", str(15
 # 0: the client address is REMOTE_ADDR and X-Forwarded-For is ignored (it could be forged).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
+# Failed officer logins allowed per username and per client in the window.
+LOGIN_RATE_LIMIT = int(os.environ.get("LOGIN_RATE_LIMIT", "10"))
+LOGIN_RATE_WINDOW_SECONDS = int(os.environ.get("LOGIN_RATE_WINDOW_SECONDS", str(15 * 60)))
+
 # Production hardening: on whenever DEBUG is off, each switchable from the environment.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

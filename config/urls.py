@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import views
+from config.auth_views import RateLimitedLoginView
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("accounts/login/", RateLimitedLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("members.urls")),
