@@ -503,7 +503,6 @@ class Result:
         self.ignored_options = ignored_options
         self.outcome = OUTCOME_OPEN_SELECTION if open_selection else OUTCOME_RESELECTED
         self.open_share = open_share
-        self.reselect_share = None if open_share is None else 1 - open_share
         if callable(sections):
             self._sections = sections
         else:
@@ -512,6 +511,10 @@ class Result:
         self.no_valid_votes = no_valid_votes
         self._contributions = contributions
         self._explanation = explanation
+
+    @property
+    def reselect_share(self) -> Fraction | None:
+        return None if self.open_share is None else 1 - self.open_share
 
     @property
     def open_selection(self) -> bool:
@@ -630,13 +633,6 @@ def _cite(share: Fraction, threshold: Fraction | None = None) -> str:
 
 def _outcome_words(open_selection: bool) -> str:
     return "there will be an open selection" if open_selection else "the MP is reselected"
-
-
-def _join(parts: list[str]) -> str:
-    parts = [p for p in parts if p]
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 # -------------------------------------------------------------------------- tallies
@@ -1167,7 +1163,7 @@ def _explain_2018(result: Result, tie: str, n_empty: int, n_branches: int) -> st
         exactly = " (exactly one third)" if fraction == _THIRD else ""
         parts.append(
             f"{label}: {_units_text(section.units_open)} of the {_plural(section.units, *kind)} "
-            f"that voted chose open{notes}, which is {format_percent(fraction)}{exactly}: "
+            f"that voted chose open{notes}, which is {_cite(fraction, _THIRD)}{exactly}: "
             f"{verdict}."
         )
     if result.open_selection:
@@ -1337,7 +1333,7 @@ def count(
         _check_option_types(options)
     # Resolving options is pure; the simulator counts the same settings many times.
     # Keyed by the registry's size as well: an option's status depends on every rule set.
-    key = (rule_set, len(RULE_SETS), tuple(base.items()), tuple(options.items()) if options else ())
+    key = (rule_set.name, len(RULE_SETS), tuple(base.items()), tuple(options.items()) if options else ())
     resolved = _resolved_cache.get(key)
     if resolved is None:
         resolved = rule_set.resolve_options(base, options)

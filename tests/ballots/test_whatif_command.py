@@ -257,3 +257,10 @@ def test_from_the_shell_json_output_parses(tmp_path):
     completed = run_manage(str(path), "--json")
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["open_share_exact"] == "7/12"
+
+
+def test_bad_input_with_the_json_flag_still_exits_2_with_a_message_not_json():
+    status, out, err = whatif("-", "--json", stdin='{"branches": [{"name": "A"}]}')
+    assert status == 2
+    assert out == ""
+    assert err.startswith("whatif: invalid scenario: branch 'A'")
