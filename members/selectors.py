@@ -4,7 +4,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Case, CharField, Count, Q, Value, When
 
 from members.models import OFFICER_PERMISSION, Affiliate, Constituency, Member, Ward
 
@@ -93,3 +93,17 @@ def constituencies_for_officer(user):
 
 def officer_runs_constituency(user, constituency) -> bool:
     return constituencies_for_officer(user).filter(pk=constituency.pk).exists()
+
+
+def members_with_eligibility(*, constituency: Constituency, rules: MemberEligibilityRules):
+    """The constituency's members with their ward, annotated in SQL (one query, whatever the size) with
+    `ineligibility`: "" when eligible under `rules`, else the reason (as member_ineligibility_reason)."""
+    whens = [When(status=Member.Status.LAPSED, then=Value(INELIGIBLE_LAPSED))]
+    if not rules.arrears_allowed:
+        whens.append(When(status=Member.Status.ARREARS, then=Value(INELIGIBLE_ARREARS)))
+    whens.append(When(joined_on__gt=rules.joined_on_or_before, then=Value(INELIGIBLE_TOO_RECENT)))
+    return (
+        Member.objects.filter(ward__constituency=constituency)
+        .select_related("ward")
+        .annotate(ineligibility=Case(*whens, default=Value(""), output_field=CharField()))
+    )

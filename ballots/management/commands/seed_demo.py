@@ -1,0 +1,38 @@
+"""python manage.py seed_demo [--officer-password P]
+
+Idempotent demo data: the members side (members.demo) and then the ballots side. Running it
+twice changes nothing. The officers' password comes from --officer-password, else the
+DEMO_OFFICER_PASSWORD environment variable, else a random one that is printed; existing demo
+officers keep their password when none is given.
+"""
+
+from django.core.management.base import BaseCommand
+
+from members.demo import demo_members_seed
+
+LOGIN_URL = "http://127.0.0.1:8000/accounts/login/"
+
+
+class Command(BaseCommand):
+    help = "Create the demo constituencies, members, affiliates, officers and ballots (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--officer-password", default=None, help="Password for the demo officer accounts.")
+
+    def handle(self, *args, **options):
+        members = demo_members_seed(officer_password=options["officer_password"], stdout=self.stdout)
+
+        # The ballots part goes here: one call into ballots.demo, given `members`
+        # (its constituency, other_constituency and officer usernames).
+
+        self.stdout.write("")
+        self.stdout.write(f"Log in at {LOGIN_URL}")
+        self.stdout.write(f"  username: {members.officer_username}  (runs {members.constituency.name})")
+        self.stdout.write(
+            f"  username: {members.regional_username}  (regional: runs {members.constituency.name} "
+            f"and {members.other_constituency.name})"
+        )
+        if members.password is not None:
+            self.stdout.write(f"  password: {members.password}")
+        else:
+            self.stdout.write("  password: unchanged (pass --officer-password to set one)")
