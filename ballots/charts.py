@@ -117,7 +117,7 @@ def bars_svg(bars: list[Bar], *, title: str, description: str, uid: str = "chart
                 f'<rect class="chart-segment chart-{segment.key[0]}-{segment.key[1]}" '
                 f'data-share="{float(segment.share):.6f}" x="{_f(x)}" y="{top}" width="{_f(width)}" '
                 f'height="{BAR_HEIGHT}" fill="{_fill(uid, segment.key)}" stroke="#ffffff" stroke-width="1">'
-                f"<title>{escape(segment.label)}: {counting.format_percent(segment.share)}</title></rect>"
+                f"<title>{escape(segment.label)}</title></rect>"
             )
             x += width
         parts.append("</g>")

@@ -239,7 +239,19 @@ def ballot_scenario(tally: Tally, ballot: TriggerBallot) -> counting.Scenario:
         counting.Affiliate(name=a.name, vote=a.vote, members=a.members if a.members is not None else 0)
         for a in tally.affiliates
     )
-    return counting.Scenario(branches=branches, affiliates=affiliates, rules=ballot.rules, options=ballot.options)
+    return counting.Scenario(
+        branches=branches, affiliates=affiliates, rules=ballot.rules, options=ballot_options(ballot)
+    )
+
+
+def ballot_options(ballot: TriggerBallot) -> dict[str, str]:
+    """The ballot's options that its rule set defines (the others do not apply to it)."""
+    rule_set = counting.RULE_SETS.get(ballot.rules)
+    return {
+        name: str(value)
+        for name, value in ballot.options.items()
+        if rule_set is None or rule_set.option(name) is not None
+    }
 
 
 # ------------------------------------------------------------------------ result
