@@ -258,7 +258,11 @@ def vote_receipt_check(request):
             checked_ballot = form.cleaned_data["ballot"]
             found = receipt_check(ballot=checked_ballot, receipt_code=form.cleaned_data["receipt_code"])
     else:
-        form = ReceiptCheckForm(ballots=ballots)
+        # Preselect the ballot named in the address (the receipt page links here with it), or the only one.
+        wanted = request.GET.get("ballot", "")
+        listed = list(ballots)
+        initial = next((b.pk for b in listed if str(b.pk) == wanted), listed[0].pk if len(listed) == 1 else None)
+        form = ReceiptCheckForm(ballots=ballots, initial={"ballot": initial})
     return render(
         request,
         "ballots/voting/receipt.html",
