@@ -22,8 +22,11 @@ HOSTILE_TEXT = st.one_of(
     st.sampled_from(["=SUM(A1)", "+1", "-2+3", "@cmd", "<script>alert(1)</script>", "\x00", "\u202e", "A" * 10_000]),
 )
 JSON_SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30),
-    st.floats(allow_nan=False, allow_infinity=False), HOSTILE_TEXT,
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=False, allow_infinity=False),
+    HOSTILE_TEXT,
 )
 ANY_JSON = st.recursive(
     JSON_SCALARS,
