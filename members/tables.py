@@ -69,3 +69,6 @@ class AffiliateTable(tables.Table):
 
     def render_kind(self, record):
         return record.get_kind_display()
+
+    def value_name(self, record):
+        return record.name
