@@ -21,20 +21,7 @@ from django.utils import timezone
 
 from ballots.codes import code_normalise, receipt_code_generate, receipt_hash, voting_code_matches
 from ballots.models import Choice, MemberVote, RollEntry, TriggerBallot, VoteReceipt
-
-try:  # The officer side owns the definition of "open"; fall back until it lands.
-    from ballots.selectors import ballot_voting_state
-except ImportError:  # pragma: no cover - only before ballots/selectors.py exists
-
-    def ballot_voting_state(ballot, now):
-        if ballot.status != TriggerBallot.Status.OPEN:
-            return "not_open_yet" if ballot.status == TriggerBallot.Status.DRAFT else "closed"
-        if now < ballot.opens_at:
-            return "not_open_yet"
-        if now >= ballot.closes_at:
-            return "closed"
-        return "open"
-
+from ballots.selectors import ballot_voting_state
 
 MESSAGES = {
     "not_open_yet": "Voting in this ballot has not opened yet. Come back when it opens.",

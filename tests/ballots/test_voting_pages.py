@@ -299,3 +299,23 @@ def test_the_receipt_page_says_counted_or_not_found_and_nothing_more(client, bal
     assert "Not found" in missing
     assert "Hold an open selection" not in counted and "Reselect" not in counted
     assert "Enter your receipt code." in client.post("/vote/receipt/", {"ballot": ballot.pk}).content.decode()
+
+
+def test_a_member_votes_with_the_link_the_officers_services_make_for_a_ballot_they_opened(client, constituency,
+                                                                                          settings):
+    from ballots.services import ballot_open, personal_voting_link, voting_codes_issue
+    from tests.factories import MemberFactory, TriggerBallotFactory, WardFactory
+
+    member = MemberFactory(ward=WardFactory(constituency=constituency))
+    ballot = TriggerBallotFactory(constituency=constituency)
+    ballot_open(ballot=ballot)
+    [(entry, code)] = voting_codes_issue(ballot=ballot)
+    link = personal_voting_link(ballot=ballot, membership_number=member.membership_number, code=code)
+
+    response = client.get(link.removeprefix(settings.SITE_URL))
+    assert response["Location"] == "/vote/ballot/"
+    client.post("/vote/ballot/", {"choice": "open"})
+    client.post("/vote/confirm/")
+
+    assert RollEntry.objects.get(pk=entry.pk).has_voted
+    assert MemberVote.objects.get(ballot=ballot).ward_id == member.ward_id
