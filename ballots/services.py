@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from ballots.codes import code_normalise, voting_code_generate, voting_code_hash
 from ballots.models import AffiliateVote, BallotAffiliate, RollEntry, TriggerBallot
-from members.selectors import MemberEligibilityRules, affiliates_eligible, members_eligible
+from ballots.selectors import ballot_member_rules, ballot_voting_state
+from members.selectors import affiliates_eligible, members_eligible
 from members.services import audit_record
 
 logger = logging.getLogger(__name__)
@@ -176,14 +177,6 @@ def ballot_update(*, actor, ballot: TriggerBallot, **values) -> TriggerBallot:
     return ballot
 
 
-def ballot_member_rules(ballot: TriggerBallot) -> MemberEligibilityRules:
-    return MemberEligibilityRules(
-        freeze_date=ballot.freeze_date,
-        min_membership_months=ballot.min_membership_months,
-        arrears_allowed=ballot.arrears_allowed,
-    )
-
-
 @transaction.atomic
 def ballot_open(*, ballot: TriggerBallot, actor=None, now=None) -> TriggerBallot:
     """Open a draft ballot: freeze its rules, settings and roll (members with their ward, now).
@@ -301,8 +294,6 @@ def personal_voting_link(*, ballot, membership_number: str, code: str) -> str:
 
 
 def _codes_can_be_issued(ballot: TriggerBallot, now) -> None:
-    from ballots.selectors import ballot_voting_state  # noqa: PLC0415
-
     if ballot.status == Status.DRAFT:
         raise BallotStateError("Voting codes are issued once the ballot is open and its roll is frozen.")
     if ballot_voting_state(ballot, now) == "closed":
