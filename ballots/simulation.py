@@ -699,8 +699,11 @@ def sample_trials(fs: ForecastScenario, n: int, rng: np.random.Generator) -> Tri
         voters = rng.binomial(members, turnout)
         support = np.clip(s_mean + s_sd * rng.standard_normal(shape), 0.0, 1.0)
         for_reselect = rng.binomial(voters, support)
-        reselect[:, drawn] = for_reselect
-        open_[:, drawn] = voters - for_reselect
+        if len(drawn) == n_b:
+            reselect, open_ = for_reselect, voters - for_reselect
+        else:
+            reselect[:, drawn] = for_reselect
+            open_[:, drawn] = voters - for_reselect
     votes = np.full((n, n_a), VOTE_CODES[NONE], dtype=np.int8)
     uncertain = [i for i, a in enumerate(fs.affiliates) if a.p is not None]
     for i, a in enumerate(fs.affiliates):
@@ -783,7 +786,7 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 Decision = tuple[np.ndarray, np.ndarray]  # (open selection, open share as a float for charts)
 
 
-def _decide_2021(agg: Aggregates, options: Mapping[str, str]) -> Decision:
+def _decide_2021(agg: Aggregates, options: Mapping[str, str], share: bool = True) -> Decision:
     if options["member_counting"] == "individual":
         m_open, m_total = agg.v_open, agg.v_open + agg.v_reselect
     else:
@@ -796,31 +799,38 @@ def _decide_2021(agg: Aggregates, options: Mapping[str, str]) -> Decision:
     # mf/2 + af/2 > 1/2  <=>  m_open * a_total + a_open * m_total > m_total * a_total
     both = m_open * a_total + a_open * m_total > m_total * a_total
     open_ = np.where(has_m & has_a, both, np.where(has_m, 2 * m_open > m_total, has_a & (2 * a_open > a_total)))
+    if not share:
+        return open_, None
     mf, af = _ratio(m_open, m_total), _ratio(a_open, a_total)
     share = np.where(has_m & has_a, (mf + af) / 2, np.where(has_m, mf, af))
     return open_, share
 
 
-def _decide_2018(agg: Aggregates, options: Mapping[str, str]) -> Decision:
+def _decide_2018(agg: Aggregates, options: Mapping[str, str], share: bool = True) -> Decision:
     m_open2, m_total2 = _branch_units(agg, options["tied_branch"])
     a_open, a_total = agg.a_open, agg.a_open + agg.a_reselect
     members = (m_total2 > 0) & (3 * m_open2 >= m_total2)
     affiliates = (a_total > 0) & (3 * a_open >= a_total)
-    share = np.maximum(_ratio(m_open2, m_total2), _ratio(a_open, a_total))
-    return members | affiliates, share
+    if not share:
+        return members | affiliates, None
+    return members | affiliates, np.maximum(_ratio(m_open2, m_total2), _ratio(a_open, a_total))
 
 
-def _decide_pre_2018(agg: Aggregates, options: Mapping[str, str]) -> Decision:
+def _decide_pre_2018(agg: Aggregates, options: Mapping[str, str], share: bool = True) -> Decision:
     m_open2, m_total2 = _branch_units(agg, options["tied_branch"])
     a_open, a_total = agg.a_open, agg.a_open + agg.a_reselect
     # (m_open2 / 2 + a_open) / (m_total2 / 2 + a_total) > 1/2, doubled twice
     open_ = 2 * m_open2 + 4 * a_open > m_total2 + 2 * a_total
+    if not share:
+        return open_, None
     return open_, _ratio(m_open2 + 2 * a_open, m_total2 + 2 * a_total)
 
 
-# A rule set's vectorised decision, keyed by its name. One missing here is counted trial by
-# trial through counting.count (correct, slower). Each must agree with counting exactly.
-VECTOR_COUNTERS: dict[str, Callable[[Aggregates, Mapping[str, str]], Decision]] = {
+# A rule set's vectorised decision, keyed by its name: (aggregates, applied options, share=True)
+# -> (open selection per trial, open share per trial or None when share=False). One missing
+# here is counted trial by trial through counting.count (correct, slower). Each must agree
+# with counting exactly (tests/ballots/test_simulation_forecast.py checks it).
+VECTOR_COUNTERS: dict[str, Callable[..., Decision]] = {
     "labour-2021": _decide_2021,
     "labour-2018": _decide_2018,
     "labour-pre-2018": _decide_pre_2018,
@@ -852,11 +862,11 @@ def trial_scenario(fs: ForecastScenario, trials: Trials, t: int, rules: str | No
 
 
 def count_trials(fs: ForecastScenario, trials: Trials, rules: str, options: Mapping,
-                 *, vectorised: bool = True, agg: Aggregates | None = None) -> Decision:
+                 *, vectorised: bool = True, agg: Aggregates | None = None, share: bool = True) -> Decision:
     """Every trial's outcome (and open share) under one rule set and its applied options."""
     decide = VECTOR_COUNTERS.get(rules) if vectorised else None
     if decide is not None:
-        return decide(agg if agg is not None else aggregate(fs, trials), options)
+        return decide(agg if agg is not None else aggregate(fs, trials), options, share=share)
     n = len(trials)
     open_ = np.zeros(n, dtype=bool)
     share = np.zeros(n, dtype=float)
@@ -890,14 +900,14 @@ def _pivotal(fs: ForecastScenario, trials: Trials, agg: Aggregates, rules: str, 
         rj, oj = r[:, j], o[:, j]
         if individual:
             swapped = replace(agg, v_reselect=agg.v_reselect - rj + oj, v_open=agg.v_open - oj + rj)
-            branch_counts[j] = (decide(swapped, options)[0] != base).sum()
+            branch_counts[j] = (decide(swapped, options, share=False)[0] != base).sum()
             continue
         is_r, is_o = rj > oj, oj > rj
         is_t = (rj == oj) & (rj > 0)
         without = replace(agg, n_reselect=agg.n_reselect - is_r, n_open=agg.n_open - is_o,
                           n_tied=agg.n_tied - is_t)
-        to_open = decide(replace(without, n_open=without.n_open + one), options)[0] != base
-        to_reselect = decide(replace(without, n_reselect=without.n_reselect + one), options)[0] != base
+        to_open = decide(replace(without, n_open=without.n_open + one), options, share=False)[0] != base
+        to_reselect = decide(replace(without, n_reselect=without.n_reselect + one), options, share=False)[0] != base
         pivotal = np.where(is_r, to_open, np.where(is_o, to_reselect, to_open | to_reselect))
         branch_counts[j] = pivotal.sum()
     members = _affiliate_members(fs)
@@ -907,9 +917,10 @@ def _pivotal(fs: ForecastScenario, trials: Trials, agg: Aggregates, rules: str, 
         m = members[i]
         without = replace(agg, a_reselect=agg.a_reselect - is_r, a_open=agg.a_open - is_o,
                           m_reselect=agg.m_reselect - m * is_r, m_open=agg.m_open - m * is_o)
-        to_open = decide(replace(without, a_open=without.a_open + one, m_open=without.m_open + m), options)[0]
+        to_open = decide(replace(without, a_open=without.a_open + one, m_open=without.m_open + m), options,
+                         share=False)[0]
         to_reselect = decide(replace(without, a_reselect=without.a_reselect + one,
-                                     m_reselect=without.m_reselect + m), options)[0]
+                                     m_reselect=without.m_reselect + m), options, share=False)[0]
         to_open, to_reselect = to_open != base, to_reselect != base
         affiliate_counts[i] = np.where(is_r, to_open, np.where(is_o, to_reselect, to_open | to_reselect)).sum()
     return branch_counts, affiliate_counts
@@ -1085,13 +1096,15 @@ def forecast(
         chunk = sample_trials(fs, n, rng)
         agg = aggregate(fs, chunk)
         for name, applied, ties in plans:
-            outcome, share = count_trials(fs, chunk, name, applied, vectorised=vectorised, agg=agg)
+            outcome, share = count_trials(fs, chunk, name, applied, vectorised=vectorised, agg=agg,
+                                          share=name == fs.rules)
             totals[name] += int(outcome.sum())
             for tie, tie_options in ties.items():
                 if tie_options == applied:
                     tie_totals[name][tie] += int(outcome.sum())
                 else:
-                    tie_outcome, _ = count_trials(fs, chunk, name, tie_options, vectorised=vectorised, agg=agg)
+                    tie_outcome, _ = count_trials(fs, chunk, name, tie_options, vectorised=vectorised, agg=agg,
+                                                  share=False)
                     tie_totals[name][tie] += int(tie_outcome.sum())
             if name == fs.rules:
                 shares.append(share)
