@@ -461,8 +461,19 @@ def _weights_by_name(result: counting.Result, section: str) -> dict[str, Fractio
     return weights
 
 
-def _smallest_flip(scenario: counting.Scenario, result: counting.Result) -> str | None:
-    """Issue 6's hook: the sentence for the smallest change that flips the result, if available."""
+# The flip search (issue 6, ballots/simulation.py) tries every mix of affiliates' votes, which
+# grows with the square of their number; above this many affiliates the page leaves it out.
+FLIP_MAX_AFFILIATES = 60
+
+
+def _smallest_flip(scenario: counting.Scenario, *, hide_members: bool) -> str | None:
+    """Issue 6's hook: the sentence for the smallest change that flips the result, if available.
+
+    With wards withheld (public page), the members' part is left out: the number of votes
+    that would flip a small ward gives its margin away, and with its turnout its counts.
+    """
+    if len(scenario.affiliates) > FLIP_MAX_AFFILIATES:
+        return None
     try:
         from ballots import simulation  # noqa: PLC0415
     except ImportError:
@@ -472,17 +483,17 @@ def _smallest_flip(scenario: counting.Scenario, result: counting.Result) -> str 
         return None
     try:
         flip = smallest_flip(scenario)
+        if hide_members:
+            affiliates = flip.affiliate_sentence()
+            if not affiliates:
+                return None
+            return (
+                f"The result would have changed {affiliates}. (What members' votes would have changed "
+                "it is not shown, because it would reveal the counts of withheld wards.)"
+            )
+        return flip.sentence()
     except Exception:  # noqa: BLE001 - an optional sentence must never break the results page
         return None
-    if flip is None:
-        return None
-    for attribute in ("sentence", "description", "text"):
-        text = getattr(flip, attribute, None)
-        if isinstance(text, str):
-            return text
-    if isinstance(flip, dict):
-        return flip.get("sentence") or flip.get("description")
-    return flip if isinstance(flip, str) else None
 
 
 def ballot_result(
@@ -520,7 +531,7 @@ def ballot_result(
         withheld_ids=withheld,
         branches=branches,
         affiliates=affiliates,
-        flip=_smallest_flip(scenario, result) if with_flip else None,
+        flip=_smallest_flip(scenario, hide_members=bool(withheld)) if with_flip else None,
     )
 
 

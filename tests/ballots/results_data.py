@@ -9,7 +9,7 @@ import itertools
 from django.utils import timezone
 
 from ballots.models import AffiliateVote, BallotAffiliate, MemberVote, RollEntry, TriggerBallot
-from members.models import Member
+from members.models import Affiliate, Member
 from tests.factories import AffiliateFactory, ConstituencyFactory, TriggerBallotFactory, WardFactory
 
 _numbers = itertools.count(1)
@@ -70,12 +70,25 @@ def make_ballot_with_votes(
         ],
         batch_size=2000,
     )
-    for name, kind, vote, members_count in affiliates:
-        affiliate = AffiliateFactory(constituency=constituency, name=name, kind=kind,
-                                     affiliated_members=members_count)
-        BallotAffiliate.objects.create(ballot=ballot, affiliate=affiliate, affiliated_members=members_count)
-        if vote is not None:
-            AffiliateVote.objects.create(
-                ballot=ballot, affiliate=affiliate, choice=vote, delegate_name="A Delegate", recorded_at=now
-            )
+    made = Affiliate.objects.bulk_create(
+        [
+            AffiliateFactory.build(constituency=constituency, name=name, kind=kind, affiliated_members=count)
+            for name, kind, _vote, count in affiliates
+        ]
+    )
+    if made and made[0].pk is None:
+        made = list(Affiliate.objects.filter(constituency=constituency, name__in=[a[0] for a in affiliates]))
+    by_name = {a.name: a for a in made}
+    BallotAffiliate.objects.bulk_create(
+        [BallotAffiliate(ballot=ballot, affiliate=by_name[name], affiliated_members=count)
+         for name, _kind, _vote, count in affiliates]
+    )
+    AffiliateVote.objects.bulk_create(
+        [
+            AffiliateVote(ballot=ballot, affiliate=by_name[name], choice=vote, delegate_name="A Delegate",
+                          recorded_at=now)
+            for name, _kind, vote, _count in affiliates
+            if vote is not None
+        ]
+    )
     return ballot

@@ -130,3 +130,16 @@ def test_with_pooled_member_votes_a_lone_small_ward_is_withheld_with_the_next_sm
     html = client.get(reverse("ballots:results", args=[ballot.pk])).content.decode()
     assert _cells(_row(html, "Barton"))[0].startswith("withheld")
     assert ">331<" not in html and ">217<" not in html
+
+
+def test_the_smallest_flip_never_names_a_withheld_wards_votes_in_public(client, officer_client, constituency):
+    # Eastry (4-3) is one vote from tied: the flip would give its margin away.
+    ballot = make_ballot_with_votes(
+        constituency=constituency,
+        wards=(("Barton", 30, 29, 60), ("Eastry", 4, 3, 9)),
+        affiliates=(("Unite", "trade_union", "reselect", 10), ("GMB", "trade_union", "open", 10)),
+    )
+    public = client.get(reverse("ballots:results_json", args=[ballot.pk])).json()
+    assert "Eastry" not in (public["smallest_flip"] or "")
+    officer = officer_client.get(reverse("ballots:results_json", args=[ballot.pk])).json()
+    assert officer["smallest_flip"] is None or "would have changed" in officer["smallest_flip"]
