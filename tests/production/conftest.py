@@ -1,0 +1,144 @@
+"""Real app servers for the production tests: gunicorn processes on loopback ports, serving
+the test database (PostgreSQL) with production settings, sharing Redis when it is running."""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+requires_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="several app servers need a database server they can all reach; SQLite is one file "
+    "in one process's test transaction (run with DATABASE_URL=postgres://...)",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def redis_url() -> str:
+    """The local Redis, when one is running: the servers then keep rate limits there."""
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            pass
+    except OSError:
+        return ""
+    try:
+        import redis  # noqa: F401 - the cache backend needs the client
+    except ImportError:
+        return ""
+    return "redis://127.0.0.1:6379/0"
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def server_env(**extra) -> dict:
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL=database_url(),
+        SECRET_KEY=settings.SECRET_KEY,
+        VOTING_CODE_KEY=settings.VOTING_CODE_KEY,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        WHITENOISE_USE_FINDERS="1",
+        CONN_MAX_AGE="0",
+        # Each run gets its own cache keys, so counters left in Redis by an earlier run count for nothing.
+        CACHE_KEY_PREFIX=f"test-{uuid.uuid4().hex[:8]}",
+        REDIS_URL=redis_url(),
+    )
+    env.update(extra)
+    return env
+
+
+class AppServer:
+    def __init__(self, env: dict, workers: int = 2):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [
+                str(GUNICORN),
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                "4",
+                "--timeout",
+                "30",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_until_up(self, timeout: float = 30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"gunicorn on port {self.port} exited with {self.process.returncode}:\n{self.output()}"
+                )
+            try:
+                with urllib.request.urlopen(self.url + "/", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"gunicorn on port {self.port} did not answer within {timeout} s:\n{self.output()}")
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read()[-3000:]
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+@pytest.fixture
+def two_servers(transactional_db):
+    """Two gunicorn instances on different ports, one database, one cache."""
+    env = server_env()
+    servers = [AppServer(env), AppServer(env)]
+    try:
+        for server in servers:
+            server.wait_until_up()
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+        # The servers' pooled connections are gone; the test database can be flushed and dropped.

@@ -1,0 +1,92 @@
+"""Two app servers, one database: a ballot paper sent to both at once counts once, and the
+rate limit counts failed attempts made on either server.
+
+Runs real gunicorn processes against the PostgreSQL test database (skips on SQLite, saying why).
+"""
+
+import threading
+
+import pytest
+
+from ballots.models import MemberVote, RollEntry, VoteReceipt
+from ballots.services import ballot_open, voting_codes_issue
+from bench.voter_client import Voter
+from tests.factories import MemberFactory, TriggerBallotFactory, WardFactory
+from tests.production.conftest import requires_postgresql
+
+pytestmark = [requires_postgresql, pytest.mark.django_db(transaction=True)]
+
+ROUNDS = 12
+
+
+@pytest.fixture
+def open_ballot_with_codes(constituency):
+    ward = WardFactory(constituency=constituency, name="Barton")
+    MemberFactory.create_batch(ROUNDS + 2, ward=ward)
+    ballot = TriggerBallotFactory(constituency=constituency)
+    ballot_open(ballot=ballot)
+    codes = {entry.membership_number: code for entry, code in voting_codes_issue(ballot=ballot)}
+    return ballot, codes
+
+
+def cast_together(tabs, tokens):
+    """Press "Cast my vote" in every tab at the same moment; return the replies in tab order."""
+    start = threading.Barrier(len(tabs))
+    replies = [None] * len(tabs)
+
+    def cast(index):
+        start.wait()
+        replies[index] = tabs[index].submit("/vote/confirm/", tokens[index], {})
+
+    threads = [threading.Thread(target=cast, args=(index,)) for index in range(len(tabs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return replies
+
+
+def test_the_same_ballot_paper_sent_to_two_servers_at_once_counts_once(two_servers, open_ballot_with_codes):
+    ballot, codes = open_ballot_with_codes
+    numbers = sorted(codes)[:ROUNDS]
+    outcomes = []
+    for number in numbers:
+        # The member has the paper open in two tabs, one on each server, and presses "Cast my vote" in both.
+        tabs = [Voter(server.url) for server in two_servers]
+        tokens = []
+        for tab in tabs:
+            assert tab.sign_in(ballot_id=ballot.pk, membership_number=number, code=codes[number]).url.endswith(
+                "/vote/ballot/"
+            )
+            assert tab.choose("open").url.endswith("/vote/confirm/")
+            tokens.append(tab.form_token("/vote/confirm/"))
+        replies = cast_together(tabs, tokens)
+        receipts = [reply.receipt for reply in replies if reply.receipt]
+        refusals = [reply for reply in replies if not reply.receipt]
+        assert len(receipts) == 1, [reply.status for reply in replies]
+        assert refusals[0].status == 409
+        assert "already voted" in refusals[0].body
+        outcomes.append(receipts[0])
+
+    assert MemberVote.objects.filter(ballot=ballot).count() == ROUNDS
+    assert RollEntry.objects.filter(ballot=ballot, has_voted=True).count() == ROUNDS
+    assert VoteReceipt.objects.filter(ballot=ballot).count() == ROUNDS
+    assert len(set(outcomes)) == ROUNDS
+
+
+def test_the_rate_limit_counts_failures_made_on_both_servers(two_servers, open_ballot_with_codes, settings):
+    ballot, codes = open_ballot_with_codes
+    number = sorted(codes)[-1]
+    limit = settings.VOTE_RATE_LIMIT
+    first, second = two_servers
+    for attempt in range(limit):
+        server = first if attempt % 2 == 0 else second
+        reply = Voter(server.url).sign_in(ballot_id=ballot.pk, membership_number=number, code="WRONG-CODE-0000-0000")
+        assert "could not match" in reply.body, reply.body[:500]
+    # Both servers now refuse even the right code: half the failures were seen by each.
+    for server in two_servers:
+        reply = Voter(server.url).sign_in(ballot_id=ballot.pk, membership_number=number, code=codes[number])
+        assert "Too many attempts. You can try again after" in reply.body
+        assert not reply.url.endswith("/vote/ballot/")
+    assert not RollEntry.objects.get(ballot=ballot, membership_number=number).has_voted
+    assert MemberVote.objects.filter(ballot=ballot).count() == 0
