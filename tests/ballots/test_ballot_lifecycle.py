@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -304,7 +304,7 @@ def test_two_officers_opening_at_once_freeze_one_roll(constituency, wards):
         except BallotStateError:
             outcomes.append("refused")
         finally:
-            close_old_connections()
+            connection.close()
 
     threads = [threading.Thread(target=press_open) for _ in range(2)]
     for thread in threads:
