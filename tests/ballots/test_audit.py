@@ -34,7 +34,9 @@ def test_a_ballots_whole_life_is_in_its_audit_log_with_who_did_it(constituency, 
     services.voting_code_reissue(roll_entry=entry, actor=officer)
     affiliate = BallotAffiliate.objects.get(ballot=ballot).affiliate
     for choice in ("open", "reselect"):
-        services.affiliate_vote_record(ballot=ballot, affiliate=affiliate, choice=choice, delegate_name="A", actor=officer)
+        services.affiliate_vote_record(
+            ballot=ballot, affiliate=affiliate, choice=choice, delegate_name="A", actor=officer
+        )
     services.ballot_close(ballot=ballot, actor=officer)
     services.ballot_declare(ballot=ballot, actor=officer)
 
