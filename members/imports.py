@@ -25,7 +25,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -191,7 +191,11 @@ def _check_header(cells: list[str], line: int, spec: _Spec) -> list[str]:
 def parse_date(text: str) -> date:
     """YYYY-MM-DD or DD/MM/YYYY; ValueError otherwise."""
     if "/" in text:
-        return datetime.strptime(text, "%d/%m/%Y").date()
+        day, month, year = text.split("/")  # ValueError unless exactly three parts
+        if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4 and len(day) <= 2
+                and len(month) <= 2):
+            raise ValueError(text)
+        return date(int(year), int(month), int(day))
     if len(text) != 10:
         raise ValueError(text)
     return date.fromisoformat(text)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from members.imports import RowError, affiliate_import, member_import
+from members.imports import RowError, affiliate_import, member_import, parse_date
 from members.models import Affiliate, AuditEvent, Member, Ward
 from tests.factories import AffiliateFactory, ConstituencyFactory, MemberFactory, WardFactory
 
@@ -224,3 +224,18 @@ def test_affiliates_every_bad_row_is_reported_and_nothing_written(constituency):
 def test_affiliate_kinds_accept_their_plain_spellings(constituency, kind):
     data = f"name,kind,affiliated_on\nOrg,{kind},2010-01-01\n".encode()
     assert affiliate_import(constituency=constituency, file=data).ok
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2019-08-31", dt.date(2019, 8, 31)), ("31/08/2019", dt.date(2019, 8, 31)), ("1/2/2020", dt.date(2020, 2, 1)),
+     ("29/02/2024", dt.date(2024, 2, 29))],
+)
+def test_dates_in_either_format_parse(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["29/02/2023", "31/8/19", "2019-8-31", "+1/02/2020", "1/2/2020/3", "31.08.2019", ""])
+def test_anything_else_is_not_a_date(text):
+    with pytest.raises(ValueError):
+        parse_date(text)
