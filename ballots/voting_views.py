@@ -134,74 +134,84 @@ def vote_start(request):
     )
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def vote_paper(request):
-    ballot, data = _session_vote(request)
-    if ballot is None:
-        return _start_again(request)
-    if request.method == "POST":
-        form = BallotPaperForm(request.POST)
-        if form.is_valid():
-            data["choice"] = form.cleaned_data["choice"]
-            request.session[SESSION_VOTE] = data
-            return _see_other("vote_confirm")
-        status = 400
-    else:
-        try:
-            vote_credentials_check(ballot=ballot, membership_number=data["number"], code=data["code"])
-        except VoteRefused as refusal:
-            return _refused(request, ballot, refusal)
-        form = BallotPaperForm(initial={"choice": data.get("choice")})
-        status = 200
+def _paper(request, ballot, form, *, status=200):
     labels = _choice_labels(ballot)
-    choices = [(value, labels[value]) for value in (Choice.RESELECT, Choice.OPEN)]
     return render(
         request,
         "ballots/voting/paper.html",
-        {"ballot": ballot, "form": form, "question": _question(ballot), "choices": choices,
-         "selected": form["choice"].value()},
+        {"ballot": ballot, "form": form, "question": _question(ballot),
+         "choices": [(value, labels[value]) for value in (Choice.RESELECT, Choice.OPEN)],
+         "selected": form["choice"].value() if form.is_bound else None},
         status=status,
     )
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def vote_confirm(request):
+def vote_paper(request):
+    """The ballot paper. Its form posts to /vote/confirm/; a POST here is "Go back and change"."""
     ballot, data = _session_vote(request)
     if ballot is None:
         return _start_again(request)
-    if not data.get("choice"):
-        return _see_other("vote_paper")
-    if request.method == "POST":
-        try:
-            result = vote_cast(
-                ballot=ballot, membership_number=data["number"], code=data["code"], choice=data["choice"]
-            )
-        except VoteRefused as refusal:
-            if refusal.reason == "already_voted":
-                # Perhaps this very paper, a moment ago, in another tab or by a double click:
-                # leave the session alone so that request's receipt is not overwritten.
-                return render(request, "ballots/voting/refused.html",
-                              {"ballot": ballot, "refusal": refusal, "maybe_receipt": True}, status=409)
-            return _refused(request, ballot, refusal)
-        request.session.pop(SESSION_VOTE, None)
-        request.session[SESSION_RECEIPT] = {
-            "receipt": result.receipt_code,
-            "constituency": ballot.constituency.name,
-            "sitting_mp": ballot.sitting_mp,
-            "ballot": ballot.pk,
-        }
-        return _see_other("vote_done")
     try:
         vote_credentials_check(ballot=ballot, membership_number=data["number"], code=data["code"])
     except VoteRefused as refusal:
         return _refused(request, ballot, refusal)
+    form = BallotPaperForm(request.POST) if request.method == "POST" else BallotPaperForm()
+    return _paper(request, ballot, form)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def vote_confirm(request):
+    """POST with a choice: show it back with "Cast my vote". POST with `cast` too: cast the vote.
+
+    The choice travels in the form, never in the session: nothing stored on the server ever
+    holds a membership number and a choice together, even for a moment.
+    """
+    data = request.session.get(SESSION_VOTE)
+    if not data:
+        return _start_again(request)
+    if request.method == "GET":
+        return _see_other("vote_paper")
+    form = BallotPaperForm(request.POST)
+    if "cast" in request.POST and form.is_valid():
+        return _cast(request, data, form.cleaned_data["choice"])
+    ballot, data = _session_vote(request)
+    if ballot is None:
+        return _start_again(request)
+    if not form.is_valid():
+        return _paper(request, ballot, form, status=400)
+    try:
+        vote_credentials_check(ballot=ballot, membership_number=data["number"], code=data["code"])
+    except VoteRefused as refusal:
+        return _refused(request, ballot, refusal)
+    choice = form.cleaned_data["choice"]
     return render(
         request,
         "ballots/voting/confirm.html",
-        {"ballot": ballot, "question": _question(ballot), "choice_label": _choice_labels(ballot)[data["choice"]]},
+        {"ballot": ballot, "question": _question(ballot), "choice": choice,
+         "choice_label": _choice_labels(ballot)[choice]},
     )
+
+
+def _cast(request, data, choice):
+    # vote_cast re-reads the ballot itself, inside its transaction: the id is all it needs.
+    try:
+        result = vote_cast(
+            ballot=TriggerBallot(pk=data["ballot"]), membership_number=data["number"], code=data["code"], choice=choice
+        )
+    except VoteRefused as refusal:
+        ballot = TriggerBallot.objects.select_related("constituency").filter(pk=data["ballot"]).first()
+        if refusal.reason == "already_voted":
+            # Perhaps this very paper, a moment ago, in another tab or by a double click:
+            # leave the session alone so that request's receipt is not overwritten.
+            return render(request, "ballots/voting/refused.html",
+                          {"ballot": ballot, "refusal": refusal, "maybe_receipt": True}, status=409)
+        return _refused(request, ballot, refusal)
+    request.session.pop(SESSION_VOTE, None)
+    request.session[SESSION_RECEIPT] = {"receipt": result.receipt_code, "ballot": data["ballot"]}
+    return _see_other("vote_done")
 
 
 @never_cache
@@ -209,7 +219,10 @@ def vote_confirm(request):
 def vote_done(request):
     # Shown once: the receipt code leaves the session as this page is made.
     receipt = request.session.pop(SESSION_RECEIPT, None)
-    return render(request, "ballots/voting/done.html", {"receipt": receipt})
+    ballot = (
+        TriggerBallot.objects.select_related("constituency").filter(pk=receipt["ballot"]).first() if receipt else None
+    )
+    return render(request, "ballots/voting/done.html", {"receipt": receipt, "ballot": ballot})
 
 
 @never_cache

@@ -32,6 +32,12 @@ def start(client, ballot, voter, code=None):
     )
 
 
+def cast(client, choice):
+    """Choose on the ballot paper (which posts to the confirmation), then cast."""
+    client.post("/vote/confirm/", {"choice": choice})
+    return client.post("/vote/confirm/", {"choice": choice, "cast": "1"})
+
+
 def receipt_on(page):
     return re.search(r'id="receipt-code">([A-Z0-9-]+)<', page).group(1)
 
@@ -50,14 +56,15 @@ def test_a_member_votes_through_the_pages_and_sees_a_receipt_that_checks_as_coun
            "candidate for Canterbury, or should there be an open selection?</legend>" in paper
     assert "Reselect Alex Morgan automatically" in paper and "Hold an open selection" in paper
 
-    response = client.post("/vote/ballot/", {"choice": "open"})
-    assert (response.status_code, response["Location"]) == (303, "/vote/confirm/")
-    confirm = client.get("/vote/confirm/").content.decode()
+    assert 'action="/vote/confirm/"' in paper
+    response = client.post("/vote/confirm/", {"choice": "open"})
+    assert response.status_code == 200
+    confirm = response.content.decode()
     assert "Your vote: <strong>Hold an open selection</strong>" in confirm
     assert "Cast my vote" in confirm and "Go back and change" in confirm
     assert not MemberVote.objects.exists()  # nothing is cast before the confirmation
 
-    response = client.post("/vote/confirm/")
+    response = client.post("/vote/confirm/", {"choice": "open", "cast": "1"})
     assert (response.status_code, response["Location"]) == (303, "/vote/done/")
     done = client.get("/vote/done/").content.decode()
     receipt = receipt_on(done)
@@ -65,18 +72,18 @@ def test_a_member_votes_through_the_pages_and_sees_a_receipt_that_checks_as_coun
     assert MemberVote.objects.get().choice == "open"
     assert receipt_check(ballot=ballot, receipt_code=receipt)
     assert "voting" not in client.session  # the credentials are gone
+    assert "Alex Morgan, Canterbury" in done
     assert receipt not in client.get("/vote/done/").content.decode()  # shown once
 
 
 def test_going_back_to_change_keeps_the_choice_and_casts_the_new_one(client, ballot_and_voters):
     ballot, [voter, *_] = ballot_and_voters
     start(client, ballot, voter)
-    client.post("/vote/ballot/", {"choice": "open"})
+    client.post("/vote/confirm/", {"choice": "open"})
 
-    paper = client.get("/vote/ballot/").content.decode()
+    paper = client.post("/vote/ballot/", {"choice": "open"}).content.decode()  # "Go back and change"
     assert re.search(r'value="open"\s+checked', paper)
-    client.post("/vote/ballot/", {"choice": "reselect"})
-    client.post("/vote/confirm/")
+    cast(client, "reselect")
 
     assert list(MemberVote.objects.values_list("choice", flat=True)) == ["reselect"]
 
@@ -85,7 +92,7 @@ def test_a_ballot_paper_sent_without_a_choice_asks_for_one(client, ballot_and_vo
     ballot, [voter, *_] = ballot_and_voters
     start(client, ballot, voter)
 
-    response = client.post("/vote/ballot/", {})
+    response = client.post("/vote/confirm/", {})
 
     assert response.status_code == 400
     page = response.content.decode()
@@ -127,10 +134,10 @@ def test_a_member_who_has_voted_is_told_so_at_the_start(client, ballot_and_voter
 def test_the_same_confirmation_sent_twice_from_one_browser_counts_once(client, ballot_and_voters):
     ballot, [voter, *_] = ballot_and_voters
     start(client, ballot, voter)
-    client.post("/vote/ballot/", {"choice": "open"})
+    client.post("/vote/confirm/", {"choice": "open"})
 
-    first = client.post("/vote/confirm/")
-    again = client.post("/vote/confirm/")
+    first = client.post("/vote/confirm/", {"choice": "open", "cast": "1"})
+    again = client.post("/vote/confirm/", {"choice": "reselect", "cast": "1"})
 
     assert first["Location"] == "/vote/done/"
     assert again["Location"] == "/vote/"  # the credentials left the session with the first
@@ -145,10 +152,10 @@ def test_a_vote_cast_in_another_browser_meanwhile_stops_the_confirmation(client,
     other = Client()
     for browser in (client, other):
         start(browser, ballot, voter)
-        browser.post("/vote/ballot/", {"choice": "open"})
+        browser.post("/vote/confirm/", {"choice": "open"})
 
-    assert client.post("/vote/confirm/").status_code == 303
-    refused = other.post("/vote/confirm/")
+    assert client.post("/vote/confirm/", {"choice": "open", "cast": "1"}).status_code == 303
+    refused = other.post("/vote/confirm/", {"choice": "reselect", "cast": "1"})
 
     assert refused.status_code == 409
     assert ALREADY in refused.content.decode()
@@ -159,11 +166,11 @@ def test_a_vote_cast_in_another_browser_meanwhile_stops_the_confirmation(client,
 def test_a_ballot_closing_while_a_member_reads_the_paper_refuses_the_vote_with_clear_words(client, ballot_and_voters):
     ballot, [voter, *_] = ballot_and_voters
     start(client, ballot, voter)
-    client.post("/vote/ballot/", {"choice": "reselect"})
+    client.post("/vote/confirm/", {"choice": "reselect"})
     TriggerBallot.objects.filter(pk=ballot.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1),
                                                       opens_at=timezone.now() - dt.timedelta(days=1))
 
-    response = client.post("/vote/confirm/")
+    response = client.post("/vote/confirm/", {"choice": "reselect", "cast": "1"})
 
     assert response.status_code == 409
     assert "Voting in this ballot has closed. No more votes can be cast." in response.content.decode()
@@ -210,8 +217,8 @@ def test_the_personal_link_moves_the_code_out_of_the_address_and_never_shows_it_
     assert response["Referrer-Policy"] == "no-referrer"
     assert "no-store" in response["Cache-Control"]
 
-    pages = [client.get("/vote/ballot/"), client.post("/vote/ballot/", {"choice": "reselect"}),
-             client.get("/vote/confirm/"), client.post("/vote/confirm/"), client.get("/vote/done/")]
+    pages = [client.get("/vote/ballot/"), client.post("/vote/confirm/", {"choice": "reselect"}),
+             client.post("/vote/confirm/", {"choice": "reselect", "cast": "1"}), client.get("/vote/done/")]
     for page in pages:
         assert voter.code not in page.content.decode()
         assert voter.code not in page.get("Location", "")
@@ -239,7 +246,7 @@ def test_the_later_pages_without_verified_credentials_send_the_member_to_the_sta
     for url in ("/vote/ballot/", "/vote/confirm/"):
         response = client.get(url)
         assert (response.status_code, response["Location"]) == (303, "/vote/")
-    assert client.post("/vote/confirm/")["Location"] == "/vote/"
+    assert client.post("/vote/confirm/", {"choice": "open", "cast": "1"})["Location"] == "/vote/"
     assert "Enter your membership number and voting code" in client.get("/vote/").content.decode()
 
 
@@ -247,15 +254,29 @@ def test_the_confirmation_without_a_choice_goes_back_to_the_ballot_paper(client,
     ballot, [voter, *_] = ballot_and_voters
     start(client, ballot, voter)
 
-    assert client.post("/vote/confirm/")["Location"] == "/vote/ballot/"
+    assert client.get("/vote/confirm/")["Location"] == "/vote/ballot/"
+    response = client.post("/vote/confirm/", {"cast": "1"})
+    assert response.status_code == 400 and "Choose one of the two options." in response.content.decode()
+    assert client.post("/vote/confirm/", {"choice": "abstain", "cast": "1"}).status_code == 400
     assert not MemberVote.objects.exists()
+
+
+def test_the_choice_is_never_kept_in_the_session_beside_the_membership_number(client, ballot_and_voters):
+    ballot, [voter, *_] = ballot_and_voters
+    start(client, ballot, voter)
+
+    client.get("/vote/ballot/")
+    client.post("/vote/confirm/", {"choice": "open"})
+
+    assert client.session["voting"] == {"ballot": ballot.pk, "number": voter.membership_number, "code": voter.code}
 
 
 def test_every_voting_page_is_not_stored_and_keeps_addresses_on_the_site(client, ballot_and_voters):
     ballot, [voter, *_] = ballot_and_voters
     responses = [client.get("/vote/"), start(client, ballot, voter), client.get("/vote/ballot/"),
-                 client.post("/vote/ballot/", {"choice": "open"}), client.get("/vote/confirm/"),
-                 client.post("/vote/confirm/"), client.get("/vote/done/"), client.get("/vote/receipt/")]
+                 client.post("/vote/confirm/", {"choice": "open"}), client.post("/vote/ballot/", {"choice": "open"}),
+                 client.post("/vote/confirm/", {"choice": "open", "cast": "1"}), client.get("/vote/done/"),
+                 client.get("/vote/receipt/")]
     for response in responses:
         assert "no-store" in response["Cache-Control"]
         assert response["Referrer-Policy"] in {"no-referrer", "same-origin"}
@@ -288,8 +309,7 @@ def test_the_forms_need_no_javascript_and_switch_off_autocomplete_for_the_code(c
 def test_the_receipt_page_says_counted_or_not_found_and_nothing_more(client, ballot_and_voters):
     ballot, [voter, *_] = ballot_and_voters
     start(client, ballot, voter)
-    client.post("/vote/ballot/", {"choice": "open"})
-    client.post("/vote/confirm/")
+    cast(client, "open")
     receipt = receipt_on(client.get("/vote/done/").content.decode())
 
     counted = client.post("/vote/receipt/", {"ballot": ballot.pk, "receipt_code": receipt}).content.decode()
@@ -314,8 +334,7 @@ def test_a_member_votes_with_the_link_the_officers_services_make_for_a_ballot_th
 
     response = client.get(link.removeprefix(settings.SITE_URL))
     assert response["Location"] == "/vote/ballot/"
-    client.post("/vote/ballot/", {"choice": "open"})
-    client.post("/vote/confirm/")
+    cast(client, "open")
 
     assert RollEntry.objects.get(pk=entry.pk).has_voted
     assert MemberVote.objects.get(ballot=ballot).ward_id == member.ward_id
