@@ -16,10 +16,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ballots import counting
 
-WIDTH = 400
+WIDTH = 360
 MARGIN = 8
 BAR_HEIGHT = 44
-FONT = 15
+FONT = 16
 LINE_GAP = 22
 
 # Fill colours (contrast with white of at least 4.5:1 for the dark pair) and patterns.
@@ -91,6 +91,14 @@ def bars_svg(bars: list[Bar], *, title: str, description: str, uid: str = "chart
                 f"{escape(bar.label)}</text>"
             )
             y += 6
+        # Which way each side runs: reselection from the left, open selection from the right.
+        y += FONT
+        parts.append(
+            f'<text x="{MARGIN}" y="{y}" font-size="{FONT - 2}" fill="#1b1b1b">← Reselection</text>'
+            f'<text x="{WIDTH - MARGIN}" y="{y}" font-size="{FONT - 2}" text-anchor="end" fill="#1b1b1b">'
+            "Open selection →</text>"
+        )
+        y += 6
         # Threshold label above the bar, anchored so that it stays inside the box.
         line_x = MARGIN + float(bar.threshold) * inner
         y += FONT
@@ -169,7 +177,7 @@ def result_bars(result: counting.Result) -> list[Bar]:
                     _share(members.open_share)),
         )
         label = f"Open selection needs more than {counting.format_percent(result.threshold.value, 0)}"
-        return [Bar(label=f"The {what}: reselection from the left, open selection from the right",
+        return [Bar(label="The college" if what == "college" else "All units that voted",
                     segments=segments, threshold=result.threshold.value, threshold_label=label)]
     # labour-2018: each section judged on its own fraction against one third.
     bars = []

@@ -48,7 +48,7 @@ def test_the_chart_scales_with_a_viewbox_and_uses_no_style_attributes():
     svg = str(charts.result_chart_svg(counting.count(WORKED_EXAMPLE)))
     root = _parse(svg)
     assert root.get("width") == "100%"
-    assert root.get("viewBox").startswith("0 0 400 ")
+    assert root.get("viewBox").startswith("0 0 360 ")
     assert "style=" not in svg
     assert "<script" not in svg
 

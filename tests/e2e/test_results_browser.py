@@ -1,0 +1,68 @@
+"""The declared demo ballot's results in a real browser: banner, chart, tables, JSON; on a phone too;
+axe-core finds no serious or critical problem."""
+
+import json
+
+import pytest
+
+from tests.ballots.results_data import make_ballot_with_votes
+from tests.e2e.conftest import assert_no_serious_axe_violations
+from tests.factories import ConstituencyFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+WARDS = (
+    ("Barton", 30, 20, 60),
+    ("Northgate", 10, 25, 40),
+    ("Westgate", 12, 12, 30),
+    ("Wincheap", 0, 0, 12),
+    ("Eastry", 3, 4, 9),
+)
+AFFILIATES = (
+    ("Unite Canterbury", "trade_union", "reselect", 120),
+    ("GMB Kent", "trade_union", "open", 80),
+    ("Fabian Society", "socialist_society", "open", 15),
+    ("Co-operative Party", "cooperative", "abstain", 40),
+)
+
+
+@pytest.fixture
+def declared_ballot(db):
+    constituency = ConstituencyFactory(name="Canterbury", sitting_mp="Rosie Duffield")
+    return make_ballot_with_votes(constituency=constituency, wards=WARDS, affiliates=AFFILIATES)
+
+
+def test_anyone_reads_the_declared_result_its_chart_and_its_json(page, live_server, declared_ballot):
+    page.goto(f"{live_server.url}/ballots/")
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("link", name="Canterbury").click()
+    banner = page.locator(".banner")
+    assert "banner-open" in banner.get_attribute("class")
+    assert banner.get_by_role("heading", name="Open selection").is_visible()
+    assert "Open share of the college: 66.667%" in banner.inner_text()
+    chart = page.get_by_role("img", name="Result chart: open selection")
+    assert chart.is_visible()
+    assert chart.bounding_box()["width"] > 300
+    assert page.locator(".chart-segment").count() == 4
+    assert "withheld" in page.locator("tr", has_text="Eastry").inner_text()
+    assert page.get_by_role("heading", name="The same votes under other rules (for information)").is_visible()
+    assert_no_serious_axe_violations(page)
+
+    page.get_by_role("link", name="JSON").click()
+    data = json.loads(page.locator("body").inner_text())
+    assert data["outcome"] == "open_selection"
+    assert data["ballot"]["constituency"] == "Canterbury"
+    assert next(b for b in data["branches"] if b["name"] == "Eastry")["reselect"] is None
+
+
+def test_the_result_reads_on_a_phone(phone_page, live_server, declared_ballot):
+    phone_page.goto(f"{live_server.url}/ballots/{declared_ballot.pk}/results")
+    chart = phone_page.get_by_role("img", name="Result chart: open selection")
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    # Nothing but the tables' own scrolling containers is wider than the screen.
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_no_serious_axe_violations(phone_page)
+    phone_page.screenshot(path="/tmp/results-phone.png", full_page=False)
+    chart.screenshot(path="/tmp/results-chart.png")
