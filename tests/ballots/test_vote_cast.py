@@ -6,6 +6,7 @@ import uuid
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from ballots.models import MemberVote, RollEntry, TriggerBallot, VoteReceipt
@@ -245,3 +246,53 @@ def test_only_ballots_open_now_are_offered_for_voting(constituency):
                             closes_at=timezone.now() - dt.timedelta(days=1))
 
     assert list(ballots_open_for_voting()) == [open_ballot]
+
+
+def test_shuffling_at_close_keeps_every_tally_and_receipt_but_not_the_order_or_keys(constituency):
+    from collections import Counter
+
+    from ballots.voting import votes_shuffle
+
+    ballot, voters = open_ballot_with_voters(constituency, voters=8)
+    receipts = [
+        vote_cast(ballot=ballot, membership_number=v.membership_number, code=v.code,
+                  choice="open" if i % 3 else "reselect").receipt_code
+        for i, v in enumerate(voters)
+    ]
+    before = Counter(MemberVote.objects.values_list("ward_id", "choice"))
+    old_ids = set(MemberVote.objects.values_list("id", flat=True))
+
+    assert votes_shuffle(ballot=ballot) == 8
+
+    assert Counter(MemberVote.objects.values_list("ward_id", "choice")) == before
+    assert not old_ids & set(MemberVote.objects.values_list("id", flat=True))
+    assert all(receipt_check(ballot=ballot, receipt_code=receipt) for receipt in receipts)
+    assert RollEntry.objects.filter(ballot=ballot, has_voted=True).count() == 8
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="The hidden xmin column (transaction id) is PostgreSQL's; SQLite has none.")
+@pytest.mark.django_db(transaction=True)
+def test_after_shuffling_no_vote_shares_a_transaction_id_with_its_voters_roll_entry():
+    from ballots.voting import votes_shuffle
+    from tests.factories import ConstituencyFactory
+
+    ballot, voters = open_ballot_with_voters(ConstituencyFactory(), voters=4)
+    for voter in voters:
+        vote_cast(ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="open")
+
+    def transaction_ids():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT xmin::text FROM ballots_membervote WHERE ballot_id = %s", [ballot.pk])
+            votes = {row[0] for row in cursor.fetchall()}
+            cursor.execute("SELECT xmin::text FROM ballots_rollentry WHERE ballot_id = %s AND has_voted", [ballot.pk])
+            marks = {row[0] for row in cursor.fetchall()}
+        return votes, marks
+
+    votes, marks = transaction_ids()
+    assert votes == marks and len(votes) == 4  # before: each vote pairs with its voter's mark
+
+    votes_shuffle(ballot=ballot)
+
+    votes, marks = transaction_ids()
+    assert votes == marks and len(votes) == 1  # after: one transaction wrote them all
