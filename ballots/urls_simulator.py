@@ -1,3 +1,10 @@
-"""URLs of the ballots app: simulator pages."""
+"""URLs of the ballots app: simulator pages (what-if and forecast)."""
 
-urlpatterns = []
+from django.urls import path
+
+from ballots import simulator_views
+
+urlpatterns = [
+    path("simulator/", simulator_views.whatif, name="simulator"),
+    path("simulator/forecast/", simulator_views.forecast, name="simulator_forecast"),
+]
