@@ -107,6 +107,7 @@ def _choice_labels(ballot):
 def vote_start(request):
     open_ballots = ballots_open_for_voting()
     problems = []
+    status = None
     if request.method == "POST":
         form = VoteStartForm(request.POST, open_ballots=open_ballots)
         if form.is_valid():
@@ -117,6 +118,8 @@ def vote_start(request):
                 _credentials_verify(request, ballot=ballot, membership_number=number, code=code)
             except VoteRefused as refusal:
                 form.add_error(None, refusal.message)
+                if refusal.reason == "rate_limited":
+                    status = 429
             else:
                 _session_start(request, ballot=ballot, membership_number=number, code=code)
                 return _see_other("vote_paper")
@@ -130,7 +133,7 @@ def vote_start(request):
         request,
         "ballots/voting/start.html",
         {"form": form, "open_ballots": open_ballots, "problems": problems},
-        status=400 if form.errors else 200,
+        status=status or (400 if form.errors else 200),
     )
 
 

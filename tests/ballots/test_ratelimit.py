@@ -106,6 +106,7 @@ def test_the_eleventh_wrong_code_on_the_page_is_refused_with_a_time_even_when_th
     response = client.post("/vote/", {**form, "code": voter.code})
 
     page = response.content.decode()
+    assert response.status_code == 429
     assert "Too many attempts. You can try again after " in page
     assert "UK time" in page
     assert "voting" not in client.session
