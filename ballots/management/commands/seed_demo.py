@@ -6,8 +6,10 @@ DEMO_OFFICER_PASSWORD environment variable, else a random one that is printed; e
 officers keep their password when none is given.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from ballots.demo import demo_ballots_seed
 from members.demo import demo_members_seed
 
 LOGIN_URL = "http://127.0.0.1:8000/accounts/login/"
@@ -22,8 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         members = demo_members_seed(officer_password=options["officer_password"], stdout=self.stdout)
 
-        # The ballots part goes here: one call into ballots.demo, given `members`
-        # (its constituency, other_constituency and officer usernames).
+        officer = get_user_model().objects.filter(username=members.officer_username).first()
+        demo_ballots_seed(constituency=members.constituency, actor=officer, stdout=self.stdout)
 
         self.stdout.write("")
         self.stdout.write(f"Log in at {LOGIN_URL}")

@@ -1,0 +1,62 @@
+"""The demo's ballots: a declared ballot whose votes went through the members' own service, with a
+realistic result (most wards voting, some too few to disclose), and a draft ready to open; idempotent."""
+
+import io
+import time
+
+from django.core.management import call_command
+from django.db.models import Count
+
+from ballots import services
+from ballots.demo import demo_ballots_seed
+from ballots.models import AffiliateVote, MemberVote, RollEntry, TriggerBallot, VoteReceipt
+from members.demo import demo_members_seed
+from members.models import AuditEvent
+
+
+def test_the_demo_has_a_declared_ballot_with_votes_and_a_draft_ready_to_open(db):
+    members = demo_members_seed(officer_password="demo demo demo")
+    started = time.perf_counter()
+    made = demo_ballots_seed(constituency=members.constituency)
+    elapsed = time.perf_counter() - started
+
+    declared, draft = made["declared"], made["draft"]
+    declared.refresh_from_db()
+    assert declared.status == TriggerBallot.Status.DECLARED
+    votes = MemberVote.objects.filter(ballot=declared)
+    voted = RollEntry.objects.filter(ballot=declared, has_voted=True).count()
+    roll = RollEntry.objects.filter(ballot=declared).count()
+    assert votes.count() == voted == VoteReceipt.objects.filter(ballot=declared).count()
+    assert 0.2 <= voted / roll <= 0.4
+    per_ward = dict(votes.values_list("ward__name").annotate(n=Count("pk")))
+    assert len(per_ward) == 15
+    assert sum(1 for n in per_ward.values() if n < 10) >= 2
+    assert set(votes.values_list("choice", flat=True)) == {"reselect", "open"}
+    assert AffiliateVote.objects.filter(ballot=declared).count() >= 10
+    assert not RollEntry.objects.filter(ballot=declared, code_hash="").exists()
+    actions = set(AuditEvent.objects.filter(ballot_id=declared.pk).values_list("action", flat=True))
+    assert {"ballot_opened", "voting_codes_issued", "ballot_closed_automatically", "ballot_declared"} <= actions
+    assert elapsed < 20
+
+    assert draft.status == TriggerBallot.Status.DRAFT
+    services.ballot_open(ballot=draft)
+    assert RollEntry.objects.filter(ballot=draft).count() > 1000
+
+
+def test_seeding_twice_adds_no_second_ballot(db):
+    members = demo_members_seed(officer_password="demo demo demo")
+    demo_ballots_seed(constituency=members.constituency)
+
+    again = demo_ballots_seed(constituency=members.constituency)
+
+    assert again == {"declared": None, "draft": None}
+    assert TriggerBallot.objects.count() == 2
+
+
+def test_seed_demo_makes_the_ballots_and_says_so(db):
+    out = io.StringIO()
+
+    call_command("seed_demo", "--officer-password", "demo demo demo", stdout=out)
+
+    assert "Demo ballots: declared ballot" in out.getvalue()
+    assert TriggerBallot.objects.filter(status="declared").count() == 1
