@@ -32,10 +32,10 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, F, FilteredRelation, Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from ballots import counting
 from ballots.models import BallotAffiliate, MemberVote, RollEntry, TriggerBallot
+from ballots.selectors import VOTING_CLOSED, ballot_voting_state
 from members.models import Affiliate, Ward
 from members.selectors import months_before
 
@@ -259,17 +259,7 @@ def ballot_options(ballot: TriggerBallot) -> dict[str, str]:
 
 def voting_has_closed(ballot: TriggerBallot, now=None) -> bool:
     """Closed or declared, or open with its closing time passed (no more votes can arrive)."""
-    try:  # The officer pages' selector, when it is there, is the one source of truth.
-        from ballots.selectors import ballot_voting_state  # noqa: PLC0415
-    except ImportError:
-        ballot_voting_state = None
-    if ballot_voting_state is not None:
-        state = ballot_voting_state(ballot)
-        return str(state) in ("closed", "declared")
-    if ballot.status in (TriggerBallot.Status.CLOSED, TriggerBallot.Status.DECLARED):
-        return True
-    now = now or timezone.now()
-    return ballot.status == TriggerBallot.Status.OPEN and ballot.closes_at <= now
+    return ballot_voting_state(ballot, now) == VOTING_CLOSED
 
 
 @dataclass
