@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 480, 240
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 30, 40
 BAR = "#1d4f91"
 BAR_OVER = "#7a1e99"
 INK = "#1b1b1b"
@@ -67,7 +67,7 @@ def histogram_svg(result, uid: str = "share") -> SafeString:
         f'stroke-dasharray="6 4"/>'
     )
     parts.append(
-        f'<text x="{_f(tx + 4)}" y="{TOP + 8}" font-size="13" fill="{INK}">'
+        f'<text x="{_f(tx + 4)}" y="{TOP - 12}" font-size="13" fill="{INK}">'
         f"threshold {100 * result.threshold:.1f}%</text>"
     )
     parts.append(

@@ -234,11 +234,14 @@ def forecast_data(settings_form, branches, affiliates, errors: list[str]) -> dic
     for form in affiliate_forms:
         d = form.cleaned_data
         p = [d.get(k) or 0 for k in ("p_reselect", "p_open", "p_abstain")]
-        if abs(sum(p) - 100) > 1e-6:
+        # Within a hundredth of a point (thirds typed as 33.33), then scaled to sum to 1 exactly.
+        if abs(sum(p) - 100) > 0.01:
             form.add_error(None, f"The three chances must add up to 100% (they add up to {sum(p):g}%).")
             continue
-        item = {"name": d["name"].strip(), "p_reselect": _fraction(p[0]), "p_open": _fraction(p[1]),
-                "p_abstain": round(1 - _fraction(p[0]) - _fraction(p[1]), 10)}
+        total = sum(p)
+        p_reselect, p_open = round(p[0] / total, 10), round(p[1] / total, 10)
+        item = {"name": d["name"].strip(), "p_reselect": p_reselect, "p_open": p_open,
+                "p_abstain": max(0.0, round(1 - p_reselect - p_open, 10))}
         if d.get("members") is not None:
             item["members"] = d["members"]
         data["affiliates"].append(item)
@@ -271,6 +274,8 @@ def forecast_initial(data: dict) -> tuple[dict, list[dict], list[dict]]:
     affiliates = []
     for a in fs.affiliates:
         p = a.p or tuple(float(a.vote == v) for v in ("reselect", "open", "abstain"))
-        affiliates.append({"name": a.name, "p_reselect": _pc(p[0]), "p_open": _pc(p[1]), "p_abstain": _pc(p[2]),
+        p_reselect, p_open = _pc(p[0]), _pc(p[1])
+        p_abstain = round(100 - p_reselect - p_open, 4) if p[2] else 0.0
+        affiliates.append({"name": a.name, "p_reselect": p_reselect, "p_open": p_open, "p_abstain": p_abstain,
                            "members": a.members})
     return SettingsForm.initial_from(fs.rules, dict(fs.options)), branches, affiliates
