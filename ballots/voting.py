@@ -6,15 +6,18 @@ docs/voting.md. In short:
 * `vote_cast` runs in ONE transaction: it re-reads the ballot's state (locking the ballot row
   FOR SHARE on PostgreSQL, so an officer closing the ballot waits for votes in flight and no
   vote lands after the close commits), matches the code in constant time, flips the roll
-  entry's `has_voted` with a conditional UPDATE (`... WHERE has_voted = false`: of two
+  entry's `has_voted` with a conditional UPDATE (`... WHERE NOT has_voted`: of two
   submissions racing, the database lets exactly one update the row), then writes the
   `MemberVote` (ballot, ward, choice: nothing else) and the `VoteReceipt` (a keyed hash of a
-  random receipt code). Any refusal raises, and the transaction rolls back: no half-written vote.
+  random receipt code). On PostgreSQL the guard and both inserts are one statement (a
+  data-modifying WITH), so a vote costs two round trips inside the transaction. Any refusal
+  raises, and the transaction rolls back: no half-written vote.
 * Nothing here logs the code, the membership number with a choice, or anything else that
   would tie a voter to a vote.
 """
 
 import random
+import uuid
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -106,29 +109,25 @@ def vote_credentials_check(*, ballot, membership_number, code, now=None):
 
 
 def _ballot_for_casting(ballot_id):
-    """The ballot re-read inside the vote's transaction; on PostgreSQL locked FOR SHARE.
-
-    FOR SHARE lets any number of votes proceed side by side, but an UPDATE of the ballot row
-    (closing it) waits until they commit, and a vote that starts after the close committed
-    sees it closed. SQLite serialises writers on the whole database, and the vote's first
-    write (the roll entry) comes before its commit, so the same holds there.
-    """
-    if connection.vendor == "postgresql":
-        table = TriggerBallot._meta.db_table
-        return TriggerBallot.objects.raw(
-            f'SELECT "id", "status", "opens_at", "closes_at" FROM "{table}" WHERE "id" = %s FOR SHARE',  # noqa: S608
-            [ballot_id],
-        )[0]
+    """The ballot re-read inside the vote's transaction (SQLite: one writer at a time anyway)."""
     return TriggerBallot.objects.only("id", "status", "opens_at", "closes_at").get(pk=ballot_id)
 
 
 @transaction.atomic
 def vote_cast(*, ballot, membership_number, code, choice, now=None) -> VoteCastResult:
-    """Cast one member's secret vote, once. Raise VoteRefused (and write nothing) if it cannot be cast."""
+    """Cast one member's secret vote, once. Raise VoteRefused (and write nothing) if it cannot be cast.
+
+    In one transaction: re-read the ballot's state, match the code, flip the roll entry's
+    `has_voted` with a conditional UPDATE (the once-only guard), write the vote and the receipt.
+    On PostgreSQL the same steps run as two statements (see _cast_postgresql).
+    """
     if choice not in Choice.values:
         raise VoteRefused("bad_choice")
-    fresh = _ballot_for_casting(ballot.pk)
-    _state_refusal(fresh, now or timezone.now())
+    now = now or timezone.now()
+    if connection.vendor == "postgresql":
+        return _cast_postgresql(ballot_id=ballot.pk, membership_number=membership_number, code=code, choice=choice,
+                                now=now)
+    _state_refusal(_ballot_for_casting(ballot.pk), now)
     entry = _roll_entry_matching(ballot_id=ballot.pk, membership_number=membership_number, code=code)
     # The once-only guard: of any number of concurrent submissions, exactly one flips the flag.
     if not RollEntry.objects.filter(pk=entry.pk, has_voted=False).update(has_voted=True):
@@ -136,6 +135,60 @@ def vote_cast(*, ballot, membership_number, code, choice, now=None) -> VoteCastR
     MemberVote.objects.create(ballot_id=ballot.pk, ward_id=entry.ward_id, choice=choice)
     receipt = receipt_code_generate()
     VoteReceipt.objects.create(ballot_id=ballot.pk, receipt_hash=receipt_hash(ballot_id=ballot.pk, receipt=receipt))
+    return VoteCastResult(receipt_code=receipt)
+
+
+_BALLOT = TriggerBallot._meta.db_table
+_ROLL = RollEntry._meta.db_table
+_VOTE = MemberVote._meta.db_table
+_RECEIPT = VoteReceipt._meta.db_table
+
+# 1. The ballot's state, locked FOR SHARE, and the roll entry, in one round trip. FOR SHARE
+#    lets any number of votes proceed side by side, but closing the ballot (an UPDATE of its
+#    row) waits until the votes in flight commit, and a vote that starts after the close
+#    committed sees it closed: no vote lands after the close.
+_READ = f"""
+    SELECT b.status, b.opens_at, b.closes_at, r.id, r.code_hash
+    FROM "{_BALLOT}" b
+    LEFT JOIN "{_ROLL}" r ON r.ballot_id = b.id AND r.membership_number = ANY(%s)
+    WHERE b.id = %s
+    ORDER BY r.membership_number = %s DESC
+    FOR SHARE OF b
+"""  # noqa: S608 - table names from the models, values as parameters
+
+# 2. The once-only guard and both writes as ONE statement: the UPDATE flips has_voted only if
+#    it was false (of concurrent submissions, PostgreSQL lets exactly one do so; the others
+#    wait for its row lock, re-check the condition and match nothing), and the vote and the
+#    receipt are inserted only from the row it returned. No row back: already voted, nothing written.
+_WRITE = f"""
+    WITH marked AS (
+        UPDATE "{_ROLL}" SET has_voted = true WHERE id = %s AND NOT has_voted RETURNING ward_id
+    ), vote AS (
+        INSERT INTO "{_VOTE}" (id, ballot_id, ward_id, choice) SELECT %s, %s, ward_id, %s FROM marked
+    )
+    INSERT INTO "{_RECEIPT}" (id, ballot_id, receipt_hash) SELECT %s, %s, %s FROM marked RETURNING 1
+"""  # noqa: S608
+
+
+def _cast_postgresql(*, ballot_id, membership_number, code, choice, now) -> VoteCastResult:
+    typed = "".join((membership_number or "").split())
+    with connection.cursor() as cursor:
+        cursor.execute(_READ, [[typed, typed.upper()], ballot_id, typed])
+        row = cursor.fetchone()
+        if row is None:
+            raise VoteRefused("unknown_or_wrong")
+        status, opens_at, closes_at, entry_id, code_hash = row
+        _state_refusal(TriggerBallot(pk=ballot_id, status=status, opens_at=opens_at, closes_at=closes_at), now)
+        if not voting_code_matches(ballot_id=ballot_id, code=code, code_hash=code_hash or _DUMMY_HASH) or not entry_id:
+            raise VoteRefused("unknown_or_wrong")
+        receipt = receipt_code_generate()
+        cursor.execute(
+            _WRITE,
+            [entry_id, uuid.uuid4(), ballot_id, choice, uuid.uuid4(), ballot_id,
+             receipt_hash(ballot_id=ballot_id, receipt=receipt)],
+        )
+        if cursor.fetchone() is None:
+            raise VoteRefused("already_voted")
     return VoteCastResult(receipt_code=receipt)
 
 
