@@ -95,7 +95,7 @@ def load(*, votes: int, members: int, wards: int, affiliates: int):
             """
             INSERT INTO members_member (membership_number, first_name, last_name, email, ward_id, joined_on, status)
             SELECT 'B' || lpad(i::text, 8, '0'), 'Bench', 'Member', '', %s + (i %% %s), DATE '2015-01-01', 'active'
-            FROM generate_series(0, %s - 1) AS i
+            FROM generate_series(0::bigint, %s - 1) AS i
             """,
             [first_ward, n_wards, members],
         )
@@ -113,7 +113,7 @@ def load(*, votes: int, members: int, wards: int, affiliates: int):
             INSERT INTO ballots_membervote (id, ballot_id, ward_id, choice)
             SELECT gen_random_uuid(), %s, %s + (i %% %s),
                    CASE WHEN ((i * 7919) %% 1000) < 350 + 300 * (i %% %s) / %s THEN 'reselect' ELSE 'open' END
-            FROM generate_series(0, %s - 1) AS i
+            FROM generate_series(0::bigint, %s - 1) AS i
             """,
             [ballot.pk, first_ward, n_wards, n_wards, max(n_wards - 1, 1), votes],
         )
@@ -204,12 +204,17 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + RAW_VOTES, [ballot.pk])
             plan = [row[0] for row in cursor.fetchall()]
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + RAW_ROLL, [ballot.pk])
+            roll_plan = [row[0] for row in cursor.fetchall()]
         scan = next((line.strip() for line in plan if "Scan" in line), "?")
+        roll_scan = next((line.strip() for line in roll_plan if "Scan" in line), "?")
 
         print(f"raw GROUP BY, votes only:          {t_votes * 1000:8.1f} ms   ({scan})")
-        print(f"raw GROUP BYs, votes + turnout:    {t_raw * 1000:8.1f} ms   (the baseline)")
-        print(f"results page (public, anonymous):  {t_page * 1000:8.1f} ms   ratio {t_page / t_raw:.2f}")
-        print(f"results JSON:                      {t_json * 1000:8.1f} ms   ratio {t_json / t_raw:.2f}")
+        print(f"raw GROUP BYs, votes + turnout:    {t_raw * 1000:8.1f} ms   (the baseline; roll: {roll_scan})")
+        print(f"results page (public, anonymous):  {t_page * 1000:8.1f} ms   ratio {t_page / t_raw:.2f} "
+              f"(to the votes-only GROUP BY: {t_page / t_votes:.2f})")
+        print(f"results JSON:                      {t_json * 1000:8.1f} ms   ratio {t_json / t_raw:.2f} "
+              f"(to the votes-only GROUP BY: {t_json / t_votes:.2f})")
         verdict = "met" if max(t_page, t_json) < 1.0 and max(t_page, t_json) / t_raw <= 2.0 else "NOT met"
         print(f"aim (under 1 s, within 2x the raw queries): {verdict}")
         return 0
