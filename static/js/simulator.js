@@ -22,7 +22,7 @@
   function recount() {
     var data = new FormData(form);
     data.set("action", "recount");
-    fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
+    fetch(form.getAttribute("action") || window.location.pathname, { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) { return response.text(); })
       .then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
