@@ -11,6 +11,7 @@ from ballots.models import AffiliateVote, TriggerBallot
 from ballots.services import BALLOT_FIELDS, ballot_settings_errors, rule_set_descriptions
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+DEFAULT_RULES = "labour-2021"
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -70,6 +71,7 @@ class BallotForm(forms.ModelForm):
         self.fields["rules"].choices = [
             (name, f"{name}: {text}" if text else name) for name, text in descriptions.items()
         ]
+        self.fields["rules"].initial = self.instance.rules if self.instance.pk else DEFAULT_RULES
         for name in ("opens_at", "closes_at"):
             self.fields[name].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
