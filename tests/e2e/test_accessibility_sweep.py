@@ -1,0 +1,119 @@
+"""Accessibility sweep over every kind of page a reader, a member and an officer can reach.
+
+With the demo data loaded, a crawler follows every link on the site (one page of each URL
+shape: /ballots/3/results and /ballots/4/results are the same kind of page) as an anonymous
+reader and as an officer, and on each page:
+
+- axe-core reports no serious or critical violation;
+- no Content-Security-Policy violation is logged (the `page` fixture fails on any);
+- every control of every form can be reached with the Tab key alone, in document order.
+
+The member's voting journey (forms behind a voting code) has its own keyboard-only test in
+test_voting_browser.py; this sweep adds the pages a member reaches by links.
+"""
+
+import re
+from collections import deque
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+
+from tests.e2e.conftest import assert_no_serious_axe_violations, log_in
+from tests.factories import officers_group
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+DEMO_PASSWORD = "demo-sweep-password-2026"
+# Links that leave the page tour: downloads, logout, Django's own admin (not ours to restyle).
+SKIP = re.compile(r"(\.json|\.csv|/export|/download|_export=|/logout|/admin/|/static/)")
+MAX_PAGES = 80
+
+
+def page_shape(path: str) -> str:
+    return re.sub(r"/\d+", "/N", path)
+
+
+def crawl(page, start_url):
+    """Visit one page of each shape reachable from start_url; yield each URL after loading it."""
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(start_url))
+    queue, seen = deque([start_url]), set()
+    while queue and len(seen) < MAX_PAGES:
+        url = queue.popleft()
+        shape = page_shape(urlsplit(url).path) + ("?" + urlsplit(url).query if "page=" in url else "")
+        if shape in seen:
+            continue
+        seen.add(shape)
+        response = page.goto(url)
+        if response is None or response.status >= 400 or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        yield url
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
+            target = urljoin(url, href).split("#")[0]
+            if target.startswith(origin) and not SKIP.search(target) and "page=" not in target:
+                queue.append(target)
+
+
+def assert_form_controls_reachable_by_tab(page):
+    """Tab from the top of the page through to the end: every visible form control gets focus."""
+    controls = page.eval_on_selector_all(
+        "main form input:not([type=hidden]), main form select, main form textarea, main form button",
+        "els => els.filter(e => !e.disabled && e.offsetParent !== null).length",
+    )
+    if not controls:
+        return
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    reached = set()
+    focusable = page.eval_on_selector_all("a[href], input, select, textarea, button", "els => els.length")
+    # Date inputs take several Tab stops (day, month, year), so allow a few per element.
+    for _ in range(3 * focusable + 10):
+        page.keyboard.press("Tab")
+        marker = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                if (!el || !el.closest('main form')) return null;
+                if (!el.dataset.sweep) el.dataset.sweep = String(Math.random());
+                return el.dataset.sweep;
+            }"""
+        )
+        if marker:
+            reached.add(marker)
+        if len(reached) >= controls:
+            break
+    # Radio groups take one Tab stop for the whole group, so count a group once.
+    radio_extra = page.eval_on_selector_all(
+        "main form input[type=radio]",
+        "els => { const names = new Set(els.map(e => e.name)); return els.length - names.size; }",
+    )
+    assert len(reached) >= controls - radio_extra, (
+        f"only {len(reached)} of {controls} form controls on {page.url} take focus by Tab"
+    )
+
+
+@pytest.fixture
+def demo(live_server):
+    officers_group()  # an earlier transactional test's flush removed the data migration's group
+    call_command("seed_demo", officer_password=DEMO_PASSWORD, verbosity=0)
+
+
+def test_every_public_page_is_accessible(page, live_server, demo):
+    visited = []
+    for url in crawl(page, live_server.url + "/"):
+        assert_no_serious_axe_violations(page)
+        assert_form_controls_reachable_by_tab(page)
+        visited.append(urlsplit(url).path)
+    for expected in ("/", "/vote/", "/ballots/"):
+        assert expected in visited, visited
+    assert any(path.endswith("/results") for path in visited), visited
+
+
+def test_every_officer_page_is_accessible(page, live_server, demo):
+    log_in(page, live_server, "officer", DEMO_PASSWORD)
+    visited = []
+    for url in crawl(page, live_server.url + "/"):
+        assert_no_serious_axe_violations(page)
+        assert_form_controls_reachable_by_tab(page)
+        visited.append(page_shape(urlsplit(url).path))
+    assert "/constituencies/N/members/" in visited, visited
+    assert any("/manage" in path for path in visited), visited
+    assert len(visited) >= 12, visited
