@@ -33,6 +33,8 @@ from members.selectors import officer_runs_constituency, user_is_officer
 
 Status = TriggerBallot.Status
 PAGE_SIZE = 50
+# Emails sent per press of the button: one request must finish well within the server's timeout.
+EMAILS_PER_REQUEST = 500
 CODES_CSV_HEADER = (
     "membership_number",
     "first_name",
@@ -302,7 +304,7 @@ class VotingCodesEmailView(BallotOfficerMixin, View):
 
     def post(self, request, *args, **kwargs):
         try:
-            report = services.voting_codes_email(ballot=self.ballot, actor=request.user)
+            report = services.voting_codes_email(ballot=self.ballot, actor=request.user, limit=EMAILS_PER_REQUEST)
         except BallotStateError as error:
             return self.refused(error)
         _email_report_message(request, report)
@@ -314,8 +316,14 @@ def _email_report_message(request, report):
         f"Emails sent: {report.sent}. Failed: {report.failed}. "
         f"Skipped, no email address: {report.skipped_no_email}."
     )
+    if report.remaining:
+        text += (
+            f" {report.remaining} member{'s are' if report.remaining != 1 else ' is'} still waiting for a code: "
+            "press “Email new codes” again to send the next batch."
+        )
     if report.failed:
-        text += " Members whose email failed can be sent a new code below."
+        text += " A failed email's code was withdrawn, so sending again retries those members."
+    if report.failed or report.remaining:
         messages.warning(request, text)
     elif report.total == 0:
         messages.info(request, "Nobody was waiting for a code: every member on the roll already has one.")
@@ -337,7 +345,9 @@ class VotingCodesReissueAllView(BallotOfficerMixin, View):
             return render(request, BallotCodesView.template_name, context, status=400)
         try:
             if request.POST.get("delivery") == "email":
-                report = services.voting_codes_email(ballot=self.ballot, actor=request.user, reissue_all=True)
+                report = services.voting_codes_email(
+                    ballot=self.ballot, actor=request.user, reissue_all=True, limit=EMAILS_PER_REQUEST
+                )
                 _email_report_message(request, report)
                 return HttpResponseRedirect(reverse("ballots:ballot_codes", args=[self.ballot.pk]))
             issued = services.voting_codes_issue(ballot=self.ballot, actor=request.user, reissue_all=True)

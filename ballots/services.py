@@ -374,6 +374,7 @@ class EmailReport:
     sent: int = 0
     failed: int = 0
     skipped_no_email: int = 0
+    remaining: int = 0
     failed_numbers: list[str] = field(default_factory=list)
 
     @property
@@ -400,67 +401,102 @@ def voting_code_message(*, ballot, entry: RollEntry, code: str, connection=None)
     )
 
 
-def _send(messages_by_number, connection, report: EmailReport) -> None:
-    for number, message in messages_by_number:
+def _send(messages, connection, report: EmailReport) -> list:
+    """Send each (roll entry, message); count them; return the entries whose message failed."""
+    failed = []
+    for entry, message in messages:
         try:
             sent = connection.send_messages([message])
         except Exception:  # noqa: BLE001 - any mail failure counts as failed, never aborts the batch
             sent = 0
-            # The message holds a code: log which member, never the message.
-            logger.warning("Voting code email to membership number %s failed", number)
         if sent:
             report.sent += 1
         else:
+            # The message holds a code: log which member, never the message.
+            logger.warning("Voting code email to membership number %s failed", entry.membership_number)
             report.failed += 1
-            report.failed_numbers.append(number)
+            report.failed_numbers.append(entry.membership_number)
+            failed.append(entry)
+    return failed
+
+
+def _revoke(ballot, entry_ids=None) -> int:
+    """Forget the code of every roll entry yet to vote (or of the given ones): those codes stop working."""
+    entries = RollEntry.objects.filter(ballot=ballot, has_voted=False).exclude(code_hash="")
+    if entry_ids is not None:
+        entries = entries.filter(pk__in=entry_ids)
+    return entries.update(code_hash="", code_issued_at=None)
 
 
 def voting_codes_email(
-    *, ballot: TriggerBallot, actor=None, batch_size: int = 200, reissue_all: bool = False, now=None
+    *,
+    ballot: TriggerBallot,
+    actor=None,
+    batch_size: int = 200,
+    limit: int | None = None,
+    reissue_all: bool = False,
+    now=None,
 ) -> EmailReport:
-    """Email fresh codes in batches: to everyone without a code (or, re-issuing, everyone yet to vote).
+    """Email a fresh code to members on the roll who have none, in batches; return the counts.
 
     Each batch stores its hashes in one transaction, then sends through one mail connection.
-    Members without an email address are skipped (and keep no code: give them one from the
-    CSV). A message that fails is counted; its member can be sent a new code later.
+    `limit` caps the messages sent in one call (a web request must finish in time): the report's
+    `remaining` says how many members with an email address still wait, and calling again sends
+    the next ones. A message that fails has its code withdrawn (it was never delivered), so the
+    next call tries that member again. Members without an email address are counted and skipped:
+    give them their code from the CSV. `reissue_all` first withdraws every code not yet used,
+    so every member yet to vote gets a new one.
     """
     now = now or timezone.now()
     ballot = TriggerBallot.objects.select_related("constituency").get(pk=ballot.pk)
     _codes_can_be_issued(ballot, now)
-    entries = list(_roll_for_codes(ballot, reissue_all=reissue_all))
+    revoked = 0
+    if reissue_all:
+        with transaction.atomic():
+            locked = _lock(ballot)
+            _codes_can_be_issued(locked, now)
+            revoked = _revoke(locked)
     report = EmailReport()
     with_email = []
-    for entry in entries:
+    for entry in _roll_for_codes(ballot, reissue_all=False):
         if (entry.member.email or "").strip():
             with_email.append(entry)
         else:
             report.skipped_no_email += 1
+    if limit is not None:
+        report.remaining = max(0, len(with_email) - limit)
+        with_email = with_email[:limit]
     connection = mail.get_connection()
     for start in range(0, len(with_email), batch_size):
         batch = with_email[start : start + batch_size]
         with transaction.atomic():
             locked = _lock(ballot)
             _codes_can_be_issued(locked, now)
-            ids = list(
-                RollEntry.objects.filter(pk__in=[e.pk for e in batch], has_voted=False).values_list("pk", flat=True)
+            # Still waiting? (A CSV download or a vote may have come in between.)
+            waiting = set(
+                RollEntry.objects.filter(
+                    pk__in=[e.pk for e in batch], has_voted=False, code_hash=""
+                ).values_list("pk", flat=True)
             )
-            batch = [entry for entry in batch if entry.pk in set(ids)]
-            issued = _new_codes(ballot.pk, batch, now)
+            issued = _new_codes(ballot.pk, [entry for entry in batch if entry.pk in waiting], now)
         with connection:
             messages = [
-                (e.membership_number, voting_code_message(ballot=ballot, entry=e, code=c, connection=connection))
-                for e, c in issued
+                (e, voting_code_message(ballot=ballot, entry=e, code=c, connection=connection)) for e, c in issued
             ]
-            _send(messages, connection, report)
+            failed = _send(messages, connection, report)
+        if failed:
+            _revoke(ballot, [entry.pk for entry in failed])
+            report.remaining += len(failed)
     _audit(
-        action="voting_codes_emailed",
+        action="voting_codes_reissued_all_by_email" if reissue_all else "voting_codes_emailed",
         actor=actor,
         ballot=ballot,
-        reissue_all=reissue_all,
+        codes_withdrawn=revoked,
         batch_size=batch_size,
         sent=report.sent,
         failed=report.failed,
         skipped_no_email=report.skipped_no_email,
+        still_waiting=report.remaining,
         failed_membership_numbers=report.failed_numbers[:100],
     )
     return report
@@ -476,7 +512,7 @@ def voting_code_send(*, roll_entry: RollEntry, actor=None, now=None) -> bool:
     connection = mail.get_connection()
     with connection:
         message = voting_code_message(ballot=entry.ballot, entry=entry, code=code, connection=connection)
-        _send([(entry.membership_number, message)], connection, report)
+        _send([(entry, message)], connection, report)
     _audit(
         action="voting_code_emailed",
         actor=actor,

@@ -129,6 +129,7 @@ def test_the_new_ballot_form_offers_sensible_defaults(officer_client, constituen
 
     form = response.context["form"]
     assert form.initial["sitting_mp"] == "Rosie Duffield"
+    assert form["rules"].value() == "labour-2021"
     assert form.initial["closes_at"] > form.initial["opens_at"] > timezone.now()
     assert b'type="datetime-local"' in response.content
     assert b"UK time" in response.content

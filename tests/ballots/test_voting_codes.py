@@ -220,9 +220,37 @@ def test_a_failed_email_is_counted_and_the_rest_still_go(open_ballot, officer, s
     with caplog.at_level(logging.DEBUG):
         report = services.voting_codes_email(ballot=open_ballot, actor=officer, batch_size=4)
 
-    assert (report.sent, report.failed) == (8, 1)
+    assert (report.sent, report.failed, report.remaining) == (8, 1, 1)
     assert report.failed_numbers == [broken.membership_number]
     assert broken.membership_number in caplog.text
+    broken.refresh_from_db()
+    assert broken.code_hash == ""  # never delivered, so withdrawn: the next press tries again
+
+    Member.objects.filter(pk=broken.member_id).update(email="mended@example.org")
+    retry = services.voting_codes_email(ballot=open_ballot, actor=officer)
+    assert (retry.sent, retry.failed) == (1, 0)
+
+
+def test_one_press_sends_at_most_the_limit_and_says_how_many_wait(open_ballot, officer):
+    first = services.voting_codes_email(ballot=open_ballot, actor=officer, batch_size=2, limit=5)
+    second = services.voting_codes_email(ballot=open_ballot, actor=officer, batch_size=2, limit=5)
+
+    assert (first.sent, first.remaining) == (5, 4)
+    assert (second.sent, second.remaining) == (4, 0)
+    assert len({message.to[0] for message in mail.outbox}) == 9
+
+
+def test_reissuing_everyones_codes_by_email_withdraws_the_old_ones_first(open_ballot, officer):
+    old = services.voting_codes_issue(ballot=open_ballot, actor=officer)
+
+    report = services.voting_codes_email(ballot=open_ballot, actor=officer, reissue_all=True, limit=4)
+
+    assert (report.sent, report.remaining) == (4, 5)
+    for entry, code in old:
+        entry.refresh_from_db()
+        assert not voting_code_matches(ballot_id=open_ballot.pk, code=code, code_hash=entry.code_hash)
+    event = AuditEvent.objects.get(action="voting_codes_reissued_all_by_email")
+    assert (event.detail["codes_withdrawn"], event.detail["still_waiting"]) == (9, 5)
 
 
 def test_the_email_page_reports_the_counts(officer_client, open_ballot):
