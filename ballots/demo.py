@@ -44,6 +44,8 @@ def _declared_ballot(constituency, actor, rng: random.Random) -> TriggerBallot:
         opens_at=opens_at,
         closes_at=closes_at,
     )
+    # Set up three weeks before it opened (the audit log still says when the demo really ran).
+    TriggerBallot.objects.filter(pk=ballot.pk).update(created_at=opens_at - dt.timedelta(days=21))
     voting_time = opens_at + dt.timedelta(hours=1)
     services.ballot_open(ballot=ballot, actor=actor, now=opens_at - dt.timedelta(hours=2))
     issued = services.voting_codes_issue(ballot=ballot, actor=actor, now=opens_at - dt.timedelta(hours=1))
