@@ -886,6 +886,13 @@ def _applied(rules: str, options: Mapping) -> dict:
     return applied
 
 
+# Rule sets whose decision sees branches only through the numbers reselect/open/tied (unless
+# member_counting=individual) and affiliates only through the numbers voting each way (unless
+# affiliate_counting=weighted): moving one entry from one class to another then has the same
+# effect in a trial whichever entry it is, so a handful of decisions per trial cover them all.
+PIVOT_BY_CLASS = {"labour-2021", "labour-2018", "labour-pre-2018"}
+
+
 def _pivotal(fs: ForecastScenario, trials: Trials, agg: Aggregates, rules: str, options: dict,
              base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """How many trials each branch, and each affiliate, was pivotal in (see the docstring)."""
@@ -894,35 +901,71 @@ def _pivotal(fs: ForecastScenario, trials: Trials, agg: Aggregates, rules: str, 
         return _pivotal_one_by_one(fs, trials, rules, options, base)
     one = np.int64(1)
     r, o, v = trials.reselect, trials.open, trials.votes
+    by_class = rules in PIVOT_BY_CLASS
     individual = options.get("member_counting") == "individual"
-    branch_counts = np.zeros(len(fs.branches), dtype=np.int64)
-    for j in range(len(fs.branches)):
-        rj, oj = r[:, j], o[:, j]
-        if individual:
-            swapped = replace(agg, v_reselect=agg.v_reselect - rj + oj, v_open=agg.v_open - oj + rj)
-            branch_counts[j] = (decide(swapped, options, share=False)[0] != base).sum()
-            continue
-        is_r, is_o = rj > oj, oj > rj
-        is_t = (rj == oj) & (rj > 0)
-        without = replace(agg, n_reselect=agg.n_reselect - is_r, n_open=agg.n_open - is_o,
-                          n_tied=agg.n_tied - is_t)
-        to_open = decide(replace(without, n_open=without.n_open + one), options, share=False)[0] != base
-        to_reselect = decide(replace(without, n_reselect=without.n_reselect + one), options, share=False)[0] != base
-        pivotal = np.where(is_r, to_open, np.where(is_o, to_reselect, to_open | to_reselect))
-        branch_counts[j] = pivotal.sum()
+    weighted = options.get("affiliate_counting") == "weighted"
+
+    def flips(changed: Aggregates) -> np.ndarray:
+        return decide(changed, options, share=False)[0] != base
+
+    if not len(fs.branches):
+        branch_counts = np.zeros(0, dtype=np.int64)
+    elif individual:
+        branch_counts = np.array([
+            flips(replace(agg, v_reselect=agg.v_reselect - r[:, j] + o[:, j],
+                          v_open=agg.v_open - o[:, j] + r[:, j])).sum()
+            for j in range(len(fs.branches))
+        ], dtype=np.int64)
+    elif by_class:
+        # Class of each branch in each trial: 0 reselect, 1 open, 2 tied, 3 no votes.
+        cls = np.where(r > o, 0, np.where(o > r, 1, np.where(r > 0, 2, 3)))
+        nr, no, nt = agg.n_reselect, agg.n_open, agg.n_tied
+        to_open = {
+            0: flips(replace(agg, n_reselect=nr - one, n_open=no + one)),
+            2: flips(replace(agg, n_tied=nt - one, n_open=no + one)),
+            3: flips(replace(agg, n_open=no + one)),
+        }
+        to_reselect = {
+            1: flips(replace(agg, n_open=no - one, n_reselect=nr + one)),
+            2: flips(replace(agg, n_tied=nt - one, n_reselect=nr + one)),
+            3: flips(replace(agg, n_reselect=nr + one)),
+        }
+        table = np.stack([to_open[0], to_reselect[1], to_open[2] | to_reselect[2], to_open[3] | to_reselect[3]],
+                         axis=1)
+        branch_counts = np.take_along_axis(table, cls, axis=1).sum(axis=0).astype(np.int64)
+    else:
+        branch_counts = np.zeros(len(fs.branches), dtype=np.int64)
+        for j in range(len(fs.branches)):
+            rj, oj = r[:, j], o[:, j]
+            is_r, is_o = rj > oj, oj > rj
+            is_t = (rj == oj) & (rj > 0)
+            without = replace(agg, n_reselect=agg.n_reselect - is_r, n_open=agg.n_open - is_o,
+                              n_tied=agg.n_tied - is_t)
+            up = flips(replace(without, n_open=without.n_open + one))
+            down = flips(replace(without, n_reselect=without.n_reselect + one))
+            branch_counts[j] = np.where(is_r, up, np.where(is_o, down, up | down)).sum()
+
     members = _affiliate_members(fs)
-    affiliate_counts = np.zeros(len(fs.affiliates), dtype=np.int64)
-    for i in range(len(fs.affiliates)):
-        is_r, is_o = v[:, i] == 0, v[:, i] == 1
-        m = members[i]
-        without = replace(agg, a_reselect=agg.a_reselect - is_r, a_open=agg.a_open - is_o,
-                          m_reselect=agg.m_reselect - m * is_r, m_open=agg.m_open - m * is_o)
-        to_open = decide(replace(without, a_open=without.a_open + one, m_open=without.m_open + m), options,
-                         share=False)[0]
-        to_reselect = decide(replace(without, a_reselect=without.a_reselect + one,
-                                     m_reselect=without.m_reselect + m), options, share=False)[0]
-        to_open, to_reselect = to_open != base, to_reselect != base
-        affiliate_counts[i] = np.where(is_r, to_open, np.where(is_o, to_reselect, to_open | to_reselect)).sum()
+    if not len(fs.affiliates):
+        affiliate_counts = np.zeros(0, dtype=np.int64)
+    elif by_class and not weighted:
+        ar, ao = agg.a_reselect, agg.a_open
+        up_from_r = flips(replace(agg, a_reselect=ar - one, a_open=ao + one))
+        down_from_o = flips(replace(agg, a_open=ao - one, a_reselect=ar + one))
+        either = flips(replace(agg, a_open=ao + one)) | flips(replace(agg, a_reselect=ar + one))
+        # Vote codes: 0 reselect, 1 open, 2 abstain, 3 did not vote.
+        table = np.stack([up_from_r, down_from_o, either, either], axis=1)
+        affiliate_counts = np.take_along_axis(table, v.astype(np.intp), axis=1).sum(axis=0).astype(np.int64)
+    else:
+        affiliate_counts = np.zeros(len(fs.affiliates), dtype=np.int64)
+        for i in range(len(fs.affiliates)):
+            is_r, is_o = v[:, i] == 0, v[:, i] == 1
+            m = members[i]
+            without = replace(agg, a_reselect=agg.a_reselect - is_r, a_open=agg.a_open - is_o,
+                              m_reselect=agg.m_reselect - m * is_r, m_open=agg.m_open - m * is_o)
+            up = flips(replace(without, a_open=without.a_open + one, m_open=without.m_open + m))
+            down = flips(replace(without, a_reselect=without.a_reselect + one, m_reselect=without.m_reselect + m))
+            affiliate_counts[i] = np.where(is_r, up, np.where(is_o, down, up | down)).sum()
     return branch_counts, affiliate_counts
 
 
