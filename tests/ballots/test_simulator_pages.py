@@ -291,3 +291,20 @@ def test_loading_a_roll_takes_the_same_queries_however_many_members(officer_clie
     AffiliateFactory(constituency=constituency)
     with django_assert_num_queries(len(small.captured_queries)):
         officer_client.get(FORECAST, {"ballot": ballot.pk})
+
+
+def test_the_what_if_page_takes_the_same_queries_however_many_ballots_an_officer_runs(
+    officer_client, constituency, wards, django_assert_num_queries
+):
+    TriggerBallotFactory(constituency=constituency)
+    officer_client.get(WHATIF)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        officer_client.get(WHATIF)
+    for _ in range(6):
+        TriggerBallotFactory(constituency=constituency)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = officer_client.get(WHATIF)
+    assert len(response.context["officer_ballots"]) == 7
