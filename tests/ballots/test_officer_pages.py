@@ -142,6 +142,7 @@ def test_the_new_ballot_form_offers_sensible_defaults(officer_client, constituen
         ({"freeze_date": "2027-07-02"}, b"The freeze date cannot be after the day the ballot opens."),
         ({"rules": "labour-1918"}, b"Select a valid choice"),
         ({"opens_at": "not a time"}, b"Enter a valid date/time."),
+        ({"opens_at": "2027-03-28T01:30"}, b"it may be ambiguous or it may not exist"),  # clocks go forward
     ],
 )
 def test_the_ballot_form_explains_what_is_wrong_and_saves_nothing(officer_client, constituency, overrides, message):

@@ -96,6 +96,17 @@ def test_an_officer_creates_opens_issues_codes_records_an_affiliate_closes_and_d
     page.reload()
     expect(page.get_by_text(rows[0]["voting_code"])).to_have_count(0)
 
+    # One member lost their code: find them, re-issue it, read the new one once.
+    page.get_by_label("Membership number").fill(rows[1]["membership_number"])
+    page.get_by_role("button", name="Find").click()
+    expect(page.get_by_text("not yet", exact=True)).to_be_visible()
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("button", name="Re-issue and show the new code once").click()
+    expect(page.get_by_text("This code is shown once.", exact=False)).to_be_visible()
+    new_code = page.locator(".code").inner_text()
+    assert new_code != rows[1]["voting_code"]
+    assert_no_serious_axe_violations(page)
+
     page.goto(f"{live_server.url}/ballots/{ballot.pk}/manage/")
     page.get_by_role("link", name="Affiliates' votes").first.click()
     assert_no_serious_axe_violations(page)
