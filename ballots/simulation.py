@@ -216,7 +216,7 @@ def smallest_flip(
     if applied.get("affiliate_counting") == "weighted":
         n_affiliates, affiliate_changes = _flip_affiliates_weighted(base, result, want_open)
     else:
-        n_affiliates, affiliate_changes = _flip_affiliates_unit(base, flips)
+        n_affiliates, affiliate_changes = _flip_affiliates_unit(base, flips, want_open)
     return Flip(
         rules=rules_name,
         options=applied,
@@ -325,7 +325,7 @@ def _flip_members_individual(base: Scenario, flips, want_open: bool) -> tuple[in
     return low, _switch(base, low, want_open)[1]
 
 
-def _flip_affiliates_unit(base: Scenario, flips) -> tuple[int | None, list]:
+def _flip_affiliates_unit(base: Scenario, flips, want_open: bool) -> tuple[int | None, list]:
     voters = [a for a in base.affiliates if a.vote != NONE]
     others = [a for a in base.affiliates if a.vote == NONE]
     if not voters:
@@ -339,7 +339,8 @@ def _flip_affiliates_unit(base: Scenario, flips) -> tuple[int | None, list]:
             cost = n - sum(min(initial[v], final[v]) for v in final)
             if cost:
                 mixes.append((cost, n_reselect, n_open, final))
-    mixes.sort(key=lambda m: m[:3])
+    # Among equally cheap mixes, prefer the one with most votes for the side it flips to.
+    mixes.sort(key=lambda m: (m[0], -(m[2] if want_open else m[1]), m[1], m[2]))
     for cost, _, _, final in mixes:
         synthetic = list(others)
         i = 0
