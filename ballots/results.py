@@ -24,6 +24,8 @@ split can then be derived.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -454,9 +456,25 @@ def _weights_by_name(result: counting.Result, section: str) -> dict[str, Fractio
 # The flip search (issue 6, ballots/simulation.py) tries every mix of affiliates' votes, which
 # grows with the square of their number; above this many affiliates the page leaves it out.
 FLIP_MAX_AFFILIATES = 60
+# The search takes up to a second with a hundred wards, and a ballot's figures stop changing
+# once it closes: remember the sentence per process, keyed by the exact figures counted.
+_FLIP_MEMO: dict[str, str | None] = {}
+_FLIP_MEMO_SIZE = 256
 
 
 def _smallest_flip(scenario: counting.Scenario, *, hide_members: bool) -> str | None:
+    key = json.dumps([counting.scenario_to_dict(scenario), hide_members], sort_keys=True)
+    key = hashlib.sha256(key.encode()).hexdigest()
+    if key in _FLIP_MEMO:
+        return _FLIP_MEMO[key]
+    sentence = _smallest_flip_uncached(scenario, hide_members=hide_members)
+    if len(_FLIP_MEMO) >= _FLIP_MEMO_SIZE:
+        _FLIP_MEMO.clear()
+    _FLIP_MEMO[key] = sentence
+    return sentence
+
+
+def _smallest_flip_uncached(scenario: counting.Scenario, *, hide_members: bool) -> str | None:
     """Issue 6's hook: the sentence for the smallest change that flips the result, if available.
 
     With wards withheld (public page), the members' part is left out: the number of votes
