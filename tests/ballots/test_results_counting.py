@@ -85,3 +85,25 @@ def test_the_json_carries_the_whatif_fields_and_the_other_rules(db):
     assert len(data["other_rules"]) == len(counting.compare_rules(counting.scenario_from_dict(DIRECT)))
     assert sum(1 for row in data["other_rules"] if row["applied"]) == 1
     assert all(row["for_information"] for row in data["other_rules"] if not row["applied"])
+
+
+def test_the_smallest_flip_sentence_is_worked_out_once_for_the_same_figures(db, monkeypatch):
+    from ballots import results, simulation
+
+    calls = []
+
+    class FakeFlip:
+        def sentence(self):
+            return "The result would have changed if 1 affiliate had voted differently."
+
+    def fake_smallest_flip(scenario):
+        calls.append(scenario)
+        return FakeFlip()
+
+    monkeypatch.setattr(simulation, "smallest_flip", fake_smallest_flip)
+    monkeypatch.setattr(results, "_FLIP_MEMO", {})
+    ballot = make_ballot_with_votes(wards=WARDS, affiliates=AFFILIATES)
+    first = ballot_result(ballot, public=False).flip
+    second = ballot_result(ballot, public=False).flip
+    assert first == second == FakeFlip().sentence()
+    assert len(calls) == 1
