@@ -53,7 +53,8 @@ def _credentials_verify(request, *, ballot, membership_number, code):
 
 
 def _session_start(request, *, ballot, membership_number, code):
-    request.session.cycle_key()  # a fresh session id once credentials are verified
+    if request.session.session_key:
+        request.session.cycle_key()  # a fresh session id once credentials are verified (no fixation)
     request.session[SESSION_VOTE] = {"ballot": ballot.pk, "number": membership_number, "code": code}
     request.session.pop(SESSION_RECEIPT, None)
     if not request.user.is_authenticated:

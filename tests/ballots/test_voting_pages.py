@@ -338,3 +338,14 @@ def test_a_member_votes_with_the_link_the_officers_services_make_for_a_ballot_th
 
     assert RollEntry.objects.get(pk=entry.pk).has_voted
     assert MemberVote.objects.get(ballot=ballot).ward_id == member.ward_id
+
+
+def test_signing_in_gives_a_fresh_session_id_so_a_planted_session_cannot_be_used(client, ballot_and_voters):
+    ballot, [voter, *_] = ballot_and_voters
+    client.get("/vote/link/?ballot=abc")  # leaves an error message, hence a session, behind
+    planted = client.cookies["sessionid"].value
+
+    start(client, ballot, voter)
+
+    assert client.cookies["sessionid"].value != planted
+    assert "voting" in client.session

@@ -44,12 +44,17 @@ def test_a_member_votes_on_a_phone_sees_a_receipt_and_cannot_vote_again(phone_pa
     expect(group).to_be_visible()
     assert_no_serious_axe_violations(page)
     assert_fits_the_screen(page)
-    page.get_by_label("Hold an open selection").tap()
+    page.get_by_label("Reselect Alex Morgan automatically").tap()
     page.get_by_role("button", name="Continue").tap()
 
     page.wait_for_url("**/vote/confirm/")
-    expect(page.get_by_text("Your vote: Hold an open selection")).to_be_visible()
+    expect(page.get_by_text("Your vote: Reselect Alex Morgan automatically")).to_be_visible()
     assert_no_serious_axe_violations(page)
+    page.get_by_role("button", name="Go back and change").tap()
+    expect(page.get_by_label("Reselect Alex Morgan automatically")).to_be_checked()
+    page.get_by_label("Hold an open selection").tap()
+    page.get_by_role("button", name="Continue").tap()
+    expect(page.get_by_text("Your vote: Hold an open selection")).to_be_visible()
     page.get_by_role("button", name="Cast my vote").tap()
 
     page.wait_for_url("**/vote/done/")
@@ -72,7 +77,7 @@ def test_a_member_votes_on_a_phone_sees_a_receipt_and_cannot_vote_again(phone_pa
     page.get_by_role("button", name="Check").tap()
     expect(page.get_by_role("heading", name="Counted")).to_be_visible()
     assert_no_serious_axe_violations(page)
-    assert MemberVote.objects.count() == 1
+    assert list(MemberVote.objects.values_list("choice", flat=True)) == ["open"]
 
 
 def test_a_wrong_code_is_announced_and_focused_for_screen_readers(page, live_server, ballot_and_voters):
