@@ -9,6 +9,7 @@ JavaScript: every change is a submit (recount, add rows, download, upload).
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from ballots import counting, simulation
 from ballots.models import TriggerBallot
+from ballots.ratelimit import client_address, rate_limit_check, rate_limit_hit
 from ballots.simulation_charts import histogram_description, histogram_svg
 from ballots.simulator_forms import (
     MAX_ROWS,
@@ -42,8 +44,14 @@ from ballots.simulator_selectors import (
 )
 from members.selectors import officer_runs_constituency, user_is_officer
 
+_LONDON = ZoneInfo("Europe/London")
 MAX_UPLOAD_BYTES = 512 * 1024
 ADD_CHOICES = (1, 5, 10)
+# A public page: bound the work one request may ask for (trials x entries), and the runs a
+# client may start in ten minutes. The simulate command has neither limit.
+WEB_WORK_LIMIT = 4_000_000
+FORECAST_RUNS_LIMIT = 40
+FORECAST_RUNS_WINDOW = 600
 
 
 class _Refused(Exception):
@@ -262,6 +270,8 @@ def forecast(request):
         forms = _unbound(*classes, initial)
     settings_form, branches, affiliates = forms
     if data is not None:
+        data = _within_web_limits(request, data, settings_form, errors)
+    if data is not None:
         result = simulation.forecast(data, trials=settings_form.cleaned_data["trials"],
                                      seed=settings_form.cleaned_data.get("seed"))
         context.update(
@@ -278,6 +288,28 @@ def forecast(request):
     context.update(_page_context(request, settings_form, branches, affiliates, errors))
     context["draft_ballots"] = [b for b in context["officer_ballots"] if b.status == TriggerBallot.Status.DRAFT]
     return render(request, "ballots/simulator/forecast.html", context)
+
+
+def _within_web_limits(request, data: dict, settings_form, errors: list[str]) -> dict | None:
+    trials = settings_form.cleaned_data["trials"]
+    entries = max(1, len(data["branches"]) + len(data["affiliates"]))
+    if trials * entries > WEB_WORK_LIMIT:
+        most = WEB_WORK_LIMIT // entries
+        settings_form.add_error(
+            "trials",
+            f"With {entries} branches and affiliates this page runs at most {most:,} trials; "
+            "the simulate command has no such limit.",
+        )
+        return None
+    key = f"simulator-forecast:{client_address(request)}"
+    state = rate_limit_check(key, limit=FORECAST_RUNS_LIMIT, window=FORECAST_RUNS_WINDOW)
+    if state.limited:
+        when = state.retry_at_minute
+        errors.append(f"Too many forecasts from your address in ten minutes. You can run another after "
+                      f"{when.astimezone(_LONDON):%H:%M} UK time.")
+        return None
+    rate_limit_hit(key, limit=FORECAST_RUNS_LIMIT, window=FORECAST_RUNS_WINDOW)
+    return data
 
 
 def _forecast_rows(result) -> list[dict]:

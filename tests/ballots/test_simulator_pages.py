@@ -308,3 +308,23 @@ def test_the_what_if_page_takes_the_same_queries_however_many_ballots_an_officer
     with django_assert_num_queries(len(one.captured_queries)):
         response = officer_client.get(WHATIF)
     assert len(response.context["officer_ballots"]) == 7
+
+
+def test_the_web_forecast_bounds_the_work_of_one_request(client, db):
+    branches = [(f"W{i}", "100", "40", "5", "50", "10") for i in range(30)]
+    response = client.post(FORECAST, forecast_post(branches, [], trials="200000"))
+    assert "runs at most 133,333 trials" in " ".join(response.context["settings_form"].errors["trials"])
+    assert "result" not in response.context
+
+
+def test_a_client_running_too_many_forecasts_is_asked_to_wait(client, db, monkeypatch):
+    from ballots import simulator_views
+
+    monkeypatch.setattr(simulator_views, "FORECAST_RUNS_LIMIT", 2)
+    data = forecast_post([], [("U", "50", "50", "0", None)], trials="100")
+    assert "result" in client.post(FORECAST, data).context
+    assert "result" in client.post(FORECAST, data).context
+    refused = client.post(FORECAST, data)
+    assert "result" not in refused.context
+    assert "Too many forecasts" in " ".join(refused.context["errors"])
+    assert "UK time" in refused.content.decode()
