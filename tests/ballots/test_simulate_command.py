@@ -160,3 +160,12 @@ def test_the_real_command_line_exits_2_without_a_traceback(scenario_file):
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr
     assert completed.stderr.strip().startswith("simulate: invalid forecast scenario: unknown rule set")
+
+
+def test_a_directory_or_a_file_that_is_not_utf8_exits_with_status_2(tmp_path):
+    status, _, err = simulate(str(tmp_path))
+    assert status == 2 and "it is a directory" in err
+    bad = tmp_path / "latin1.json"
+    bad.write_bytes(b'{"branches": [{"name": "Caf\xe9"}]}')
+    status, _, err = simulate(str(bad))
+    assert status == 2 and "not UTF-8" in err

@@ -328,3 +328,13 @@ def test_a_client_running_too_many_forecasts_is_asked_to_wait(client, db, monkey
     assert "result" not in refused.context
     assert "Too many forecasts" in " ".join(refused.context["errors"])
     assert "UK time" in refused.content.decode()
+
+
+def test_the_demo_uses_the_seeded_canterbury_names_when_present(client, constituency, wards):
+    AffiliateFactory(constituency=constituency, name="Unite Canterbury", affiliated_members=420)
+    response = client.get(WHATIF + "?start=demo")
+    names = [f.initial["name"] for f in response.context["branches"]]
+    assert names == ["Barton", "Northgate", "Westgate"]
+    assert [f.initial["name"] for f in response.context["affiliates"]] == ["Unite Canterbury"]
+    forecast_page = client.get(FORECAST)
+    assert [f.initial["name"] for f in forecast_page.context["branches"]] == names
