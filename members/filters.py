@@ -1,5 +1,7 @@
 """Filter forms for the officer lists (django-filter)."""
 
+from datetime import timedelta
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -80,10 +82,25 @@ class AffiliateFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     kind = django_filters.ChoiceFilter(choices=Affiliate.Kind.choices, empty_label="Any kind")
+    eligible_on = django_filters.DateFilter(
+        label="Eligible at freeze date", method="filter_eligible_on", widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    min_days = django_filters.NumberFilter(
+        label="Minimum days affiliated", method="filter_nothing", min_value=0,
+        widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+    )
 
     class Meta:
         model = Affiliate
-        fields = ["q", "kind"]
+        fields = ["q", "kind", "eligible_on", "min_days"]
+
+    def filter_eligible_on(self, queryset, name, value):
+        """Organisations affiliated at least `min_days` days (default 0) by the date, as a ballot counts them."""
+        min_days = self.form.cleaned_data.get("min_days") or 0
+        return queryset.filter(affiliated_on__lte=value - timedelta(days=int(min_days)))
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # used by filter_eligible_on
 
     def filter_search(self, queryset, name, value):
         for word in value.split():

@@ -338,3 +338,17 @@ def test_import_page_without_a_file_says_so(officer_client, constituency):
     response = officer_client.post(reverse("members:import", args=[constituency.pk]), {"kind": "members"})
     assert response.context["form"].errors["file"] == ["This field is required."]
     assert b"There is a problem" in response.content
+
+
+def test_affiliate_list_filters_those_eligible_at_a_freeze_date_as_the_selector_does(officer_client, constituency):
+    from members.selectors import affiliates_eligible
+
+    AffiliateFactory(constituency=constituency, name="On the day", affiliated_on=dt.date(2023, 3, 2))
+    AffiliateFactory(constituency=constituency, name="A day short", affiliated_on=dt.date(2023, 3, 3))
+    url = reverse("members:affiliate_list", args=[constituency.pk])
+    response = officer_client.get(url, {"eligible_on": "2024-03-01", "min_days": "365"})
+    names = [row.record.name for row in response.context["table"].page.object_list]
+    expected = affiliates_eligible(constituency=constituency, freeze_date=dt.date(2024, 3, 1), min_affiliation_days=365)
+    assert names == [affiliate.name for affiliate in expected] == ["On the day"]
+    response = officer_client.get(url, {"eligible_on": "2024-03-01"})
+    assert len(response.context["table"].page.object_list) == 2
