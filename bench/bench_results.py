@@ -143,6 +143,7 @@ def main():
     parser.add_argument("--wards", type=int, default=100)
     parser.add_argument("--affiliates", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards (to study plans)")
     args = parser.parse_args()
     args.members = max(args.members, args.votes)
 
@@ -219,7 +220,10 @@ def main():
         print(f"aim (under 1 s, within 2x the raw queries): {verdict}")
         return 0
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if args.keep:
+            print(f"kept database {database['NAME']}")
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":
