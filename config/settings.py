@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "members",
     "ballots",
+    "config.apps.ConfigConfig",
 ]
 
 MIDDLEWARE = [

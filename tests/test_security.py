@@ -19,6 +19,7 @@ def production_env(**extra):
         SECRET_KEY="a-production-like-secret-key-" + "x7Qp2Lm9" * 6,
         DJANGO_SETTINGS_MODULE="config.settings",
         ALLOWED_HOSTS="ballots.example.org",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
     )
     for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "WHITENOISE_USE_FINDERS"):
         env.pop(name, None)
@@ -33,6 +34,16 @@ def test_check_deploy_reports_nothing_under_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_emails_would_be_printed_to_the_log():
+    env = production_env(EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    assert "ballots.W001" in result.stderr + result.stdout
 
 
 def test_settings_refuse_to_start_without_a_secret_key_when_not_debugging():
