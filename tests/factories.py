@@ -1,11 +1,10 @@
 """factory-boy factories for the whole suite."""
 
 import datetime as dt
-import importlib
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from ballots.models import TriggerBallot
@@ -74,13 +73,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def officers_group():
-    """The Officers group as the data migration makes it (transactional tests flush it away)."""
-    group, created = Group.objects.get_or_create(name=OFFICERS_GROUP)
-    if created or not group.permissions.exists():
-        migration = importlib.import_module("members.migrations.0002_officers_group")
-        for app_label, codename in migration.OFFICER_PERMISSIONS:
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    return group
+    """The Officers group (made by a data migration, and put back after a flush by post_migrate)."""
+    return Group.objects.get(name=OFFICERS_GROUP)
 
 
 class OfficerFactory(UserFactory):

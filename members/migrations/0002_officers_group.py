@@ -3,19 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-OFFICER_PERMISSIONS = [
-    ("members", "run_ballots"),
-    ("members", "view_constituency"),
-    ("members", "add_ward"),
-    ("members", "change_ward"),
-    ("members", "view_ward"),
-    ("members", "add_member"),
-    ("members", "change_member"),
-    ("members", "view_member"),
-    ("members", "add_affiliate"),
-    ("members", "change_affiliate"),
-    ("members", "view_affiliate"),
-]
+from members.permissions import OFFICER_PERMISSIONS
 
 
 def create_officers_group(apps, schema_editor):

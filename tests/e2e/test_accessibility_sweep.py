@@ -20,7 +20,6 @@ import pytest
 from django.core.management import call_command
 
 from tests.e2e.conftest import assert_no_serious_axe_violations, log_in
-from tests.factories import officers_group
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -92,7 +91,6 @@ def assert_form_controls_reachable_by_tab(page):
 
 @pytest.fixture
 def demo(live_server):
-    officers_group()  # an earlier transactional test's flush removed the data migration's group
     call_command("seed_demo", officer_password=DEMO_PASSWORD, verbosity=0)
 
 

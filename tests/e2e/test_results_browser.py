@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from members.models import OFFICER_PERMISSION, OFFICERS_GROUP
 from tests.ballots.results_data import make_ballot_with_votes
 from tests.e2e.conftest import assert_no_serious_axe_violations
 from tests.factories import ConstituencyFactory
@@ -69,21 +68,10 @@ def test_the_result_reads_on_a_phone(phone_page, live_server, declared_ballot):
     assert_no_serious_axe_violations(phone_page)
 
 
-def _officers_group():
-    """Earlier transactional tests flush the Officers group that a data migration made; seed_demo needs it."""
-    from django.contrib.auth.models import Group, Permission
-
-    group, _ = Group.objects.get_or_create(name=OFFICERS_GROUP)
-    app_label, codename = OFFICER_PERMISSION.split(".")
-    group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-
-
 def test_the_declared_demo_ballot_reads_in_the_browser(page, live_server, transactional_db):
     from django.core.management import call_command
 
     from ballots.models import TriggerBallot
-
-    _officers_group()
 
     call_command("seed_demo", officer_password="demo password for the test", stdout=io.StringIO())
     ballot = TriggerBallot.objects.get(status="declared")
