@@ -51,6 +51,18 @@ def database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """Static files collected as `make serve` does: production storage needs its manifest."""
+    root = tmp_path_factory.mktemp("static")
+    env = server_env(STATIC_ROOT=str(root))
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT, env=env, check=True, capture_output=True, timeout=300,
+    )
+    return root
+
+
 def server_env(**extra) -> dict:
     env = {
         k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -64,7 +76,6 @@ def server_env(**extra) -> dict:
         SECURE_SSL_REDIRECT="0",
         SESSION_COOKIE_SECURE="0",
         CSRF_COOKIE_SECURE="0",
-        WHITENOISE_USE_FINDERS="1",
         CONN_MAX_AGE="0",
         # Each run gets its own cache keys, so counters left in Redis by an earlier run count for nothing.
         CACHE_KEY_PREFIX=f"test-{uuid.uuid4().hex[:8]}",
@@ -130,9 +141,9 @@ class AppServer:
 
 
 @pytest.fixture
-def two_servers(transactional_db):
+def two_servers(transactional_db, collected_static):
     """Two gunicorn instances on different ports, one database, one cache."""
-    env = server_env()
+    env = server_env(STATIC_ROOT=str(collected_static))
     servers = [AppServer(env), AppServer(env)]
     try:
         for server in servers:
