@@ -1,7 +1,8 @@
 """A member's voting journey over real HTTP, as a browser without JavaScript makes it.
 
 Used by the two-server test and the fault run: GET the start page for the CSRF cookie, POST
-the membership number and code, POST the choice, POST the confirmation, read the receipt.
+the membership number and code, GET the ballot paper, POST the choice to the confirmation
+page, POST it again with "Cast my vote", read the receipt.
 Standard library only, so it runs wherever the app's own Python does.
 """
 
@@ -69,10 +70,20 @@ class Voter:
         return self.post("/vote/", {"ballot": ballot_id, "membership_number": membership_number, "code": code})
 
     def choose(self, choice: str) -> Reply:
-        return self.post("/vote/ballot/", {"choice": choice})
+        """Mark the ballot paper and continue: the reply is the confirmation page."""
+        token = self.form_token("/vote/ballot/")
+        if token is None:
+            return self._send("/vote/ballot/")
+        return self.submit("/vote/confirm/", token, {"choice": choice})
 
-    def confirm(self) -> Reply:
-        return self.post("/vote/confirm/", {})
+    def cast(self, confirmation: Reply, choice: str) -> Reply:
+        """Press "Cast my vote" on the confirmation page."""
+        return self.submit("/vote/confirm/", self.token_in(confirmation), {"choice": choice, "cast": "1"})
+
+    @staticmethod
+    def token_in(reply: Reply) -> str:
+        match = CSRF_FIELD.search(reply.body)
+        return match.group(1) if match else ""
 
     def vote(self, *, ballot_id: int, membership_number: str, code: str, choice: str) -> Reply:
         """The whole journey; the last reply is the receipt page or the refusal."""
@@ -80,6 +91,6 @@ class Voter:
         if not reply.url.endswith("/vote/ballot/"):
             return reply
         reply = self.choose(choice)
-        if not reply.url.endswith("/vote/confirm/"):
+        if "Cast my vote" not in reply.body:
             return reply
-        return self.confirm()
+        return self.cast(reply, choice)
