@@ -24,6 +24,7 @@ from django.utils import timezone
 from ballots.codes import code_normalise, voting_code_generate, voting_code_hash
 from ballots.models import AffiliateVote, BallotAffiliate, RollEntry, TriggerBallot
 from ballots.selectors import ballot_member_rules, ballot_voting_state
+from ballots.voting import votes_shuffle
 from members.selectors import affiliates_eligible, members_eligible
 from members.services import audit_record
 
@@ -230,6 +231,9 @@ def _close(locked: TriggerBallot, *, actor, now, automatic: bool) -> None:
     locked.status = Status.CLOSED
     locked.closed_at = min(now, locked.closes_at)
     locked.save(update_fields=["status", "closed_at"])
+    # Votes were written beside their voters' "voted" marks; rewrite them all at once so that
+    # no transaction id or row order pairs a vote with its voter once voting has ended.
+    votes_shuffle(ballot=locked)
     _audit(
         action="ballot_closed_automatically" if automatic else "ballot_closed",
         actor=None if automatic else actor,
