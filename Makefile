@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DEMO_PASSWORD_FILE := $(VENV)/demo-officer-password
 
-.PHONY: run test test-fast lint bench install serve clean
+.PHONY: run test lint bench production-check install serve clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,21 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
+# Benchmarks: each prints its figures and a ratio against a baseline measured in the same run.
+# The PostgreSQL ones use the local server (PG_URL); see README, "Benchmarks".
+PG_URL ?= postgres://postgres@127.0.0.1:5432
 bench: $(STAMP)
-	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	$(PY) bench/bench_counting.py
+	$(PY) bench/bench_simulation.py
+	$(PY) bench/bench_member_import.py
+	DATABASE_URL=$(PG_URL)/bench_import $(PY) bench/bench_member_import.py
+	DATABASE_URL=$(PG_URL)/bench_results $(PY) bench/bench_results.py
+	$(PY) bench/vote_load.py
+
+# Faults under voting load (a worker killed, PostgreSQL restarted), then the invariants checked.
+# Needs the local PostgreSQL and the right to restart it; .ci/run calls it after the tests.
+production-check: $(STAMP)
+	FAULT_RUN_SERVER=$(PG_URL) $(PY) bench/fault_run.py
 
 # Production: gunicorn with production settings against DATABASE_URL. Needs SECRET_KEY and
 # ALLOWED_HOSTS in the environment (see README, "Production").
