@@ -10,20 +10,13 @@ input ends with exit status 2 and a one-line message, never a traceback.
 import json
 import sys
 import time
-from typing import NoReturn
-
-from django.core.management.base import BaseCommand
 
 from ballots.counting import CountingError
+from ballots.management.scenario_input import BadInput, ScenarioFileCommand
 from ballots.simulation import MAX_TRIALS, ForecastResult, forecast, forecast_from_dict
 
-EXIT_BAD_INPUT = 2
 DEFAULT_TRIALS = 10_000
 BAR_WIDTH = 30
-
-
-class BadInput(Exception):
-    """Input the command cannot run; the message is shown as it stands."""
 
 
 class Progress:
@@ -61,12 +54,12 @@ def _whole(text: str, what: str, low: int, high: int | None = None) -> int:
     return value
 
 
-class Command(BaseCommand):
+class Command(ScenarioFileCommand):
     help = (
         "Monte Carlo forecast of a trigger ballot from a forecast scenario (JSON, see DESIGN.md): "
         "the probability of an open selection under every rule set. Exit status 2 on bad input."
     )
-    stealth_options = ("stdin",)
+    command_name = "simulate"
 
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="FILE", help="forecast scenario JSON file, or - to read standard input")
@@ -79,18 +72,12 @@ class Command(BaseCommand):
         try:
             trials = _whole(options["trials"], "--trials", 1, MAX_TRIALS)
             seed = None if options.get("seed") is None else _whole(options["seed"], "--seed", 0)
-            text, source = self._read(options["file"], options.get("stdin"))
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as error:
-                raise BadInput(f"{source} is not valid JSON: {error}") from None
-            if not isinstance(data, dict):
-                raise BadInput(f"{source} must hold one JSON object (a forecast scenario), not a {type(data).__name__}")
+            data = self.read_json_object(options["file"], options.get("stdin"), "a forecast scenario")
             scenario = forecast_from_dict(data)
         except BadInput as error:
-            self._fail(str(error))
+            self.fail(str(error))
         except CountingError as error:
-            self._fail(f"invalid forecast scenario: {error}")
+            self.fail(f"invalid forecast scenario: {error}")
         progress = Progress(self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr)
         try:
             result = forecast(scenario, trials, seed, progress=progress)
@@ -100,32 +87,6 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         else:
             self.stdout.write(render_summary(result))
-
-    def _read(self, path: str, stdin) -> tuple[str, str]:
-        if path == "-":
-            stream = stdin if stdin is not None else sys.stdin
-            try:
-                text = stream.read()
-            except (OSError, UnicodeDecodeError) as error:
-                raise BadInput(f"cannot read standard input: {error}") from None
-            if isinstance(text, bytes):
-                text = text.decode("utf-8-sig")
-            return text.lstrip("\ufeff"), "standard input"
-        try:
-            with open(path, encoding="utf-8-sig") as handle:
-                return handle.read(), path
-        except FileNotFoundError:
-            raise BadInput(f"cannot read {path}: no such file") from None
-        except IsADirectoryError:
-            raise BadInput(f"cannot read {path}: it is a directory") from None
-        except UnicodeDecodeError:
-            raise BadInput(f"cannot read {path}: it is not UTF-8 text") from None
-        except OSError as error:
-            raise BadInput(f"cannot read {path}: {error.strerror or error}") from None
-
-    def _fail(self, message: str) -> NoReturn:
-        self.stderr.write(f"simulate: {' '.join(message.split())}")
-        sys.exit(EXIT_BAD_INPUT)
 
 
 def _pct(p: float) -> str:

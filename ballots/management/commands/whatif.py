@@ -6,11 +6,7 @@ traceback: Django's ``CommandError`` would exit 1, so the command exits itself.
 """
 
 import json
-import sys
 import textwrap
-from typing import NoReturn
-
-from django.core.management.base import BaseCommand
 
 from ballots.counting import (
     RULE_SETS,
@@ -21,21 +17,15 @@ from ballots.counting import (
     get_rule_set,
     scenario_from_dict,
 )
-
-EXIT_BAD_INPUT = 2
-
-
-class BadInput(Exception):
-    """Input the command cannot count; the message is shown as it stands."""
+from ballots.management.scenario_input import BadInput, ScenarioFileCommand
 
 
-class Command(BaseCommand):
+class Command(ScenarioFileCommand):
     help = (
         "Count a scenario of tallies (JSON, see DESIGN.md) and say whether it means "
         "reselection or an open selection. Exit status 2 on bad input."
     )
-    # Tests pass a file-like object as stdin through call_command.
-    stealth_options = ("stdin",)
+    command_name = "whatif"
     # A pure calculation: it touches no model, URL or template, so a problem elsewhere in
     # the project (reported by `manage.py check`) should not stop a secretary counting.
     requires_system_checks = []
@@ -53,9 +43,9 @@ class Command(BaseCommand):
         try:
             result = self._count(options)
         except BadInput as error:
-            self._fail(str(error))
+            self.fail(str(error))
         except CountingError as error:
-            self._fail(f"invalid scenario: {error}")
+            self.fail(f"invalid scenario: {error}")
         if options["json"]:
             self.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         else:
@@ -68,43 +58,10 @@ class Command(BaseCommand):
                 get_rule_set(rules)
             except CountingError as error:
                 raise BadInput(f"--rules: {error}") from None
-        text, source = self._read(options["file"], options.get("stdin"))
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise BadInput(f"{source} is not valid JSON: {error}") from None
-        if not isinstance(data, dict):
-            raise BadInput(f"{source} must hold one JSON object (a scenario), not a {type(data).__name__}")
+        data = self.read_json_object(options["file"], options.get("stdin"), "a scenario")
         # Checked under the rule set that will count it, not the one the file names.
         scenario = scenario_from_dict(data, check=False)
         return count(scenario, rules=rules)
-
-    def _read(self, path: str, stdin) -> tuple[str, str]:
-        if path == "-":
-            stream = stdin if stdin is not None else sys.stdin
-            try:
-                text = stream.read()
-            except (OSError, UnicodeDecodeError) as error:
-                raise BadInput(f"cannot read standard input: {error}") from None
-            if isinstance(text, bytes):
-                text = text.decode("utf-8-sig")
-            return text.lstrip("\ufeff"), "standard input"
-        try:
-            # utf-8-sig: files saved by Windows editors start with a byte-order mark.
-            with open(path, encoding="utf-8-sig") as handle:
-                return handle.read(), path
-        except FileNotFoundError:
-            raise BadInput(f"cannot read {path}: no such file") from None
-        except IsADirectoryError:
-            raise BadInput(f"cannot read {path}: it is a directory") from None
-        except UnicodeDecodeError:
-            raise BadInput(f"cannot read {path}: it is not UTF-8 text") from None
-        except OSError as error:
-            raise BadInput(f"cannot read {path}: {error.strerror or error}") from None
-
-    def _fail(self, message: str) -> NoReturn:
-        self.stderr.write(f"whatif: {' '.join(message.split())}")
-        sys.exit(EXIT_BAD_INPUT)
 
 
 def _cell(value) -> str:
