@@ -18,6 +18,7 @@ root or postgres). It creates and drops its own database, `fault_run`.
 """
 
 import argparse
+import http.client
 import os
 import random
 import secrets
@@ -109,54 +110,12 @@ def set_up_ballot(voters):
     return ballot.pk, codes
 
 
-def free_port():
-    import socket
+def start_gunicorn(workers):
+    from bench.servers import AppServer
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_gunicorn(port, workers):
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    env = dict(os.environ, CONN_MAX_AGE="60")
-    process = subprocess.Popen(
-        [
-            str(gunicorn),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            "4",
-            "--timeout",
-            "30",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    import urllib.request
-
-    for _ in range(150):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
-
-
-def worker_pids(master_pid):
-    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
-    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    server = AppServer(dict(os.environ, CONN_MAX_AGE="60"), workers=workers)
+    server.wait_until_up()
+    return server
 
 
 def postgres_cluster():
@@ -199,7 +158,7 @@ def vote_until_done(base_url, ballot_id, number, code, tally, deadline):
             reply = Voter(base_url, timeout=20).vote(
                 ballot_id=ballot_id, membership_number=number, code=code, choice=choice
             )
-        except OSError as error:  # connection refused or reset: the worker died or the server is busy
+        except (OSError, http.client.HTTPException) as error:  # refused, reset or cut short: the worker died
             tally.error(f"connection: {type(error).__name__}")
             time.sleep(0.3)
             continue
@@ -239,9 +198,8 @@ def main():
     from django.db import connections
 
     connections.close_all()
-    port = free_port()
-    server = start_gunicorn(port, args.workers)
-    base_url = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(args.workers)
+    base_url = server.url
     tally = Tally()
     done = [0]
     faults = []
@@ -252,7 +210,7 @@ def main():
                 time.sleep(0.05)
 
         wait_for(0.25)
-        victim = random.choice(worker_pids(server.pid))
+        victim = random.choice(server.worker_pids())
         os.kill(victim, signal.SIGKILL)
         faults.append(f"SIGKILL to gunicorn worker {victim} after {done[0]} voters")
         wait_for(0.5)
@@ -276,11 +234,7 @@ def main():
             list(pool.map(one, sorted(codes)))
         injector_thread.join(timeout=60)
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        server.stop()
         if len(faults) < 3:  # never leave the database server stopped
             subprocess.run(
                 ["pg_ctlcluster", "--skip-systemctl-redirect", *postgres_cluster(), "start"], capture_output=True

@@ -5,9 +5,6 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -15,20 +12,15 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from bench.servers import AppServer
+
 ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 requires_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="several app servers need a database server they can all reach; SQLite is one file "
     "in one process's test transaction (run with DATABASE_URL=postgres://...)",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def redis_url() -> str:
@@ -58,7 +50,11 @@ def collected_static(tmp_path_factory):
     env = server_env(STATIC_ROOT=str(root))
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=ROOT, env=env, check=True, capture_output=True, timeout=300,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     return root
 
@@ -83,61 +79,6 @@ def server_env(**extra) -> dict:
     )
     env.update(extra)
     return env
-
-
-class AppServer:
-    def __init__(self, env: dict, workers: int = 2):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [
-                str(GUNICORN),
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                "4",
-                "--timeout",
-                "30",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def wait_until_up(self, timeout: float = 30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"gunicorn on port {self.port} exited with {self.process.returncode}:\n{self.output()}"
-                )
-            try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"gunicorn on port {self.port} did not answer within {timeout} s:\n{self.output()}")
-
-    def output(self) -> str:
-        self.log.seek(0)
-        return self.log.read()[-3000:]
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
 
 
 @pytest.fixture
