@@ -8,9 +8,12 @@ What it does, all in one run:
    and with the project's own services makes a constituency of 15 wards and N members,
    a draft ballot, opens it (`ballot_open` freezes the roll) and issues codes
    (`voting_codes_issue`); the plain codes stay in this process's memory only.
-2. Starts gunicorn (config.wsgi, production settings, gthread workers) on 127.0.0.1:PORT and,
-   on PORT+1, the baseline: a bare WSGI app doing one INSERT per request (vote_load_baseline.py).
-3. Baseline: as many POSTs as there will be vote submissions, from CLIENTS threads.
+2. Starts gunicorn (config.wsgi, production settings, gthread workers) on 127.0.0.1:PORT and
+   two baselines doing one INSERT per request: on PORT+1 a bare WSGI app
+   (vote_load_baseline.py), on PORT+2 the project's own Django stack with one view
+   (vote_load_django_baseline.py), so the second ratio shows what the voting logic costs
+   beyond the framework.
+3. Baselines: as many POSTs as there will be vote submissions, from CLIENTS threads.
 4. Votes, through the real pages with cookies and CSRF, from CLIENTS threads:
    sign in  = GET /vote/, POST /vote/ (number + code), GET /vote/ballot/ (the paper),
               POST /vote/confirm/ (the choice, shown back for confirmation);
@@ -319,7 +322,7 @@ def main():
     os.environ["CONN_MAX_AGE"] = "0"
     sys.path.insert(0, str(ROOT))
     logdir = Path(tempfile.mkdtemp(prefix="vote_load_"))
-    site = baseline = None
+    site = baseline = django_baseline = None
     print(f"vote_load: {args.voters} voters, {args.clients} clients, gunicorn {args.workers} workers x "
           f"{args.threads} threads, {os.cpu_count()} CPUs, database {DB_NAME}")
     database_recreate(args.server)
@@ -338,8 +341,13 @@ def main():
         baseline_env = {**env, "VOTE_LOAD_BASELINE_DSN": database_url}
         baseline = gunicorn_start(args, baseline_env, args.port + 1, "vote_load_baseline:application",
                                   open(logdir / "baseline.log", "w"), "--chdir", str(ROOT / "bench"))
+        django_baseline = gunicorn_start(
+            args, {**env, "DJANGO_SETTINGS_MODULE": "bench.vote_load_django_baseline"}, args.port + 2, "config.wsgi",
+            open(logdir / "django_baseline.log", "w"),
+        )
         wait_until_up(args.port, "/vote/", site)
         wait_until_up(args.port + 1, "/", baseline)
+        wait_until_up(args.port + 2, "/", django_baseline)
 
         rng = random.Random(args.seed)
         browsers = [Browser(i, number, code, rng.choice(["reselect", "open"]), False)
@@ -348,13 +356,17 @@ def main():
         browsers += [Browser(b.voter_index, b.number, b.code, "open", True) for b in rng.sample(browsers, replays)]
         submissions = len(browsers)
         site_client, baseline_client = Client(args.port), Client(args.port + 1)
+        django_client = Client(args.port + 2)
 
         # Warm both servers up (imports, connections) outside the timings.
         run_pool(args.clients, lambda i: site_client.request("GET", "/vote/"), range(args.clients))
         run_pool(args.clients, lambda i: baseline_post(baseline_client, i), range(args.clients))
+        run_pool(args.clients, lambda i: baseline_post(django_client, i), range(args.clients))
 
         baseline_times, baseline_wall = run_pool(args.clients, lambda i: baseline_post(baseline_client, i),
                                                  range(submissions))
+        django_times, django_wall = run_pool(args.clients, lambda i: baseline_post(django_client, i),
+                                             range(submissions))
 
         rng.shuffle(browsers)
         sign_in_times, sign_in_wall = run_pool(args.clients, lambda b: sign_in(site_client, ballot_id, b), browsers)
@@ -374,11 +386,14 @@ def main():
         votes_per_second = len(voted) / cast_wall
         baseline_per_second = submissions / baseline_wall
         ratio = votes_per_second / baseline_per_second
+        django_per_second = submissions / django_wall
 
         print()
         print(f"baseline  one INSERT per request : {baseline_per_second:8.1f} requests/s   median "
               f"{ms(statistics.median(baseline_times))}   p95 {ms(percentile(baseline_times, 0.95))}"
               f"   ({submissions} requests)")
+        print(f"baseline  same via Django's stack: {django_per_second:8.1f} requests/s   median "
+              f"{ms(statistics.median(django_times))}   p95 {ms(percentile(django_times, 0.95))}")
         print(f"sign in   2 GETs + 2 POSTs       : {len(browsers) / sign_in_wall:8.1f} browsers/s   median "
               f"{ms(statistics.median(sign_in_times))}   p95 {ms(percentile(sign_in_times, 0.95))}")
         print(f"cast      POST /vote/confirm/    : {votes_per_second:8.1f} votes/s      median "
@@ -387,7 +402,8 @@ def main():
         print(f"          + GET /vote/done/      :                        median "
               f"{ms(statistics.median(cast_with_receipt))}   p95 {ms(percentile(cast_with_receipt, 0.95))}")
         print(f"whole journey (6 requests/vote)  : {len(voted) / (sign_in_wall + cast_wall):8.1f} votes/s")
-        print(f"ratio cast votes/s : baseline requests/s = {ratio:.2f}  (aim: at least 0.50)")
+        print(f"ratio cast votes/s : bare INSERT requests/s = {ratio:.2f}  (aim: at least 0.50)")
+        print(f"ratio cast votes/s : Django INSERT requests/s = {votes_per_second / django_per_second:.2f}")
 
         checks = {
             "votes == roll entries marked voted": counts["votes"] == counts["marked_voted"],
@@ -410,6 +426,7 @@ def main():
     finally:
         stop(site)
         stop(baseline)
+        stop(django_baseline)
         try:
             from django.db import connections
 
