@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from ballots import counting
 from ballots.codes import code_normalise, voting_code_generate, voting_code_hash
 from ballots.models import AffiliateVote, BallotAffiliate, RollEntry, TriggerBallot
 from ballots.selectors import ballot_member_rules, ballot_voting_state
@@ -31,8 +32,6 @@ from members.services import audit_record
 logger = logging.getLogger(__name__)
 
 Status = TriggerBallot.Status
-
-FALLBACK_RULE_SETS = ("labour-2021", "labour-2018", "labour-pre-2018")
 
 BALLOT_FIELDS = (
     "sitting_mp",
@@ -57,18 +56,10 @@ class BallotStateError(Exception):
 
 
 def rule_set_names() -> tuple[str, ...]:
-    try:
-        from ballots import counting  # noqa: PLC0415 - optional while the engine is being written
-    except ImportError:  # pragma: no cover
-        return FALLBACK_RULE_SETS
     return tuple(counting.RULE_SETS)
 
 
 def rule_set_descriptions() -> dict[str, str]:
-    try:
-        from ballots import counting  # noqa: PLC0415
-    except ImportError:  # pragma: no cover
-        return {name: "" for name in FALLBACK_RULE_SETS}
     return {name: rule_set.description for name, rule_set in counting.RULE_SETS.items()}
 
 
@@ -91,17 +82,13 @@ def ballot_settings_errors(values: dict) -> dict[str, list[str]]:
         if rules not in names:
             add("rules", f"Choose one of the rule sets: {', '.join(names)}.")
         else:
+            options = {
+                key: values[key]
+                for key in ("member_counting", "affiliate_counting", "tied_branch")
+                if values.get(key) is not None
+            }
             try:
-                from ballots import counting  # noqa: PLC0415
-
-                options = {
-                    key: values[key]
-                    for key in ("member_counting", "affiliate_counting", "tied_branch")
-                    if values.get(key) is not None
-                }
                 counting.get_rule_set(rules).resolve_options(options)
-            except ImportError:  # pragma: no cover
-                pass
             except counting.CountingError as error:
                 add("__all__", f"These options do not fit the rule set: {error}.")
     for name in ("min_membership_months", "affiliate_min_days"):
