@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -38,8 +39,11 @@ from django.db.models.functions import Coalesce
 from ballots import counting
 from ballots.models import BallotAffiliate, MemberVote, RollEntry, TriggerBallot
 from ballots.selectors import VOTING_CLOSED, ballot_voting_state
+from ballots.simulation import smallest_flip
 from members.models import Affiliate, Ward
 from members.selectors import months_before
+
+logger = logging.getLogger(__name__)
 
 RESELECT = "reselect"
 OPEN = "open"
@@ -475,19 +479,12 @@ def _smallest_flip(scenario: counting.Scenario, *, hide_members: bool) -> str | 
 
 
 def _smallest_flip_uncached(scenario: counting.Scenario, *, hide_members: bool) -> str | None:
-    """Issue 6's hook: the sentence for the smallest change that flips the result, if available.
+    """The sentence for the smallest change that flips the result (ballots.simulation), if any.
 
     With wards withheld (public page), the members' part is left out: the number of votes
     that would flip a small ward gives its margin away, and with its turnout its counts.
     """
     if len(scenario.affiliates) > FLIP_MAX_AFFILIATES:
-        return None
-    try:
-        from ballots import simulation  # noqa: PLC0415
-    except ImportError:
-        return None
-    smallest_flip = getattr(simulation, "smallest_flip", None)
-    if smallest_flip is None:
         return None
     try:
         flip = smallest_flip(scenario)
@@ -500,7 +497,8 @@ def _smallest_flip_uncached(scenario: counting.Scenario, *, hide_members: bool) 
                 "it is not shown, because it would reveal the counts of withheld wards.)"
             )
         return flip.sentence()
-    except Exception:  # noqa: BLE001 - an optional sentence must never break the results page
+    except Exception:  # noqa: BLE001 - an optional sentence must never hide the declared result
+        logger.exception("smallest flip failed; the results page is shown without it")
         return None
 
 
