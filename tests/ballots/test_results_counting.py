@@ -88,7 +88,7 @@ def test_the_json_carries_the_whatif_fields_and_the_other_rules(db):
 
 
 def test_the_smallest_flip_sentence_is_worked_out_once_for_the_same_figures(db, monkeypatch):
-    from ballots import results, simulation
+    from ballots import results
 
     calls = []
 
@@ -100,7 +100,7 @@ def test_the_smallest_flip_sentence_is_worked_out_once_for_the_same_figures(db, 
         calls.append(scenario)
         return FakeFlip()
 
-    monkeypatch.setattr(simulation, "smallest_flip", fake_smallest_flip)
+    monkeypatch.setattr(results, "smallest_flip", fake_smallest_flip)
     monkeypatch.setattr(results, "_FLIP_MEMO", {})
     ballot = make_ballot_with_votes(wards=WARDS, affiliates=AFFILIATES)
     first = ballot_result(ballot, public=False).flip
