@@ -931,6 +931,22 @@ _SECTION_THRESHOLD = Threshold("at least", _THIRD, "the units of either section"
 _POOL_THRESHOLD = Threshold("more than", _HALF, "all units")
 
 
+def _no_votes_result(scenario, rule_set, options, ignored, members, affs, threshold) -> Result:
+    """No units in either section: no trigger, and the result says no valid votes were cast."""
+    return Result(
+        rule_set=rule_set,
+        options=options,
+        ignored_options=ignored,
+        open_selection=False,
+        open_share=None,
+        sections=lambda: [_section(MEMBERS, members, _ZERO, None), _section(AFFILIATES, affs, _ZERO, None)],
+        threshold=threshold,
+        no_valid_votes=True,
+        contributions=lambda: _no_contributions(scenario),
+        explanation=_explain_no_votes,
+    )
+
+
 def _count_2021(scenario: Scenario, options: dict, rule_set: RuleSet, ignored: dict) -> Result:
     tie = options["tied_branch"]
     individual = options["member_counting"] == "individual"
@@ -952,18 +968,7 @@ def _count_2021(scenario: Scenario, options: dict, rule_set: RuleSet, ignored: d
         affiliate_weight = _ONE - member_weight
         open_share = Fraction(m_open, m_total) if m_total else Fraction(a_open, a_total)
     else:
-        return Result(
-            rule_set=rule_set,
-            options=options,
-            ignored_options=ignored,
-            open_selection=False,
-            open_share=None,
-            sections=lambda: [_section(MEMBERS, members, _ZERO, None), _section(AFFILIATES, affs, _ZERO, None)],
-            threshold=threshold,
-            no_valid_votes=True,
-            contributions=lambda: _no_contributions(scenario),
-            explanation=_explain_no_votes,
-        )
+        return _no_votes_result(scenario, rule_set, options, ignored, members, affs, threshold)
 
     def sections() -> list[SectionResult]:
         return [
@@ -1186,18 +1191,7 @@ def _count_pre_2018(scenario: Scenario, options: dict, rule_set: RuleSet, ignore
     threshold = _POOL_THRESHOLD
     total = members.units + affs.units
     if not total:
-        return Result(
-            rule_set=rule_set,
-            options=options,
-            ignored_options=ignored,
-            open_selection=False,
-            open_share=None,
-            sections=lambda: [_section(MEMBERS, members, _ZERO, None), _section(AFFILIATES, affs, _ZERO, None)],
-            threshold=threshold,
-            no_valid_votes=True,
-            contributions=lambda: _no_contributions(scenario),
-            explanation=_explain_no_votes,
-        )
+        return _no_votes_result(scenario, rule_set, options, ignored, members, affs, threshold)
     open_share = Fraction(members.open2 + affs.open2, 2 * total)
 
     def sections() -> list[SectionResult]:
