@@ -65,6 +65,7 @@ __all__ = [
     "compare_rules",
     "count",
     "format_percent",
+    "percent_number",
     "get_rule_set",
     "register_rule_set",
     "unregister_rule_set",
@@ -392,7 +393,7 @@ class Contribution:
             "section": self.section,
             "name": self.name,
             "side": self.side,
-            "weight": _percent_number(self.weight),
+            "weight": percent_number(self.weight),
             "weight_exact": _exact(self.weight),
             "note": self.note,
         }
@@ -438,18 +439,18 @@ class SectionResult:
         return {
             "name": self.name,
             "counted_by": self.counted_by,
-            "weight": _percent_number(self.weight),
+            "weight": percent_number(self.weight),
             "weight_exact": _exact(self.weight),
             "units": self.units,
             "units_reselect": _plain_number(self.units_reselect),
             "units_open": _plain_number(self.units_open),
             "tied": self.tied,
             "excluded": self.excluded,
-            "open_fraction": _percent_number(self.open_fraction),
+            "open_fraction": percent_number(self.open_fraction),
             "open_fraction_exact": _exact(self.open_fraction),
-            "open_share": _percent_number(self.open_share),
+            "open_share": percent_number(self.open_share),
             "open_share_exact": _exact(self.open_share),
-            "reselect_share": _percent_number(self.reselect_share),
+            "reselect_share": percent_number(self.reselect_share),
             "reselect_share_exact": _exact(self.reselect_share),
             "triggered": self.triggered,
             "votes": dict(self.votes),
@@ -470,7 +471,7 @@ class Threshold:
     def to_dict(self) -> dict:
         return {
             "test": self.test,
-            "value": _percent_number(self.value),
+            "value": percent_number(self.value),
             "exact": _exact(self.value),
             "applies_to": self.applies_to,
         }
@@ -560,8 +561,8 @@ class Result:
             "options": dict(self.options),
             "options_not_applied": dict(self.ignored_options),
             "outcome": self.outcome,
-            "open_share": _percent_number(self.open_share),
-            "reselect_share": _percent_number(self.reselect_share),
+            "open_share": percent_number(self.open_share),
+            "reselect_share": percent_number(self.reselect_share),
             "open_share_exact": _exact(self.open_share),
             "reselect_share_exact": _exact(self.reselect_share),
             "threshold": self.threshold.to_dict(),
@@ -592,7 +593,8 @@ def format_percent(share: Fraction | int | None, places: int = 3) -> str:
     return f"{whole}.{part:0{places}d}%"
 
 
-def _percent_number(share: Fraction | None) -> float | int | None:
+def percent_number(share: Fraction | None) -> float | int | None:
+    """A share of 1 as a JSON number of percent: exact whole numbers stay integers."""
     if share is None:
         return None
     value = share * 100

@@ -544,14 +544,6 @@ def ballot_result(
 # ------------------------------------------------------------------------ export
 
 
-def percent_number(share: Fraction | None) -> float | int | None:
-    """A share of 1 as a JSON number of percent (the counting engine's convention)."""
-    if share is None:
-        return None
-    value = Fraction(share) * 100
-    return int(value) if value.denominator == 1 else float(value)
-
-
 def _public_section(section: dict, *, hide_member_votes: bool) -> dict:
     if section["name"] == counting.MEMBERS and hide_member_votes:
         section = dict(section)
@@ -591,11 +583,11 @@ def result_as_dict(br: BallotResult) -> dict:
             "open": row.open,
             "withheld": row.withheld,
             "result": row.result,
-            "weight": percent_number(row.weight),
+            "weight": counting.percent_number(row.weight),
             "votes_cast": row.tally.votes,
             "eligible": row.tally.eligible,
             "voted": row.tally.voted,
-            "turnout": percent_number(row.tally.turnout),
+            "turnout": counting.percent_number(row.tally.turnout),
         }
         for row in br.branches
     ]
@@ -605,7 +597,7 @@ def result_as_dict(br: BallotResult) -> dict:
             "kind": row.tally.kind,
             "vote": row.tally.vote,
             "members": row.tally.members,
-            "weight": percent_number(row.weight),
+            "weight": counting.percent_number(row.weight),
         }
         for row in br.affiliates
     ]
@@ -614,7 +606,9 @@ def result_as_dict(br: BallotResult) -> dict:
         "reselect": None if hide else tally.votes_reselect,
         "open": None if hide else tally.votes_open,
     }
-    data["turnout"] = {"eligible": tally.eligible, "voted": tally.voted, "percent": percent_number(tally.turnout)}
+    data["turnout"] = {
+        "eligible": tally.eligible, "voted": tally.voted, "percent": counting.percent_number(tally.turnout)
+    }
     data["eligibility"] = br.eligibility
     data["disclosure"] = {
         "public": br.public,
@@ -627,7 +621,7 @@ def result_as_dict(br: BallotResult) -> dict:
             "rules": other.rules,
             "options": dict(other.options),
             "outcome": other.outcome,
-            "open_share": percent_number(other.open_share),
+            "open_share": counting.percent_number(other.open_share),
             "applied": applied,
             "for_information": not applied,
         }
