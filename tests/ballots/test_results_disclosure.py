@@ -58,7 +58,8 @@ def test_the_public_json_withholds_the_counts_and_the_totals(client, ballot):
     assert members["votes"] is None
     assert data["disclosure"]["withheld"] == ["Eastry"]
     text = json.dumps(data)
-    assert "493" not in text and "640" not in text
+    # As whole numbers: a timestamp's microseconds may hold the same digits.
+    assert not re.search(r"(?<!\d)(493|640)(?!\d)", text)
 
 
 def test_the_public_csv_withholds_the_counts_and_the_totals(client, ballot):
@@ -68,7 +69,7 @@ def test_the_public_csv_withholds_the_counts_and_the_totals(client, ballot):
     assert eastry["result_or_vote"] == "reselect"
     total = next(r for r in rows if r["section"] == "members_total")
     assert (total["reselect"], total["open"], total["votes_cast"]) == ("", "", "1133")
-    assert all("493" not in value and "640" not in value for row in rows for value in row.values())
+    assert not any(re.search(r"(?<!\d)(493|640)(?!\d)", value) for row in rows for value in row.values())
 
 
 def test_officers_see_every_count_and_the_totals(officer_client, ballot):
