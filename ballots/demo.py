@@ -2,7 +2,7 @@
 
 The declared ballot is run through the same services as a real one, with the clock set back:
 opened in the past (roll frozen then), codes issued through `voting_codes_issue`, every vote
-cast through `ballots.voting.vote_cast` (the members' own service) with the code just issued,
+cast through `ballots.voting.services.vote_cast` (the members' own service) with the code just issued,
 affiliates' decisions recorded, closed at its closing time and declared. The codes live only
 in memory for the moment each vote is cast; they are never printed or stored.
 
@@ -17,9 +17,9 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
-from ballots import services
+from ballots.officer import services
 from ballots.models import BallotAffiliate, TriggerBallot
-from ballots.voting import vote_cast
+from ballots.voting.services import vote_cast
 
 SEED = 20220314
 

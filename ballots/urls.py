@@ -1,6 +1,9 @@
 """All of the ballots app's URLs, gathered from one module per area."""
 
-from ballots import urls_officer, urls_results, urls_simulator, urls_voting
+from ballots.officer import urls as urls_officer
+from ballots.results import urls as urls_results
+from ballots.simulator import urls as urls_simulator
+from ballots.voting import urls as urls_voting
 
 app_name = "ballots"
 

@@ -82,7 +82,7 @@ def set_up_ballot(voters):
     from django.utils import timezone
 
     from ballots.models import TriggerBallot
-    from ballots.services import ballot_open, voting_codes_issue
+    from ballots.officer.services import ballot_open, voting_codes_issue
     from members.models import Constituency, Member, Ward
 
     constituency = Constituency.objects.create(name="Faultshire", sitting_mp="Sam Sample")
@@ -257,7 +257,7 @@ def main():
 def check(ballot_id, codes, tally, faults):
     from django.db import connections
 
-    from ballots.codes import receipt_hash
+    from ballots.voting.codes import receipt_hash
     from ballots.models import MemberVote, RollEntry, VoteReceipt
 
     connections.close_all()  # the server restarted: start from fresh connections

@@ -241,7 +241,7 @@ def ballot_prepare(voters, seed):
     from django.utils import timezone
 
     from ballots.models import TriggerBallot
-    from ballots.services import ballot_open, voting_codes_issue
+    from ballots.officer.services import ballot_open, voting_codes_issue
     from members.models import Constituency, Member, Ward
 
     constituency = Constituency.objects.create(name="Canterbury", sitting_mp="Alex Morgan")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ballots import services
+from ballots.officer import services
 from tests.factories import AffiliateFactory, MemberFactory, OfficerFactory, TriggerBallotFactory
 
 

@@ -7,7 +7,7 @@ import time
 from django.core.management import call_command
 from django.db.models import Count
 
-from ballots import services
+from ballots.officer import services
 from ballots.demo import demo_ballots_seed
 from ballots.models import AffiliateVote, MemberVote, RollEntry, TriggerBallot, VoteReceipt
 from members.demo import demo_members_seed

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from ballots.codes import voting_code_generate, voting_code_hash
+from ballots.voting.codes import voting_code_generate, voting_code_hash
 from ballots.models import RollEntry, TriggerBallot
 from tests.factories import MemberFactory, TriggerBallotFactory, WardFactory
 

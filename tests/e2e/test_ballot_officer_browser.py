@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from ballots.codes import voting_code_matches
+from ballots.voting.codes import voting_code_matches
 from ballots.models import AffiliateVote, RollEntry, TriggerBallot
 from tests.e2e.conftest import assert_no_serious_axe_violations, log_in
 from tests.factories import (

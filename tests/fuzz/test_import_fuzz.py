@@ -175,7 +175,10 @@ NAMES = st.one_of(
         ]
     ),
     st.text(
-        alphabet=st.characters(min_codepoint=33, max_codepoint=0x2FF, exclude_characters=',"\\'),
+        # No control or space characters: a name of only those (U+0085, U+00A0) is empty once stripped.
+        alphabet=st.characters(
+            min_codepoint=33, max_codepoint=0x2FF, exclude_characters=',"\\', exclude_categories=("Cc", "Zs")
+        ),
         min_size=1,
         max_size=40,
     ),

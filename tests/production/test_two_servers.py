@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from ballots.models import MemberVote, RollEntry, VoteReceipt
-from ballots.services import ballot_open, voting_codes_issue
+from ballots.officer.services import ballot_open, voting_codes_issue
 from bench.voter_client import Voter
 from tests.factories import MemberFactory, TriggerBallotFactory, WardFactory
 from tests.production.conftest import requires_postgresql

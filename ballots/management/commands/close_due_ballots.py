@@ -6,7 +6,7 @@ and the audit log match the clock.
 
 from django.core.management.base import BaseCommand
 
-from ballots.services import ballot_close_due
+from ballots.officer.services import ballot_close_due
 
 
 class Command(BaseCommand):

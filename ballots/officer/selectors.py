@@ -1,0 +1,232 @@
+"""Reads for the officer pages: ballots of a constituency, the roll preview, turnout, codes, audit."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Value, When
+from django.utils import timezone
+
+from ballots.models import AffiliateVote, BallotAffiliate, RollEntry, TriggerBallot
+from members.models import Affiliate, AuditEvent, Member, Ward
+from members.selectors import (
+    INELIGIBLE_ARREARS,
+    INELIGIBLE_LAPSED,
+    INELIGIBLE_TOO_RECENT,
+    MemberEligibilityRules,
+)
+
+# ------------------------------------------------------------------ officer pages
+
+
+def ballots_for_constituency(constituency):
+    return TriggerBallot.objects.filter(constituency=constituency).order_by("-opens_at", "-pk")
+
+
+def ballot_member_rules(ballot: TriggerBallot) -> MemberEligibilityRules:
+    return MemberEligibilityRules(
+        freeze_date=ballot.freeze_date,
+        min_membership_months=ballot.min_membership_months,
+        arrears_allowed=ballot.arrears_allowed,
+    )
+
+
+def _ineligibility_case(rules: MemberEligibilityRules, prefix: str = ""):
+    """SQL for member_ineligibility_reason: '' when eligible, else the reason (same order of checks)."""
+    whens = [When(**{f"{prefix}status": Member.Status.LAPSED}, then=Value(INELIGIBLE_LAPSED))]
+    if not rules.arrears_allowed:
+        whens.append(When(**{f"{prefix}status": Member.Status.ARREARS}, then=Value(INELIGIBLE_ARREARS)))
+    whens.append(When(**{f"{prefix}joined_on__gt": rules.joined_on_or_before}, then=Value(INELIGIBLE_TOO_RECENT)))
+    return Case(*whens, default=Value(""), output_field=CharField())
+
+
+@dataclass
+class RollPreviewWard:
+    name: str
+    eligible: int
+    too_recent: int
+    lapsed: int
+    arrears: int
+
+    @property
+    def total(self) -> int:
+        return self.eligible + self.too_recent + self.lapsed + self.arrears
+
+
+@dataclass
+class RollPreview:
+    rules: MemberEligibilityRules
+    wards: list[RollPreviewWard]
+    affiliates_eligible: int
+    affiliates_total: int
+
+    @property
+    def totals(self) -> RollPreviewWard:
+        return RollPreviewWard(
+            name="All wards",
+            eligible=sum(w.eligible for w in self.wards),
+            too_recent=sum(w.too_recent for w in self.wards),
+            lapsed=sum(w.lapsed for w in self.wards),
+            arrears=sum(w.arrears for w in self.wards),
+        )
+
+
+def roll_preview(ballot: TriggerBallot) -> RollPreview:
+    """Who would be on the roll if the ballot opened now, per ward, and why the others are not.
+
+    Two queries whatever the size: one grouped count per ward, one for the affiliates.
+    """
+    rules = ballot_member_rules(ballot)
+    arrears = (
+        Value(0)
+        if rules.arrears_allowed
+        else Count("members", filter=Q(members__status=Member.Status.ARREARS))
+    )
+    wards = (
+        Ward.objects.filter(constituency_id=ballot.constituency_id)
+        .annotate(
+            eligible=Count("members", filter=rules.q("members__")),
+            lapsed=Count("members", filter=Q(members__status=Member.Status.LAPSED)),
+            arrears=arrears,
+            # The same order of reasons as member_ineligibility_reason: status first, then date.
+            too_recent=Count(
+                "members",
+                filter=Q(members__joined_on__gt=rules.joined_on_or_before)
+                & Q(members__status__in=rules.allowed_statuses),
+            ),
+        )
+        .order_by("name")
+    )
+    cutoff = ballot.freeze_date - timedelta(days=ballot.affiliate_min_days)
+    affiliates = Affiliate.objects.filter(constituency_id=ballot.constituency_id).aggregate(
+        total=Count("pk"), eligible=Count("pk", filter=Q(affiliated_on__lte=cutoff))
+    )
+    return RollPreview(
+        rules=rules,
+        wards=[
+            RollPreviewWard(w.name, w.eligible, w.too_recent, w.lapsed, w.arrears)
+            for w in wards
+        ],
+        affiliates_eligible=affiliates["eligible"],
+        affiliates_total=affiliates["total"],
+    )
+
+
+def members_ineligible(ballot: TriggerBallot):
+    """The constituency's members who would not be on the roll, each with `ineligibility` (the reason)."""
+    rules = ballot_member_rules(ballot)
+    return (
+        Member.objects.filter(ward__constituency_id=ballot.constituency_id)
+        .annotate(ineligibility=_ineligibility_case(rules))
+        .exclude(ineligibility="")
+        .select_related("ward")
+        .order_by("ward__name", "last_name", "first_name", "membership_number")
+    )
+
+
+def affiliates_preview(ballot: TriggerBallot):
+    """The constituency's affiliates, each annotated `eligible` (affiliated early enough)."""
+    cutoff = ballot.freeze_date - timedelta(days=ballot.affiliate_min_days)
+    return Affiliate.objects.filter(constituency_id=ballot.constituency_id).annotate(
+        eligible=Case(When(affiliated_on__lte=cutoff, then=Value(True)), default=Value(False))
+    ).order_by("name")
+
+
+@dataclass
+class TurnoutWard:
+    name: str
+    eligible: int
+    voted: int
+
+    @property
+    def percent(self) -> str:
+        return _percent(self.voted, self.eligible)
+
+
+@dataclass
+class Turnout:
+    wards: list[TurnoutWard]
+    affiliates_eligible: int
+    affiliates_recorded: int
+
+    @property
+    def eligible(self) -> int:
+        return sum(w.eligible for w in self.wards)
+
+    @property
+    def voted(self) -> int:
+        return sum(w.voted for w in self.wards)
+
+    @property
+    def percent(self) -> str:
+        return _percent(self.voted, self.eligible)
+
+    @property
+    def affiliates_percent(self) -> str:
+        return _percent(self.affiliates_recorded, self.affiliates_eligible)
+
+
+def _percent(part: int, whole: int) -> str:
+    if not whole:
+        return "–"
+    return f"{100 * part / whole:.1f}%"
+
+
+def ballot_turnout(ballot: TriggerBallot) -> Turnout:
+    """Voted of eligible per ward (from the frozen roll) and affiliates recorded of eligible.
+
+    Counts of who has voted only, never of which way: two queries, whatever the size.
+    """
+    wards = (
+        RollEntry.objects.filter(ballot=ballot)
+        .values("ward__name")
+        .annotate(eligible=Count("pk"), voted=Count("pk", filter=Q(has_voted=True)))
+        .order_by("ward__name")
+    )
+    recorded = AffiliateVote.objects.filter(ballot_id=OuterRef("ballot_id"), affiliate_id=OuterRef("affiliate_id"))
+    affiliates = BallotAffiliate.objects.filter(ballot=ballot).aggregate(
+        eligible=Count("pk"), recorded=Count("pk", filter=Q(Exists(recorded)))
+    )
+    return Turnout(
+        wards=[TurnoutWard(row["ward__name"], row["eligible"], row["voted"]) for row in wards],
+        affiliates_eligible=affiliates["eligible"],
+        affiliates_recorded=affiliates["recorded"],
+    )
+
+
+def ballot_code_counts(ballot: TriggerBallot) -> dict:
+    """Roll size, codes issued, codes still to issue, voted, and members without an email: one query."""
+    no_email = Q(member__email="") | Q(member__email__isnull=True)
+    return RollEntry.objects.filter(ballot=ballot).aggregate(
+        roll=Count("pk"),
+        issued=Count("pk", filter=~Q(code_hash="")),
+        not_issued=Count("pk", filter=Q(code_hash="") & Q(has_voted=False)),
+        voted=Count("pk", filter=Q(has_voted=True)),
+        no_email=Count("pk", filter=no_email),
+    )
+
+
+def roll_entry_find(ballot: TriggerBallot, membership_number: str):
+    number = "".join((membership_number or "").split())
+    if not number:
+        return None
+    return (
+        RollEntry.objects.filter(ballot=ballot, membership_number__in={number, number.upper()})
+        .select_related("member", "ward")
+        .first()
+    )
+
+
+def ballot_affiliates_with_votes(ballot: TriggerBallot):
+    """The ballot's eligible affiliates, each with `vote` (its AffiliateVote or None): two queries."""
+    rows = list(BallotAffiliate.objects.filter(ballot=ballot).select_related("affiliate").order_by("affiliate__name"))
+    votes = {
+        vote.affiliate_id: vote
+        for vote in AffiliateVote.objects.filter(ballot=ballot).select_related("recorded_by")
+    }
+    for row in rows:
+        row.vote = votes.get(row.affiliate_id)
+    return rows
+
+
+def ballot_audit_events(ballot: TriggerBallot):
+    return AuditEvent.objects.filter(ballot_id=ballot.pk).select_related("actor").order_by("-created_at", "-pk")

@@ -1,0 +1,33 @@
+"""URLs of the ballots app: officer pages."""
+
+from django.urls import path
+
+from ballots.officer import views
+
+constituency = "constituencies/<int:constituency_pk>/ballots/"
+manage = "ballots/<int:pk>/manage/"
+
+urlpatterns = [
+    path(constituency, views.BallotListView.as_view(), name="ballot_list"),
+    path(constituency + "new/", views.BallotCreateView.as_view(), name="ballot_create"),
+    path(manage, views.BallotManageView.as_view(), name="ballot_manage"),
+    path(manage + "edit/", views.BallotEditView.as_view(), name="ballot_edit"),
+    path(manage + "roll/", views.BallotRollView.as_view(), name="ballot_roll"),
+    path(manage + "open/", views.BallotOpenView.as_view(), name="ballot_open"),
+    path(manage + "close/", views.BallotCloseView.as_view(), name="ballot_close"),
+    path(manage + "declare/", views.BallotDeclareView.as_view(), name="ballot_declare"),
+    path(manage + "codes/", views.BallotCodesView.as_view(), name="ballot_codes"),
+    path(manage + "codes/download/", views.VotingCodesDownloadView.as_view(), name="codes_download"),
+    path(manage + "codes/email/", views.VotingCodesEmailView.as_view(), name="codes_email"),
+    path(manage + "codes/reissue-all/", views.VotingCodesReissueAllView.as_view(), name="codes_reissue_all"),
+    path(manage + "codes/<int:entry_pk>/reissue/", views.VotingCodeReissueView.as_view(), name="code_reissue"),
+    path(manage + "codes/<int:entry_pk>/send/", views.VotingCodeSendView.as_view(), name="code_send"),
+    path(manage + "affiliates/", views.AffiliateVoteListView.as_view(), name="affiliate_votes"),
+    path(
+        manage + "affiliates/<int:affiliate_pk>/",
+        views.AffiliateVoteRecordView.as_view(),
+        name="affiliate_vote_record",
+    ),
+    path(manage + "audit/", views.BallotAuditView.as_view(), name="ballot_audit"),
+    path(manage + "audit.csv", views.BallotAuditCsvView.as_view(), name="ballot_audit_csv"),
+]

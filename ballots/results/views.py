@@ -1,0 +1,123 @@
+"""Results pages: the declared list, a ballot's results page, its JSON and its CSV.
+
+Who sees what:
+
+* declared: everyone; officers of the constituency see every count (``?view=public``
+  shows them the public page);
+* closed but not declared (or open with its closing time passed): officers of the
+  constituency only, marked provisional; officers of other constituencies get 403;
+  anyone else 404 (nothing is revealed, not even that a result exists);
+* draft or still open: 404, except that the constituency's officers get a short page
+  saying the results are available after the ballot closes (the JSON and CSV: 404).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from ballots.results import charts
+from ballots.models import TriggerBallot
+from ballots.results.selectors import (
+    CSV_HEADER,
+    ballot_result,
+    declared_ballots,
+    declared_outcomes,
+    disclosure_note,
+    pc,
+    result_as_dict,
+    result_csv_rows,
+    voting_has_closed,
+)
+from members.csv_export import csv_response
+from members.selectors import officer_runs_constituency, user_is_officer
+
+DECLARED_PER_PAGE = 25
+
+
+class _NotYet(Exception):
+    def __init__(self, ballot):
+        self.ballot = ballot
+
+
+def _load(request, pk):
+    """The ballot and whether the request gets the public (withheld) view."""
+    ballot = get_object_or_404(TriggerBallot.objects.select_related("constituency"), pk=pk)
+    is_officer = user_is_officer(request.user)
+    runs_it = is_officer and officer_runs_constituency(request.user, ballot.constituency)
+    if ballot.status == TriggerBallot.Status.DECLARED:
+        public = not runs_it or request.GET.get("view") == "public"
+        return ballot, public
+    if not is_officer:
+        raise Http404("No declared result for this ballot.")
+    if not runs_it:
+        raise PermissionDenied("You are not an officer of this constituency.")
+    if not voting_has_closed(ballot):
+        raise _NotYet(ballot)
+    return ballot, request.GET.get("view") == "public"
+
+
+def _headers(response, ballot):
+    if ballot.status != TriggerBallot.Status.DECLARED:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def results_page(request, pk):
+    try:
+        ballot, public = _load(request, pk)
+    except _NotYet as not_yet:
+        return render(request, "ballots/results/not_yet.html", {"ballot": not_yet.ballot}, status=200)
+    br = ballot_result(ballot, public=public)
+    context = {
+        "ballot": ballot,
+        "br": br,
+        "result": br.result,
+        "chart": charts.result_chart_svg(br.result),
+        "chart_text": charts.result_chart_text(br.result),
+        "disclosure_note": disclosure_note(br) if br.any_withheld else "",
+        "officer_view": not public,
+        "can_preview_public": not public,
+    }
+    return _headers(render(request, "ballots/results/detail.html", context), ballot)
+
+
+def _load_data(request, pk):
+    try:
+        return _load(request, pk)
+    except _NotYet:
+        raise Http404("The results are available after the ballot closes.") from None
+
+
+@require_GET
+def results_json(request, pk):
+    ballot, public = _load_data(request, pk)
+    br = ballot_result(ballot, public=public)
+    response = JsonResponse(result_as_dict(br), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    return _headers(response, ballot)
+
+
+@require_GET
+def results_csv(request, pk):
+    ballot, public = _load_data(request, pk)
+    br = ballot_result(ballot, public=public, with_flip=False)
+    suffix = "-provisional" if br.provisional else ""
+    response = csv_response(f"ballot-{ballot.pk}-results{suffix}.csv", CSV_HEADER, list(result_csv_rows(br)))
+    return response
+
+
+@require_GET
+def declared_list(request):
+    from django.core.paginator import Paginator  # noqa: PLC0415
+
+    paginator = Paginator(declared_ballots(), DECLARED_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    ballots = list(page.object_list)
+    outcomes = declared_outcomes(ballots)
+    rows = []
+    for ballot in ballots:
+        result = outcomes.get(ballot.pk)
+        share = "" if result is None or result.open_share is None else pc(result.open_share)
+        rows.append((ballot, result, share))
+    return render(request, "ballots/results/declared_list.html", {"rows": rows, "page_obj": page})

@@ -1,0 +1,325 @@
+"""The simulator pages: what-if (count an edited scenario under every rule set) and forecast.
+
+Both are public tools that start from an empty scenario or the demo. Loading a ballot
+(its wards, eligible affiliates and, after the close, its real tallies; or its roll for a
+forecast) needs an officer of the ballot's constituency. The pages work without
+JavaScript: every change is a submit (recount, add rows, download, upload).
+"""
+
+from __future__ import annotations
+
+import json
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_http_methods
+
+from ballots import counting, simulation
+from ballots.models import TriggerBallot
+from ballots.ratelimit import client_address, rate_limit_check, rate_limit_hit
+from ballots.simulator.charts import histogram_description, histogram_svg
+from ballots.simulator.forms import (
+    MAX_ROWS,
+    AffiliateFormSet,
+    BranchFormSet,
+    ForecastAffiliateFormSet,
+    ForecastBranchFormSet,
+    ForecastSettingsForm,
+    SettingsForm,
+    forecast_data,
+    forecast_initial,
+    raw_rows,
+    whatif_initial,
+    whatif_scenario,
+)
+from ballots.simulator.selectors import (
+    ballot_forecast,
+    ballot_scenario,
+    ballots_for_officer,
+    demo_forecast,
+    demo_scenario,
+)
+from members.selectors import officer_runs_constituency, user_is_officer
+
+_LONDON = ZoneInfo("Europe/London")
+MAX_UPLOAD_BYTES = 512 * 1024
+ADD_CHOICES = (1, 5, 10)
+# A public page: bound the work one request may ask for (trials x entries), and the runs a
+# client may start in ten minutes. The simulate command has neither limit.
+WEB_WORK_LIMIT = 4_000_000
+FORECAST_RUNS_LIMIT = 40
+FORECAST_RUNS_WINDOW = 600
+
+
+class _Refused(Exception):
+    """An upload that cannot be read; the message is shown at the top of the page."""
+
+
+def _officer_ballot(request, pk) -> TriggerBallot | HttpResponse:
+    """The ballot if the user is one of its constituency's officers; else login or 403."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    ballot = get_object_or_404(TriggerBallot.objects.select_related("constituency"), pk=pk)
+    if not (user_is_officer(request.user) and officer_runs_constituency(request.user, ballot.constituency)):
+        raise PermissionDenied("Only the constituency's officers may load this ballot.")
+    return ballot
+
+
+def _ballot_pk(request):
+    value = request.GET.get("ballot")
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return 0
+
+
+def _read_upload(request) -> dict:
+    upload = request.FILES.get("scenario_file")
+    if upload is None:
+        raise _Refused("Choose a scenario file (JSON) to upload.")
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise _Refused(f"The file is too large: a scenario file is at most {MAX_UPLOAD_BYTES // 1024} KB.")
+    try:
+        data = json.loads(upload.read().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise _Refused("The file is not UTF-8 text.") from None
+    except json.JSONDecodeError as error:
+        raise _Refused(f"The file is not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise _Refused("The file must hold one JSON object (a scenario).")
+    return data
+
+
+def _json_download(data: dict, filename: str) -> HttpResponse:
+    response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _bound(request, settings_class, branch_class, affiliate_class):
+    return (
+        settings_class(request.POST, prefix="s"),
+        branch_class(request.POST, prefix="b"),
+        affiliate_class(request.POST, prefix="a"),
+    )
+
+
+def _unbound(settings_class, branch_class, affiliate_class, initial):
+    settings_initial, branches, affiliates = initial
+    return (
+        settings_class(initial=settings_initial, prefix="s"),
+        branch_class(initial=branches, prefix="b"),
+        affiliate_class(initial=affiliates, prefix="a"),
+    )
+
+
+def _with_more_rows(request, forms, classes, section: str):
+    """The same forms, unbound, with the rows as submitted and N blank rows added."""
+    settings_form, branches, affiliates = forms
+    try:
+        extra = int(request.POST.get(f"add_{section}_count", "1"))
+    except ValueError:
+        extra = 1
+    extra = max(1, min(extra, 10))
+    branch_rows, affiliate_rows = raw_rows(branches), raw_rows(affiliates)
+    if section == "branches":
+        branch_rows += [{}] * min(extra, MAX_ROWS - len(branch_rows))
+    else:
+        affiliate_rows += [{}] * min(extra, MAX_ROWS - len(affiliate_rows))
+    settings_initial = {name: settings_form[name].value() for name in settings_form.fields}
+    return _unbound(*classes, (settings_initial, branch_rows, affiliate_rows))
+
+
+def _whatif_results(scenario: counting.Scenario) -> dict:
+    result = counting.count(scenario)
+    rows = []
+    for other in counting.compare_rules(scenario):
+        selected = other.rules == result.rules and other.options == result.options
+        rows.append({"result": other, "selected": selected,
+                     "share": None if other.open_share is None else counting.format_percent(other.open_share),
+                     "tie": other.options.get("tied_branch", "")})
+    return {"result": result, "comparison": rows, "flip": simulation.smallest_flip(scenario)}
+
+
+@require_http_methods(["GET", "POST"])
+def whatif(request):
+    classes = (SettingsForm, BranchFormSet, AffiliateFormSet)
+    errors: list[str] = []
+    context = {"source": None}
+    scenario = None
+    if request.method == "POST":
+        action = request.POST.get("action", "recount")
+        if action == "upload":
+            try:
+                data = _read_upload(request)
+                uploaded = counting.scenario_from_dict(data, check=False)
+            except (_Refused, counting.CountingError) as error:
+                errors.append(f"Could not load the uploaded scenario: {error}")
+                forms = _unbound(*classes, whatif_initial(demo_scenario()))
+            else:
+                forms = _unbound(*classes, whatif_initial(uploaded))
+                context["source"] = "the uploaded file"
+                try:
+                    counting.count(uploaded)
+                    scenario = uploaded
+                except counting.CountingError as error:
+                    errors.append(str(error))
+        else:
+            forms = _bound(request, *classes)
+            if action in ("add_branches", "add_affiliates"):
+                forms = _with_more_rows(request, forms, classes, action.removeprefix("add_"))
+            else:
+                scenario = whatif_scenario(*forms, errors)
+                if scenario is not None and action == "download":
+                    return _json_download(counting.scenario_to_dict(scenario), "whatif-scenario.json")
+    else:
+        pk = _ballot_pk(request)
+        if pk is not None:
+            ballot = _officer_ballot(request, pk)
+            if isinstance(ballot, HttpResponse):
+                return ballot
+            scenario = ballot_scenario(ballot)
+            status = ballot.get_status_display().lower()
+            context["source"] = f"ballot {ballot.pk}: {ballot.sitting_mp}, {ballot.constituency.name} ({status})"
+            context["ballot_tallied"] = ballot.status in ("closed", "declared")
+            context["loaded_ballot"] = ballot
+        elif request.GET.get("start") == "empty":
+            scenario = counting.Scenario(branches=(counting.Branch("Ward 1", reselect=0, open=0),),
+                                         affiliates=(counting.Affiliate("Affiliate 1", "none"),))
+            context["source"] = "an empty scenario"
+        else:
+            scenario = demo_scenario()
+            context["source"] = "the demo scenario (invented figures)"
+        forms = _unbound(*classes, whatif_initial(scenario))
+    settings_form, branches, affiliates = forms
+    if scenario is not None:
+        context.update(_whatif_results(scenario))
+    context.update(_page_context(request, settings_form, branches, affiliates, errors))
+    return render(request, "ballots/simulator/whatif.html", context)
+
+
+def _page_context(request, settings_form, branches, affiliates, errors) -> dict:
+    row_errors = []
+    for label, formset in (("Branch", branches), ("Affiliate", affiliates)):
+        if not formset.is_bound:
+            continue
+        for form in formset.forms:
+            for field, messages in form.errors.items():
+                target = form[field].id_for_label if field != "__all__" else form["name"].id_for_label
+                for message in messages:
+                    row_errors.append({"target": target, "text": f"{label} row {form.prefix.split('-')[-1]}: "
+                                                                 f"{message}"})
+        for message in formset.non_form_errors():
+            errors.append(message)
+    return {
+        "settings_form": settings_form,
+        "branches": branches,
+        "affiliates": affiliates,
+        "errors": errors,
+        "row_errors": row_errors,
+        "add_choices": ADD_CHOICES,
+        "officer_ballots": list(ballots_for_officer(request.user)) if user_is_officer(request.user) else [],
+        "max_rows": MAX_ROWS,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def forecast(request):
+    classes = (ForecastSettingsForm, ForecastBranchFormSet, ForecastAffiliateFormSet)
+    errors: list[str] = []
+    context = {"source": None}
+    data = None
+    if request.method == "POST":
+        action = request.POST.get("action", "run")
+        if action == "upload":
+            try:
+                uploaded = _read_upload(request)
+                initial = forecast_initial(uploaded)
+            except (_Refused, counting.CountingError) as error:
+                errors.append(f"Could not load the uploaded forecast scenario: {error}")
+                forms = _unbound(*classes, forecast_initial(demo_forecast()))
+            else:
+                initial[0].update(trials=10_000)
+                forms = _unbound(*classes, initial)
+                context["source"] = "the uploaded file"
+        else:
+            forms = _bound(request, *classes)
+            if action in ("add_branches", "add_affiliates"):
+                forms = _with_more_rows(request, forms, classes, action.removeprefix("add_"))
+            else:
+                data = forecast_data(*forms, errors)
+                if data is not None and action == "download":
+                    return _json_download(data, "forecast-scenario.json")
+    else:
+        pk = _ballot_pk(request)
+        if pk is not None:
+            ballot = _officer_ballot(request, pk)
+            if isinstance(ballot, HttpResponse):
+                return ballot
+            initial = forecast_initial(ballot_forecast(ballot))
+            context["source"] = f"the roll of ballot {ballot.pk}: {ballot.sitting_mp}, {ballot.constituency.name}"
+        else:
+            initial = forecast_initial(demo_forecast())
+            context["source"] = "the demo forecast (invented figures)"
+        initial[0].update(trials=10_000)
+        forms = _unbound(*classes, initial)
+    settings_form, branches, affiliates = forms
+    if data is not None:
+        data = _within_web_limits(request, data, settings_form, errors)
+    if data is not None:
+        result = simulation.forecast(data, trials=settings_form.cleaned_data["trials"],
+                                     seed=settings_form.cleaned_data.get("seed"))
+        context.update(
+            result=result,
+            histogram=histogram_svg(result),
+            histogram_text=histogram_description(result),
+            histogram_rows=[(100 * low, 100 * high, k, 100 * k / result.trials)
+                            for low, high, k in result.histogram_bins()],
+            pivotal_branches=[(name, 100 * p) for name, p in result.pivotal_branches],
+            pivotal_affiliates=[(name, 100 * p) for name, p in result.pivotal_affiliates],
+            rule_rows=_forecast_rows(result),
+        )
+        context["main_row"] = next(row for row in context["rule_rows"] if row["main"])
+    context.update(_page_context(request, settings_form, branches, affiliates, errors))
+    context["draft_ballots"] = [b for b in context["officer_ballots"] if b.status == TriggerBallot.Status.DRAFT]
+    return render(request, "ballots/simulator/forecast.html", context)
+
+
+def _within_web_limits(request, data: dict, settings_form, errors: list[str]) -> dict | None:
+    trials = settings_form.cleaned_data["trials"]
+    entries = max(1, len(data["branches"]) + len(data["affiliates"]))
+    if trials * entries > WEB_WORK_LIMIT:
+        most = WEB_WORK_LIMIT // entries
+        settings_form.add_error(
+            "trials",
+            f"With {entries} branches and affiliates this page runs at most {most:,} trials; "
+            "the simulate command has no such limit.",
+        )
+        return None
+    key = f"simulator-forecast:{client_address(request)}"
+    state = rate_limit_check(key, limit=FORECAST_RUNS_LIMIT, window=FORECAST_RUNS_WINDOW)
+    if state.limited:
+        when = state.retry_at_minute
+        errors.append(f"Too many forecasts from your address in ten minutes. You can run another after "
+                      f"{when.astimezone(_LONDON):%H:%M} UK time.")
+        return None
+    rate_limit_hit(key, limit=FORECAST_RUNS_LIMIT, window=FORECAST_RUNS_WINDOW)
+    return data
+
+
+def _forecast_rows(result) -> list[dict]:
+    rows = []
+    for name, rf in result.by_rules.items():
+        rows.append({"rules": name, "tie": rf.options.get("tied_branch", ""), "main": name == result.rules,
+                     "p": 100 * rf.p_open_selection, "low": 100 * rf.ci95[0], "high": 100 * rf.ci95[1],
+                     "vectorised": rf.vectorised, "first": True})
+        for tie, p, (low, high) in rf.tie_rows():
+            if tie != rf.options.get("tied_branch"):
+                rows.append({"rules": name, "tie": tie, "main": False, "p": 100 * p, "low": 100 * low,
+                             "high": 100 * high, "first": False})
+    return rows

@@ -1,0 +1,244 @@
+"""Members voting: checking credentials, casting a secret vote once, checking a receipt.
+
+How secrecy and once-only are guaranteed is written up for a sceptical reader in
+docs/voting.md. In short:
+
+* `vote_cast` runs in ONE transaction: it re-reads the ballot's state (locking the ballot row
+  FOR SHARE on PostgreSQL, so an officer closing the ballot waits for votes in flight and no
+  vote lands after the close commits), matches the code in constant time, flips the roll
+  entry's `has_voted` with a conditional UPDATE (`... WHERE NOT has_voted`: of two
+  submissions racing, the database lets exactly one update the row), then writes the
+  `MemberVote` (ballot, ward, choice: nothing else) and the `VoteReceipt` (a keyed hash of a
+  random receipt code). On PostgreSQL the guard and both inserts are one statement (a
+  data-modifying WITH), so a vote costs two round trips inside the transaction. Any refusal
+  raises, and the transaction rolls back: no half-written vote.
+* Nothing here logs the code, the membership number with a choice, or anything else that
+  would tie a voter to a vote.
+"""
+
+import random
+import uuid
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ballots.voting.codes import code_normalise, receipt_code_generate, receipt_hash, voting_code_matches
+from ballots.models import Choice, MemberVote, RollEntry, TriggerBallot, VoteReceipt
+from ballots.state import ballot_voting_state
+
+MESSAGES = {
+    "not_open_yet": "Voting in this ballot has not opened yet. Come back when it opens.",
+    "closed": "Voting in this ballot has closed. No more votes can be cast.",
+    "unknown_or_wrong": "We could not match that membership number and voting code. Check both and try again.",
+    "already_voted": (
+        "This membership number has already voted in this ballot. Your vote was counted; each member votes once."
+    ),
+    "bad_choice": "Choose one of the two options on the ballot paper.",
+}
+
+# Hashed when no roll entry matches, so a stranger cannot time the difference between
+# "not on the roll" and "wrong code".
+_DUMMY_HASH = "0" * 64
+
+
+class VoteRefused(Exception):
+    """A vote (or a credential check) refused, with words fit to show the person voting."""
+
+    def __init__(self, reason: str, message: str | None = None):
+        self.reason = reason
+        self.message = message or MESSAGES[reason]
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True)
+class VoteCastResult:
+    receipt_code: str
+
+
+def membership_number_normalise(text: str) -> str:
+    """A membership number as typed, without spaces, upper-case ('l 100 001' -> 'L100001')."""
+    return "".join((text or "").split()).upper()
+
+
+def ballots_open_for_voting(now=None):
+    """Ballots a member can vote in right now, by constituency name."""
+    now = now or timezone.now()
+    return (
+        TriggerBallot.objects.filter(status=TriggerBallot.Status.OPEN, opens_at__lte=now, closes_at__gt=now)
+        .select_related("constituency")
+        .order_by("constituency__name", "pk")
+    )
+
+
+def _state_refusal(ballot, now):
+    state = ballot_voting_state(ballot, now)
+    if state != "open":
+        raise VoteRefused(state if state in MESSAGES else "closed")
+
+
+def _roll_entry_matching(*, ballot_id, membership_number, code):
+    """The roll entry whose number and code match, or VoteRefused('unknown_or_wrong')."""
+    typed = "".join((membership_number or "").split())
+    entry = (
+        # As typed or upper-cased: both use the (ballot, membership_number) unique index.
+        RollEntry.objects.filter(ballot_id=ballot_id, membership_number__in={typed, typed.upper()})
+        .only("pk", "ward_id", "code_hash", "has_voted")
+        .first()
+    )
+    if entry is None:
+        # Same work as a real check, so the answer takes as long either way.
+        voting_code_matches(ballot_id=ballot_id, code=code, code_hash=_DUMMY_HASH)
+        raise VoteRefused("unknown_or_wrong")
+    if not voting_code_matches(ballot_id=ballot_id, code=code, code_hash=entry.code_hash):
+        raise VoteRefused("unknown_or_wrong")
+    return entry
+
+
+def vote_credentials_check(*, ballot, membership_number, code, now=None):
+    """Check, without writing anything, that this member may vote now; raise VoteRefused if not.
+
+    Order matters for what a stranger can learn: the ballot's state is public; whether a number
+    is on the roll is not, so "already voted" is only said once the code has matched.
+    """
+    now = now or timezone.now()
+    _state_refusal(ballot, now)
+    entry = _roll_entry_matching(ballot_id=ballot.pk, membership_number=membership_number, code=code)
+    if entry.has_voted:
+        raise VoteRefused("already_voted")
+
+
+def _ballot_for_casting(ballot_id):
+    """The ballot re-read inside the vote's transaction (SQLite: one writer at a time anyway)."""
+    return TriggerBallot.objects.only("id", "status", "opens_at", "closes_at").get(pk=ballot_id)
+
+
+@transaction.atomic
+def vote_cast(*, ballot, membership_number, code, choice, now=None) -> VoteCastResult:
+    """Cast one member's secret vote, once. Raise VoteRefused (and write nothing) if it cannot be cast.
+
+    In one transaction: re-read the ballot's state, match the code, flip the roll entry's
+    `has_voted` with a conditional UPDATE (the once-only guard), write the vote and the receipt.
+    On PostgreSQL the same steps run as two statements (see _cast_postgresql).
+    """
+    if choice not in Choice.values:
+        raise VoteRefused("bad_choice")
+    now = now or timezone.now()
+    if connection.vendor == "postgresql":
+        return _cast_postgresql(ballot_id=ballot.pk, membership_number=membership_number, code=code, choice=choice,
+                                now=now)
+    _state_refusal(_ballot_for_casting(ballot.pk), now)
+    entry = _roll_entry_matching(ballot_id=ballot.pk, membership_number=membership_number, code=code)
+    # The once-only guard: of any number of concurrent submissions, exactly one flips the flag.
+    if not RollEntry.objects.filter(pk=entry.pk, has_voted=False).update(has_voted=True):
+        raise VoteRefused("already_voted")
+    MemberVote.objects.create(ballot_id=ballot.pk, ward_id=entry.ward_id, choice=choice)
+    receipt = receipt_code_generate()
+    VoteReceipt.objects.create(ballot_id=ballot.pk, receipt_hash=receipt_hash(ballot_id=ballot.pk, receipt=receipt))
+    return VoteCastResult(receipt_code=receipt)
+
+
+_BALLOT = TriggerBallot._meta.db_table
+_ROLL = RollEntry._meta.db_table
+_VOTE = MemberVote._meta.db_table
+_RECEIPT = VoteReceipt._meta.db_table
+
+# 1. The ballot's state, locked FOR SHARE, and the roll entry, in one round trip. FOR SHARE
+#    lets any number of votes proceed side by side, but closing the ballot (an UPDATE of its
+#    row) waits until the votes in flight commit, and a vote that starts after the close
+#    committed sees it closed: no vote lands after the close.
+_READ = f"""
+    SELECT b.status, b.opens_at, b.closes_at, r.id, r.code_hash
+    FROM "{_BALLOT}" b
+    LEFT JOIN "{_ROLL}" r ON r.ballot_id = b.id AND r.membership_number = ANY(%s)
+    WHERE b.id = %s
+    ORDER BY r.membership_number = %s DESC
+    FOR SHARE OF b
+"""  # noqa: S608 - table names from the models, values as parameters
+
+# 2. The once-only guard and both writes as ONE statement: the UPDATE flips has_voted only if
+#    it was false (of concurrent submissions, PostgreSQL lets exactly one do so; the others
+#    wait for its row lock, re-check the condition and match nothing), and the vote and the
+#    receipt are inserted only from the row it returned. No row back: already voted, nothing written.
+_WRITE = f"""
+    WITH marked AS (
+        UPDATE "{_ROLL}" SET has_voted = true WHERE id = %s AND NOT has_voted RETURNING ward_id
+    ), vote AS (
+        INSERT INTO "{_VOTE}" (id, ballot_id, ward_id, choice) SELECT %s, %s, ward_id, %s FROM marked
+    )
+    INSERT INTO "{_RECEIPT}" (id, ballot_id, receipt_hash) SELECT %s, %s, %s FROM marked RETURNING 1
+"""  # noqa: S608
+
+
+def _cast_postgresql(*, ballot_id, membership_number, code, choice, now) -> VoteCastResult:
+    typed = "".join((membership_number or "").split())
+    with connection.cursor() as cursor:
+        cursor.execute(_READ, [[typed, typed.upper()], ballot_id, typed])
+        row = cursor.fetchone()
+        if row is None:
+            raise VoteRefused("unknown_or_wrong")
+        status, opens_at, closes_at, entry_id, code_hash = row
+        _state_refusal(TriggerBallot(pk=ballot_id, status=status, opens_at=opens_at, closes_at=closes_at), now)
+        if not voting_code_matches(ballot_id=ballot_id, code=code, code_hash=code_hash or _DUMMY_HASH) or not entry_id:
+            raise VoteRefused("unknown_or_wrong")
+        receipt = receipt_code_generate()
+        cursor.execute(
+            _WRITE,
+            [entry_id, uuid.uuid4(), ballot_id, choice, uuid.uuid4(), ballot_id,
+             receipt_hash(ballot_id=ballot_id, receipt=receipt)],
+        )
+        if cursor.fetchone() is None:
+            raise VoteRefused("already_voted")
+    return VoteCastResult(receipt_code=receipt)
+
+
+@transaction.atomic
+def votes_shuffle(*, ballot) -> int:
+    """Rewrite a ballot's votes, receipts and voted marks so no storage detail links them. Call at close.
+
+    The vote, the receipt and the roll entry's voted mark are written in one transaction, so
+    until this runs the database itself could pair them: on PostgreSQL the rows share a
+    transaction id (the hidden `xmin` column), and on both engines the physical order of the
+    vote rows (SQLite's hidden rowid, PostgreSQL's ctid) follows the order of voting. This
+    deletes the votes and receipts and inserts them again in a random order with fresh
+    random keys, and rewrites every voted mark, all in one transaction: afterwards every such
+    row carries the same transaction id and no order. The dead row versions remain on disk
+    until (auto)VACUUM reclaims them. Returns the number of votes rewritten.
+    """
+    shuffler = random.SystemRandom()
+    votes = list(MemberVote.objects.filter(ballot_id=ballot.pk).values_list("ward_id", "choice"))
+    receipts = list(VoteReceipt.objects.filter(ballot_id=ballot.pk).values_list("receipt_hash", flat=True))
+    shuffler.shuffle(votes)
+    shuffler.shuffle(receipts)
+    MemberVote.objects.filter(ballot_id=ballot.pk).delete()
+    VoteReceipt.objects.filter(ballot_id=ballot.pk).delete()
+    MemberVote.objects.bulk_create(
+        [MemberVote(ballot_id=ballot.pk, ward_id=ward_id, choice=choice) for ward_id, choice in votes], batch_size=1000
+    )
+    VoteReceipt.objects.bulk_create(
+        [VoteReceipt(ballot_id=ballot.pk, receipt_hash=value) for value in receipts], batch_size=1000
+    )
+    RollEntry.objects.filter(ballot_id=ballot.pk, has_voted=True).update(has_voted=True)
+    return len(votes)
+
+
+def receipt_check(*, ballot, receipt_code) -> bool:
+    """Whether a vote with this receipt code was recorded in the ballot. Never says which way it went."""
+    if not code_normalise(receipt_code):
+        return False
+    return VoteReceipt.objects.filter(
+        ballot_id=ballot.pk, receipt_hash=receipt_hash(ballot_id=ballot.pk, receipt=receipt_code)
+    ).exists()
+
+
+__all__ = [
+    "MESSAGES",
+    "VoteCastResult",
+    "VoteRefused",
+    "ballots_open_for_voting",
+    "membership_number_normalise",
+    "receipt_check",
+    "vote_cast",
+    "vote_credentials_check",
+    "votes_shuffle",
+]
