@@ -7,14 +7,43 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DEMO_PASSWORD_FILE := $(VENV)/demo-officer-password
 
-.PHONY: run test lint bench production-check install serve clean
+.PHONY: run test lint lock lock-check bench production-check install serve clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+# .venv is installed from the lock, every package pinned and checked against its hash, so
+# every machine runs exactly the same code. requirements*.txt are the readable lists the
+# locks are made from (`make lock`).
+$(STAMP): requirements.lock requirements-dev.lock
+	@test -x $(PY) || $(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "The project needs Python 3.11 (requires-python in pyproject.toml): make PYTHON=python3.11")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# Remakes both locks from requirements.txt and requirements-dev.txt, keeping every pin that
+# still fits; `make lock LOCK_ARGS=--upgrade` (or `--upgrade-package NAME`) moves them on.
+# uv reads no pip configuration and --no-config keeps out any of its own, so the locks come
+# from the public index alone, whatever local mirrors, caches or pip settings a machine has.
+# --universal writes markers rather than one machine's answers, so one lock serves every OS.
+# The dev lock is constrained by the runtime lock: the two always agree on shared packages.
+LOCK_COMPILE := env -u UV_INDEX_URL -u UV_EXTRA_INDEX_URL -u UV_DEFAULT_INDEX -u UV_INDEX \
+	-u UV_FIND_LINKS -u UV_CONSTRAINT -u UV_OVERRIDE \
+	$(VENV)/bin/uv pip compile --quiet --no-config --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" $(LOCK_ARGS)
+lock: $(STAMP)
+	$(LOCK_COMPILE) requirements.txt -o requirements.lock
+	$(LOCK_COMPILE) requirements-dev.txt -c requirements.lock -o requirements-dev.lock
+
+# Every pin in requirements*.txt must be in its lock at the same version: a list edited
+# without `make lock` fails here rather than installing something other than what it says.
+LOCK_HAS_PINS := awk 'FNR == NR { if ($$0 ~ /^[a-z0-9]/) locked[$$1] = 1; next } \
+	/^[A-Za-z0-9]/ { split($$0, pin, "=="); name = tolower(pin[1]); sub(/\[.*\]/, "", name); \
+	gsub(/[-_.]+/, "-", name); version = pin[2]; sub(/[ \t;\#].*/, "", version); \
+	if (!((name "==" version) in locked)) { print FILENAME ": " $$0 " is not in the lock: run make lock"; bad = 1 } } \
+	END { exit bad }'
+lock-check:
+	@$(LOCK_HAS_PINS) requirements.lock requirements.txt
+	@$(LOCK_HAS_PINS) requirements-dev.lock requirements-dev.txt
 
 # Development server with the demo data. The demo officer's password is made once and kept
 # in .venv so every `make run` prints the same working login.
@@ -30,9 +59,13 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/pytest
 
-lint: $(STAMP)
+# ruff's rules and format, no model change without its migration, then mypy on the modules
+# listed under [tool.mypy] in pyproject.toml.
+lint: $(STAMP) lock-check
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/mypy
 
 # Benchmarks: each prints its figures and a ratio against a baseline measured in the same run.
 # The PostgreSQL ones use the local server (PG_URL); see README, "Benchmarks".

@@ -1,8 +1,21 @@
-"""Fixtures shared by the whole suite."""
+"""Fixtures shared by the whole suite, and the defaults of its property tests."""
 
 import pytest
+from hypothesis import settings
 
-from tests.factories import OFFICER_PASSWORD, ConstituencyFactory, OfficerFactory, WardFactory
+from tests.factories import (
+    OFFICER_PASSWORD,
+    ConstituencyFactory,
+    OfficerFactory,
+    WardFactory,
+    draft_ballot_ready_to_open,
+    open_ballot_with_roll,
+)
+
+# No property test is judged by the clock: on a busy machine a slow example is not a wrong one.
+# Hypothesis's own "ci" profile (loaded under CI) already has no deadline; this gives the
+# "default" profile the same, and tests that set their own `settings` keep them.
+settings.register_profile("default", settings.get_profile("default"), deadline=None)
 
 
 @pytest.fixture
@@ -18,6 +31,24 @@ def wards(constituency):
 @pytest.fixture
 def officer(constituency):
     return OfficerFactory(username="officer", constituencies=[constituency])
+
+
+@pytest.fixture
+def other_officer(db):
+    """An officer of a different constituency."""
+    return OfficerFactory(username="elsewhere", constituencies=[ConstituencyFactory(name="Dover")])
+
+
+@pytest.fixture
+def draft_ballot(constituency, wards):
+    """A draft ballot with three eligible members in each ward and two affiliates."""
+    return draft_ballot_ready_to_open(constituency=constituency, wards=wards)
+
+
+@pytest.fixture
+def open_ballot(constituency, wards, officer):
+    """A ballot opened by `officer` through the service, its roll frozen."""
+    return open_ballot_with_roll(constituency=constituency, wards=wards, actor=officer)
 
 
 @pytest.fixture

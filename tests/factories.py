@@ -1,13 +1,26 @@
-"""factory-boy factories for the whole suite."""
+"""Factories for the whole suite: factory-boy factories for single rows, and builders for whole ballots.
+
+The ballot builders make a ballot in one of the states the tests start from:
+- `draft_ballot_ready_to_open` and `open_ballot_with_roll`: the officer's path, opened through
+  the real `ballot_open` service, so the roll is whatever the service freezes.
+- `open_ballot_with_voters`: an open ballot whose roll entries are written directly, each with a
+  known voting code, so the voting tests hold the codes that only a member would see.
+- `make_ballot_with_votes`: a closed or declared ballot with votes in it, written as rows in bulk,
+  for the results pages and their query counts at any size.
+"""
 
 import datetime as dt
+import itertools
+from dataclasses import dataclass
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from ballots.models import TriggerBallot
+from ballots.models import AffiliateVote, BallotAffiliate, MemberVote, RollEntry, TriggerBallot
+from ballots.officer import services as officer_services
+from ballots.voting.codes import voting_code_generate, voting_code_hash
 from members.models import OFFICERS_GROUP, Affiliate, Constituency, Member, Ward
 
 OFFICER_PASSWORD = "correct horse battery staple"
@@ -100,3 +113,164 @@ class TriggerBallotFactory(factory.django.DjangoModelFactory):
     freeze_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=7))
     opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
     closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))
+
+
+class RollEntryFactory(factory.django.DjangoModelFactory):
+    """A member's entry on a ballot's roll, snapshotting the ward and number as `ballot_open` does."""
+
+    class Meta:
+        model = RollEntry
+
+    ballot = factory.SubFactory(TriggerBallotFactory)
+    member = factory.SubFactory(MemberFactory)
+    ward = factory.LazyAttribute(lambda entry: entry.member.ward)
+    membership_number = factory.LazyAttribute(lambda entry: entry.member.membership_number)
+
+
+# Officer side: ballots made and opened through the officer services.
+
+
+def members_in(wards, per_ward=3):
+    """`per_ward` eligible members in each ward (joined 2015, active)."""
+    return [member for ward in wards for member in MemberFactory.create_batch(per_ward, ward=ward)]
+
+
+def draft_ballot_ready_to_open(*, constituency, wards):
+    """A draft ballot in `constituency` with three eligible members per ward and two affiliates."""
+    members_in(wards)
+    AffiliateFactory.create_batch(2, constituency=constituency)
+    return TriggerBallotFactory(constituency=constituency)
+
+
+def open_ballot_with_roll(*, constituency, wards, per_ward=3, affiliates=2, actor=None, **ballot_values):
+    """A ballot opened through the service: its roll holds `per_ward` members per ward and `affiliates` affiliates."""
+    members_in(wards, per_ward)
+    AffiliateFactory.create_batch(affiliates, constituency=constituency)
+    ballot = TriggerBallotFactory(constituency=constituency, **ballot_values)
+    officer_services.ballot_open(ballot=ballot, actor=actor)
+    return ballot
+
+
+# Voting side: an open ballot whose voters' codes the test knows.
+
+
+@dataclass
+class Voter:
+    membership_number: str
+    code: str
+    entry: RollEntry
+
+
+def open_ballot_with_voters(constituency, *, voters=3, wards=None, **ballot_fields):
+    """An open ballot in `constituency` and `voters` members on its roll, each with a code.
+
+    The roll entries are written directly (as `ballot_open` would leave them, with a code issued)
+    because only the member ever sees a code: this is the one way a test can hold it.
+    """
+    ballot_fields.setdefault("status", TriggerBallot.Status.OPEN)
+    ballot = TriggerBallotFactory(constituency=constituency, **ballot_fields)
+    wards = wards or [WardFactory(constituency=constituency)]
+    people = []
+    for index in range(voters):
+        member = MemberFactory(ward=wards[index % len(wards)])
+        code = voting_code_generate()
+        entry = RollEntryFactory(
+            ballot=ballot,
+            member=member,
+            code_hash=voting_code_hash(ballot_id=ballot.pk, code=code),
+            code_issued_at=timezone.now(),
+        )
+        people.append(Voter(member.membership_number, code, entry))
+    return ballot, people
+
+
+# Results side: a ballot with its votes, written in bulk so a test can make thousands.
+
+_roll_numbers = itertools.count(1)
+
+
+def make_ballot_with_votes(
+    *,
+    constituency=None,
+    wards=(("Barton", 30, 20, 60), ("Northgate", 10, 25, 40)),
+    affiliates=(("Unite Canterbury", "trade_union", "reselect", 120),),
+    status=TriggerBallot.Status.DECLARED,
+    **ballot_fields,
+):
+    """A ballot with member votes per ward and affiliate votes.
+
+    ``wards``: (name, reselect, open, on_roll) — on_roll at least reselect + open; the first
+    reselect + open roll entries are marked as voted. ``affiliates``: (name, kind, vote,
+    affiliated members) with vote ``reselect``/``open``/``abstain``, or ``None`` for eligible
+    but did not vote. No officer or voting service is used, so the results tests depend only
+    on the models.
+    """
+    constituency = constituency or ConstituencyFactory()
+    now = timezone.now()
+    defaults = {
+        "opens_at": now - dt.timedelta(days=15),
+        "closes_at": now - dt.timedelta(days=1),
+        "opened_at": now - dt.timedelta(days=15),
+    }
+    if status in (TriggerBallot.Status.CLOSED, TriggerBallot.Status.DECLARED):
+        defaults["closed_at"] = now - dt.timedelta(days=1)
+    if status == TriggerBallot.Status.DECLARED:
+        defaults["declared_at"] = now - dt.timedelta(hours=20)
+    defaults.update(ballot_fields)
+    ballot = TriggerBallotFactory(constituency=constituency, status=status, **defaults)
+    votes, members, entries = [], [], []
+    for name, reselect, open_, on_roll in wards:
+        ward = WardFactory(constituency=constituency, name=name)
+        votes += [MemberVote(ballot=ballot, ward=ward, choice="reselect") for _ in range(reselect)]
+        votes += [MemberVote(ballot=ballot, ward=ward, choice="open") for _ in range(open_)]
+        for i in range(max(on_roll, reselect + open_)):
+            number = f"R{next(_roll_numbers):07d}"
+            member = Member(
+                membership_number=number,
+                first_name="A",
+                last_name="Member",
+                email="",
+                ward=ward,
+                joined_on=dt.date(2015, 1, 1),
+            )
+            members.append(member)
+            entries.append((member, ward, number, i < reselect + open_))
+    MemberVote.objects.bulk_create(votes, batch_size=2000)
+    Member.objects.bulk_create(members, batch_size=2000)
+    if not members or members[0].pk is None:  # SQLite before 3.35 returns no ids
+        numbers = [member.membership_number for member in members]
+        by_number = dict(Member.objects.filter(membership_number__in=numbers).values_list("membership_number", "pk"))
+        for member in members:
+            member.pk = by_number[member.membership_number]
+    RollEntry.objects.bulk_create(
+        [
+            RollEntry(ballot=ballot, member=member, ward=ward, membership_number=number, has_voted=voted)
+            for member, ward, number, voted in entries
+        ],
+        batch_size=2000,
+    )
+    made = Affiliate.objects.bulk_create(
+        [
+            AffiliateFactory.build(constituency=constituency, name=name, kind=kind, affiliated_members=count)
+            for name, kind, _vote, count in affiliates
+        ]
+    )
+    if made and made[0].pk is None:
+        made = list(Affiliate.objects.filter(constituency=constituency, name__in=[a[0] for a in affiliates]))
+    by_name = {affiliate.name: affiliate for affiliate in made}
+    BallotAffiliate.objects.bulk_create(
+        [
+            BallotAffiliate(ballot=ballot, affiliate=by_name[name], affiliated_members=count)
+            for name, _kind, _vote, count in affiliates
+        ]
+    )
+    AffiliateVote.objects.bulk_create(
+        [
+            AffiliateVote(
+                ballot=ballot, affiliate=by_name[name], choice=vote, delegate_name="A Delegate", recorded_at=now
+            )
+            for name, _kind, vote, _count in affiliates
+            if vote is not None
+        ]
+    )
+    return ballot
