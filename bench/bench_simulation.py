@@ -4,13 +4,14 @@ Run as ``.venv/bin/python bench/bench_simulation.py [--trials N] [--sample S]`` 
 needed). A 15-branch, 30-affiliate scenario (Canterbury-sized) is forecast with 100,000
 trials: the full vectorised forecast (every rule set and tie option, histogram, pivotal
 frequencies) is timed, and so is the counting alone. The baseline, in the same run, counts
-the same sampled trials one at a time through ``counting.count`` under the same 12 rule
-set/tie option combinations; counting all 100,000 that way takes minutes, so a sample of
-the first S trials (default 2,000) is counted and the time extrapolated linearly (every
-trial costs the same: same scenario size). The script also checks that the two agree on
-every sampled trial and exits 1 if they do not; it says whether the 100,000-trial forecast
-met the aim of one second (timings on a loaded shared machine vary several-fold: run it
-when the machine is quiet, and --strict makes missing the aim exit 1 as well).
+the same sampled trials one at a time through ``counting.count`` under the same rule
+set/tie option combinations (every registered rule set, with each tie option where it has
+one); counting all 100,000 that way takes minutes, so a sample of the first S trials
+(default 2,000) is counted and the time extrapolated linearly (every trial costs the same:
+same scenario size). The script also checks that the two agree on every sampled trial and
+exits 1 if they do not; it says whether the 100,000-trial forecast met the aim of one
+second (timings on a loaded shared machine vary several-fold: run it when the machine is
+quiet, and --strict makes missing the aim exit 1 as well).
 """
 
 import argparse
@@ -29,26 +30,39 @@ AIM_SECONDS = 1.0
 
 def make_forecast(n_branches=15, n_affiliates=30, seed=2022):
     rng = np.random.default_rng(seed)
-    return simulation.forecast_from_dict({
-        "rules": "labour-2021",
-        "branches": [
-            {"name": f"Ward {i}", "members": int(rng.integers(80, 260)),
-             "turnout": {"mean": round(float(rng.uniform(0.3, 0.6)), 2), "sd": 0.08},
-             "support": {"mean": round(float(rng.uniform(0.35, 0.65)), 2), "sd": 0.1}}
-            for i in range(n_branches)
-        ],
-        "affiliates": [
-            {"name": f"Affiliate {i}", "p_reselect": 0.45, "p_open": 0.45, "p_abstain": 0.1,
-             "members": int(rng.integers(10, 3000))}
-            for i in range(n_affiliates)
-        ],
-    })
+    return simulation.forecast_from_dict(
+        {
+            "rules": counting.DEFAULT_RULES,
+            "branches": [
+                {
+                    "name": f"Ward {i}",
+                    "members": int(rng.integers(80, 260)),
+                    "turnout": {"mean": round(float(rng.uniform(0.3, 0.6)), 2), "sd": 0.08},
+                    "support": {"mean": round(float(rng.uniform(0.35, 0.65)), 2), "sd": 0.1},
+                }
+                for i in range(n_branches)
+            ],
+            "affiliates": [
+                {
+                    "name": f"Affiliate {i}",
+                    "p_reselect": 0.45,
+                    "p_open": 0.45,
+                    "p_abstain": 0.1,
+                    "members": int(rng.integers(10, 3000)),
+                }
+                for i in range(n_affiliates)
+            ],
+        }
+    )
 
 
 def plans(fs):
     out = []
     for name, rule_set in counting.RULE_SETS.items():
         applied, _ = rule_set.resolve_options({k: v for k, v in fs.options.items() if rule_set.option(k)})
+        if rule_set.option("tied_branch") is None:
+            out.append((name, applied))
+            continue
         for tie in counting.TIE_OPTIONS:
             out.append((name, {**applied, "tied_branch": tie}))
     return out
@@ -70,30 +84,39 @@ def main(argv=None):
     trials = simulation.sample_trials(fs, args.trials, np.random.default_rng(1))
     combos = plans(fs)
     started = time.perf_counter()
-    agg = simulation.aggregate(fs, trials)
+    agg = simulation.counts_from_trials(fs, trials)
     fast = [simulation.count_trials(fs, trials, r, o, agg=agg, share=False)[0] for r, o in combos]
     vector_count = time.perf_counter() - started
 
-    sample = simulation.Trials(trials.reselect[: args.sample], trials.open[: args.sample],
-                               trials.votes[: args.sample])
+    sample = simulation.Trials(trials.reselect[: args.sample], trials.open[: args.sample], trials.votes[: args.sample])
     started = time.perf_counter()
     slow = [simulation.count_trials(fs, sample, r, o, vectorised=False)[0] for r, o in combos]
     one_by_one_sample = time.perf_counter() - started
     one_by_one = one_by_one_sample * args.trials / args.sample
     agree = all((f[: args.sample] == s).all() for f, s in zip(fast, slow, strict=True))
 
-    print(f"Scenario: {len(fs.branches)} branches, {len(fs.affiliates)} affiliates; "
-          f"{len(combos)} rule set/tie option combinations per trial.")
-    print(f"Full vectorised forecast, {args.trials:,} trials: {full:.3f} s "
-          f"({args.trials / full:,.0f} trials/s), P(open) under {result.rules} "
-          f"{result.main.p_open_selection:.4f} {tuple(round(x, 4) for x in result.main.ci95)}")
-    print(f"Vectorised counting only (sampled trials given): {vector_count:.3f} s "
-          f"({args.trials / vector_count:,.0f} trials/s)")
-    print(f"One by one through counting.count: {args.sample:,} trials in {one_by_one_sample:.3f} s, "
-          f"extrapolated to {args.trials:,}: {one_by_one:.1f} s ({args.trials / one_by_one:,.0f} trials/s)")
+    print(
+        f"Scenario: {len(fs.branches)} branches, {len(fs.affiliates)} affiliates; "
+        f"{len(combos)} rule set/tie option combinations per trial."
+    )
+    print(
+        f"Full vectorised forecast, {args.trials:,} trials: {full:.3f} s "
+        f"({args.trials / full:,.0f} trials/s), P(open) under {result.rules} "
+        f"{result.main.p_open_selection:.4f} {tuple(round(x, 4) for x in result.main.ci95)}"
+    )
+    print(
+        f"Vectorised counting only (sampled trials given): {vector_count:.3f} s "
+        f"({args.trials / vector_count:,.0f} trials/s)"
+    )
+    print(
+        f"One by one through counting.count: {args.sample:,} trials in {one_by_one_sample:.3f} s, "
+        f"extrapolated to {args.trials:,}: {one_by_one:.1f} s ({args.trials / one_by_one:,.0f} trials/s)"
+    )
     print(f"Ratio, counting: vectorised is {one_by_one / vector_count:,.0f}x faster than one by one")
-    print(f"Ratio, whole forecast (sampling, histogram, pivotal included) against one-by-one counting alone: "
-          f"{one_by_one / full:,.0f}x")
+    print(
+        f"Ratio, whole forecast (sampling, histogram, pivotal included) against one-by-one counting alone: "
+        f"{one_by_one / full:,.0f}x"
+    )
     print(f"Vectorised and one-by-one outcomes agree on all {args.sample:,} sampled trials: {agree}")
     if not agree:
         return 1

@@ -63,8 +63,12 @@ class Command(ScenarioFileCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="FILE", help="forecast scenario JSON file, or - to read standard input")
-        parser.add_argument("--trials", metavar="N", default=str(DEFAULT_TRIALS),
-                            help=f"number of trials (default {DEFAULT_TRIALS:,}, at most {MAX_TRIALS:,})")
+        parser.add_argument(
+            "--trials",
+            metavar="N",
+            default=str(DEFAULT_TRIALS),
+            help=f"number of trials (default {DEFAULT_TRIALS:,}, at most {MAX_TRIALS:,})",
+        )
         parser.add_argument("--seed", metavar="S", help="random seed (default: a random one, printed)")
         parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
 

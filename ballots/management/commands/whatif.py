@@ -84,7 +84,8 @@ def _units(value) -> str:
 
 def render_table(result: Result) -> str:
     """The readable report: rules, sections, each unit's contribution, outcome, explanation."""
-    lines = [f"Rule set: {result.rules}. {result.rule_set.description}"]
+    rule_set = result.rule_set
+    lines = [f"Rule set: {result.rules} ({rule_set.title}). {rule_set.description}"]
     if result.options:
         lines.append("Options:  " + ", ".join(f"{k}={v}" for k, v in result.options.items()))
     if result.ignored_options:
@@ -92,9 +93,12 @@ def render_table(result: Result) -> str:
         lines.append(f"Not applied under {result.rules}: {ignored}")
     lines.append("")
 
+    threshold = result.threshold
+    # A rule set that judges each section on its own says for each whether it reached the threshold.
     judged_separately = any(section.triggered is not None for section in result.sections)
     headers = ["Section", "Weight", "Units", "Reselect", "Open", "Tied", "Excluded", "Open fraction"]
-    headers.append("Reaches 1/3" if judged_separately else "Open share")
+    bar = f"{threshold.value.numerator}/{threshold.value.denominator}"
+    headers.append(f"Reaches {bar}" if judged_separately else "Open share")
     rows = []
     for section in result.sections:
         row = [
@@ -120,7 +124,6 @@ def render_table(result: Result) -> str:
         lines += _grid(["Unit", "Section", "Side", "Weight", "Note"], rows, right={3})
         lines.append("")
 
-    threshold = result.threshold
     if result.open_share is not None:
         exact = f" ({result.open_share.numerator}/{result.open_share.denominator})"
         lines.append(f"Open share: {format_percent(result.open_share)}{exact}")

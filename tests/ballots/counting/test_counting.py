@@ -1,4 +1,4 @@
-"""The counting engine (ballots/counting.py): RULES.md's worked examples, every rule set and
+"""The counting engine (ballots/counting/): RULES.md's worked examples, every rule set and
 option, the 50% and one-third edges, sections with no units, no votes at all, one branch and
 many, input validation, the scenario JSON round trip, the JSON result contract, the
 explanation and adding a rule set of one's own.
@@ -23,6 +23,7 @@ from ballots.counting import (
     Threshold,
     compare_rules,
     count,
+    counts_from_scenario,
     format_percent,
     register_rule_set,
     scenario_from_dict,
@@ -603,6 +604,19 @@ def test_to_dict_matches_the_whatif_json_contract():
     assert data["explanation"] == count(rules_example()).explanation
 
 
+def test_an_exact_whole_number_prints_as_the_integer_not_over_one():
+    data = count(rules_example()).to_dict()
+    abstained = next(c for c in data["contributions"] if c["note"] == "abstained")
+    assert abstained["weight"] == 0
+    assert abstained["weight_exact"] == "0"
+    alone = count(Scenario(branches=(Branch("A", 1, 3),))).to_dict()
+    assert alone["open_share_exact"] == "1"  # one branch, for open: the whole college
+    assert alone["reselect_share_exact"] == "0"
+    assert alone["sections"][0]["weight_exact"] == "1"
+    assert alone["sections"][1]["weight_exact"] == "0"
+    assert alone["threshold"]["exact"] == "1/2"
+
+
 def test_to_dict_shares_are_null_under_2018_and_percent_of_all_units_before_2018():
     assert count(rules_example(), rules="labour-2018").to_dict()["open_share"] is None
     assert count(rules_example(), rules="labour-pre-2018").to_dict()["open_share"] == 60
@@ -674,25 +688,41 @@ def test_compare_rules_counts_under_every_rule_set_and_tie_option():
 
 
 def test_a_new_rule_set_can_be_registered_without_touching_the_others():
+    def bar(options):
+        return Threshold("more than", Fraction(1, 2) if options["bar"] == "half" else Fraction(2, 3), "branches")
+
+    def branch_share(counts, options):
+        return counts.n_open, counts.n_open + counts.n_reselect + counts.n_tied
+
+    def decide(counts, options):
+        return bar(options).met(*branch_share(counts, options))
+
     def members_majority(scenario, options, rule_set, ignored):
-        tally = [b.result for b in scenario.branches]
-        share = Fraction(tally.count("open"), len(tally)) if tally else None
-        threshold = Fraction(1, 2) if options["bar"] == "half" else Fraction(2, 3)
+        num, den = branch_share(counts_from_scenario(scenario), options)
+        share = Fraction(num, den) if den else None
         return Result(
             rule_set=rule_set,
             options=options,
             ignored_options=ignored,
-            open_selection=share is not None and share > threshold,
+            open_selection=bool(decide(counts_from_scenario(scenario), options)),
             open_share=share,
             sections=[],
-            threshold=Threshold("more than", threshold, "branches"),
+            threshold=bar(options),
             no_valid_votes=share is None,
         )
 
     rule_set = RuleSet(
         name="test-branch-majority",
+        title="More than half of branches",
         description="More than half (or two thirds) of branches.",
         options=(Option("bar", ("half", "two-thirds"), "half"),),
+        sections=("members",),
+        threshold=Threshold("more than", Fraction(1, 2), "branches"),
+        chart="pooled",
+        pool_label="the branches",
+        share_label="open share of the branches",
+        decide=decide,
+        forecast_share=branch_share,
         counter=members_majority,
     )
     before = dict(RULE_SETS)
@@ -713,3 +743,19 @@ def test_a_new_rule_set_can_be_registered_without_touching_the_others():
     assert RULE_SETS == before
     with pytest.raises(CountingError, match="unknown option 'bar'"):
         count(make(), options={"bar": "half"})
+
+
+def test_every_rule_set_has_words_for_readers_and_its_options_are_described_in_them():
+    from ballots.counting import rule_set_choices
+
+    assert [name for name, _ in rule_set_choices()] == list(RULE_SETS)
+    for rule_set in RULE_SETS.values():
+        assert rule_set.title and rule_set.title != rule_set.name
+        assert rule_set.sections and rule_set.share_label
+        assert (rule_set.pool_label is None) == (rule_set.chart == "per_section")
+        for option in rule_set.options:
+            assert option.label
+            assert all(option.choice_label(choice) != choice for choice in option.choices)
+    described = RULE_SETS[DEFAULT_RULES].describe_options(count(make()).options)
+    assert described.startswith("How members are counted: each branch one unit; ")
+    assert "how a tied branch counts: not counted" in described

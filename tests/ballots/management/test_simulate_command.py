@@ -155,7 +155,11 @@ def test_the_real_command_line_exits_2_without_a_traceback(scenario_file):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test"}
     completed = subprocess.run(
         [sys.executable, "manage.py", "simulate", scenario_file({"rules": "nonsense"})],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr

@@ -65,8 +65,9 @@ def brute_force_members(scenario):
             Branch(name=b.name, reselect=b.reselect - k, open=b.open + k) if b.has_counts else b
             for b, k in zip(scenario.branches, ks, strict=True)
         )
-        changed = Scenario(branches=branches, affiliates=scenario.affiliates, rules=scenario.rules,
-                           options=scenario.options)
+        changed = Scenario(
+            branches=branches, affiliates=scenario.affiliates, rules=scenario.rules, options=scenario.options
+        )
         outcome = _outcome(changed)
         if outcome is not None and outcome != original:
             best = cost
@@ -75,9 +76,7 @@ def brute_force_members(scenario):
 
 def brute_force_affiliates(scenario):
     original = _outcome(scenario)
-    choices = [
-        ("reselect", "open", "abstain") if a.vote != "none" else ("none",) for a in scenario.affiliates
-    ]
+    choices = [("reselect", "open", "abstain") if a.vote != "none" else ("none",) for a in scenario.affiliates]
     best = None
     for votes in itertools.product(*choices):
         cost = sum(v != a.vote for a, v in zip(scenario.affiliates, votes, strict=True))
@@ -86,8 +85,9 @@ def brute_force_affiliates(scenario):
         affiliates = tuple(
             Affiliate(name=a.name, vote=v, members=a.members) for a, v in zip(scenario.affiliates, votes, strict=True)
         )
-        changed = Scenario(branches=scenario.branches, affiliates=affiliates, rules=scenario.rules,
-                           options=scenario.options)
+        changed = Scenario(
+            branches=scenario.branches, affiliates=affiliates, rules=scenario.rules, options=scenario.options
+        )
         outcome = _outcome(changed)
         if outcome is not None and outcome != original:
             best = cost
@@ -99,7 +99,8 @@ def _apply(scenario, flip):
     member_changes = {w: (n if d == "open" else -n) for w, n, d in flip.member_changes}
     branches = tuple(
         Branch(name=b.name, reselect=b.reselect - member_changes[b.name], open=b.open + member_changes[b.name])
-        if b.name in member_changes else b
+        if b.name in member_changes
+        else b
         for b in scenario.branches
     )
     votes = {name: (was, to) for name, was, to in flip.affiliate_changes}
@@ -117,8 +118,11 @@ def _apply(scenario, flip):
 
 
 # FLIP_EXAMPLES=5000 for a longer search; 600 keeps the suite quick.
-@settings(max_examples=int(os.environ.get("FLIP_EXAMPLES", "600")), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("FLIP_EXAMPLES", "600")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(small_scenarios())
 def test_smallest_flip_equals_brute_force_on_small_scenarios(scenario):
     if _outcome(scenario) is None:
@@ -155,14 +159,24 @@ def test_the_sentence_names_the_wards_and_how_many_votes_in_each():
 
 def test_a_worked_example_from_the_rules_flips_with_one_vote_in_the_tied_branch():
     # RULES.md's example under tied_branch=reselect is reselected at exactly 50%.
-    scenario = counting.scenario_from_dict({
-        "rules": "labour-2021",
-        "options": {"tied_branch": "reselect"},
-        "branches": [{"name": "A", "reselect": 30, "open": 20}, {"name": "B", "reselect": 10, "open": 25},
-                     {"name": "C", "reselect": 12, "open": 12}, {"name": "D", "reselect": 0, "open": 0}],
-        "affiliates": [{"name": "U1", "vote": "reselect"}, {"name": "U2", "vote": "open"},
-                       {"name": "U3", "vote": "open"}, {"name": "U4", "vote": "abstain"}],
-    })
+    scenario = counting.scenario_from_dict(
+        {
+            "rules": "labour-2021",
+            "options": {"tied_branch": "reselect"},
+            "branches": [
+                {"name": "A", "reselect": 30, "open": 20},
+                {"name": "B", "reselect": 10, "open": 25},
+                {"name": "C", "reselect": 12, "open": 12},
+                {"name": "D", "reselect": 0, "open": 0},
+            ],
+            "affiliates": [
+                {"name": "U1", "vote": "reselect"},
+                {"name": "U2", "vote": "open"},
+                {"name": "U3", "vote": "open"},
+                {"name": "U4", "vote": "abstain"},
+            ],
+        }
+    )
     flip = smallest_flip(scenario)
     assert flip.outcome == "reselected"
     assert flip.member_votes == 1

@@ -1,0 +1,241 @@
+"""The forecast: running trials under every rule set, the histogram, pivotal frequencies.
+
+:func:`forecast` draws trials in chunks (:mod:`.sampling`), counts each chunk under every
+registered rule set and each tie option (:mod:`.vectorised`), and gathers the figures
+into a :class:`ForecastResult`, whose :meth:`~ForecastResult.to_dict` is
+``simulate --json``'s object. The histogram shows what the scenario's own rule set calls
+its share (``RuleSet.share_label``), against its threshold.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ballots import counting
+from ballots.simulation.sampling import (
+    CHUNK,
+    MAX_TRIALS,
+    ForecastError,
+    ForecastScenario,
+    forecast_from_dict,
+    sample_trials,
+)
+from ballots.simulation.vectorised import count_trials, counts_from_trials, pivotal, pivotal_one_by_one
+
+HISTOGRAM_BINS = 20
+_Z95 = 1.959963984540054
+
+
+def wilson_interval(successes: int, n: int, z: float = _Z95) -> tuple[float, float]:
+    """The Wilson score interval for a binomial proportion (95% by default)."""
+    if n <= 0:
+        return (0.0, 1.0)
+    p = successes / n
+    z2 = z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return (low, high)
+
+
+@dataclass(frozen=True)
+class RuleForecast:
+    rules: str
+    options: Mapping[str, str]
+    open_selections: int
+    trials: int
+    vectorised: bool
+    by_tied_branch: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def p_open_selection(self) -> float:
+        return self.open_selections / self.trials
+
+    @property
+    def ci95(self) -> tuple[float, float]:
+        return wilson_interval(self.open_selections, self.trials)
+
+    def tie_rows(self) -> list[tuple[str, float, tuple[float, float]]]:
+        return [(tie, k / self.trials, wilson_interval(k, self.trials)) for tie, k in self.by_tied_branch.items()]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "p_open_selection": self.p_open_selection,
+            "ci95": list(self.ci95),
+            "open_selections": self.open_selections,
+            "options": dict(self.options),
+            "vectorised": self.vectorised,
+            "by_tied_branch": {tie: {"p_open_selection": p, "ci95": list(ci)} for tie, p, ci in self.tie_rows()},
+        }
+
+
+@dataclass(frozen=True)
+class ForecastResult:
+    """A forecast's figures; :meth:`to_dict` is ``simulate --json``'s object."""
+
+    trials: int
+    seed: int
+    rules: str
+    options: Mapping[str, str]
+    by_rules: Mapping[str, RuleForecast]
+    share_meaning: str
+    threshold: float
+    histogram: tuple[int, ...]
+    share_mean: float
+    share_quantiles: Mapping[str, float]
+    pivotal_branches: tuple[tuple[str, float], ...]
+    pivotal_affiliates: tuple[tuple[str, float], ...]
+    seconds: float
+
+    @property
+    def main(self) -> RuleForecast:
+        return self.by_rules[self.rules]
+
+    def histogram_bins(self) -> list[tuple[float, float, int]]:
+        width = 1 / HISTOGRAM_BINS
+        return [(i * width, (i + 1) * width, k) for i, k in enumerate(self.histogram)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "trials": self.trials,
+            "seed": self.seed,
+            "rules": self.rules,
+            "options": dict(self.options),
+            "by_rules": {name: rf.to_dict() for name, rf in self.by_rules.items()},
+            "open_share": {
+                "meaning": self.share_meaning,
+                "threshold": self.threshold,
+                "mean": self.share_mean,
+                "quantiles": dict(self.share_quantiles),
+                "histogram": [{"from": a, "to": b, "trials": k} for a, b, k in self.histogram_bins()],
+            },
+            "pivotal": {
+                "branches": dict(self.pivotal_branches),
+                "affiliates": dict(self.pivotal_affiliates),
+            },
+            "seconds": round(self.seconds, 4),
+        }
+
+
+def forecast(
+    fs: ForecastScenario | Mapping[str, Any],
+    trials: int = 10_000,
+    seed: int | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    vectorised: bool = True,
+) -> ForecastResult:
+    """Run ``trials`` Monte Carlo trials of a forecast scenario.
+
+    Every registered rule set is counted (with the scenario's options where it has them,
+    and each tie option); the histogram and pivotal frequencies are under the scenario's
+    own rules. ``progress(done, total)`` is called after each chunk of trials. With
+    ``vectorised=False`` every trial is counted through :func:`counting.count` (the
+    baseline that ``bench/`` compares with).
+    """
+    if not isinstance(fs, ForecastScenario):
+        fs = forecast_from_dict(fs)
+    if isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= MAX_TRIALS:
+        raise ForecastError(f"trials must be a whole number from 1 to {MAX_TRIALS:,}, not {trials!r}")
+    if seed is None:
+        seed = secrets.randbits(32)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ForecastError(f"the seed must be a whole number of at least 0, not {seed!r}")
+    started = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    main_options = _applied(fs.rules, fs.options)
+    plans = []  # (rules, applied options, tie -> applied options)
+    for name, rule_set in counting.RULE_SETS.items():
+        applied = main_options if name == fs.rules else _applied(name, _applicable(rule_set, fs.options))
+        ties = {}
+        if rule_set.option("tied_branch") is not None:
+            for tie in counting.TIE_OPTIONS:
+                ties[tie] = {**applied, "tied_branch": tie}
+        plans.append((name, applied, ties))
+    totals = {name: 0 for name, _, _ in plans}
+    tie_totals = {name: dict.fromkeys(ties, 0) for name, _, ties in plans}
+    histogram = np.zeros(HISTOGRAM_BINS, dtype=np.int64)
+    shares: list[np.ndarray] = []
+    branch_pivots = np.zeros(len(fs.branches), dtype=np.int64)
+    affiliate_pivots = np.zeros(len(fs.affiliates), dtype=np.int64)
+    done = 0
+    while done < trials:
+        n = min(CHUNK, trials - done)
+        chunk = sample_trials(fs, n, rng)
+        agg = counts_from_trials(fs, chunk)
+        for name, applied, ties in plans:
+            outcome, share = count_trials(
+                fs, chunk, name, applied, vectorised=vectorised, agg=agg, share=name == fs.rules
+            )
+            totals[name] += int(outcome.sum())
+            for tie, tie_options in ties.items():
+                if tie_options == applied:
+                    tie_totals[name][tie] += int(outcome.sum())
+                else:
+                    tie_outcome, _ = count_trials(
+                        fs, chunk, name, tie_options, vectorised=vectorised, agg=agg, share=False
+                    )
+                    tie_totals[name][tie] += int(tie_outcome.sum())
+            if name == fs.rules:
+                assert share is not None  # asked for under the scenario's own rules
+                shares.append(share)
+                bins = np.minimum((share * HISTOGRAM_BINS).astype(np.int64), HISTOGRAM_BINS - 1)
+                histogram += np.bincount(bins, minlength=HISTOGRAM_BINS)
+                if vectorised:
+                    b, a = pivotal(fs, chunk, agg, name, applied, outcome)
+                else:
+                    b, a = pivotal_one_by_one(fs, chunk, name, applied, outcome)
+                branch_pivots += b
+                affiliate_pivots += a
+        done += n
+        if progress is not None:
+            progress(done, trials)
+    all_shares: np.ndarray = np.concatenate(shares)
+    rule_set = counting.get_rule_set(fs.rules)
+    meaning, threshold = rule_set.share_label, float(rule_set.threshold.value)
+    quantiles = np.quantile(all_shares, [0.05, 0.5, 0.95])
+    return ForecastResult(
+        trials=trials,
+        seed=seed,
+        rules=fs.rules,
+        options=main_options,
+        by_rules={
+            name: RuleForecast(
+                rules=name,
+                options=applied,
+                open_selections=totals[name],
+                trials=trials,
+                vectorised=vectorised,
+                by_tied_branch=tie_totals[name],
+            )
+            for name, applied, _ in plans
+        },
+        share_meaning=meaning,
+        threshold=threshold,
+        histogram=tuple(int(k) for k in histogram),
+        share_mean=float(all_shares.mean()),
+        share_quantiles={"p5": float(quantiles[0]), "p50": float(quantiles[1]), "p95": float(quantiles[2])},
+        pivotal_branches=tuple((b.name, int(k) / trials) for b, k in zip(fs.branches, branch_pivots, strict=True)),
+        pivotal_affiliates=tuple(
+            (a.name, int(k) / trials) for a, k in zip(fs.affiliates, affiliate_pivots, strict=True)
+        ),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _applicable(rule_set: counting.RuleSet, options: Mapping[str, str]) -> dict[str, str]:
+    """The scenario's options that this rule set has (the others are not errors, just not used)."""
+    return {k: v for k, v in options.items() if rule_set.option(k) is not None}
+
+
+def _applied(rules: str, options: Mapping[str, str]) -> dict[str, str]:
+    applied, _ = counting.get_rule_set(rules).resolve_options(options)
+    return applied
