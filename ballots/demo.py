@@ -17,8 +17,9 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
-from ballots.officer import services
+from ballots import counting
 from ballots.models import BallotAffiliate, TriggerBallot
+from ballots.officer import services
 from ballots.voting.services import vote_cast
 
 SEED = 20220314
@@ -39,7 +40,7 @@ def _declared_ballot(constituency, actor, rng: random.Random) -> TriggerBallot:
     ballot = services.ballot_create(
         actor=actor,
         constituency=constituency,
-        rules="labour-2021",
+        rules=counting.DEFAULT_RULES,
         freeze_date=(opens_at - dt.timedelta(days=14)).date(),
         opens_at=opens_at,
         closes_at=closes_at,
@@ -88,7 +89,7 @@ def _draft_ballot(constituency, actor) -> TriggerBallot:
     return services.ballot_create(
         actor=actor,
         constituency=constituency,
-        rules="labour-2021",
+        rules=counting.DEFAULT_RULES,
         freeze_date=today - dt.timedelta(days=7),
         opens_at=_at(today, 9),
         closes_at=_at(today + dt.timedelta(days=14), 17),

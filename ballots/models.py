@@ -1,5 +1,8 @@
 """Trigger ballots: the ballot, its frozen roll, votes, receipts and the audit trail.
 
+The rule set and its options are choices that the counting registry supplies: the models
+name no rule set and copy none of their words.
+
 Secrecy is a property of the schema: `MemberVote` and `VoteReceipt` carry no link to a
 member or roll entry, no timestamp and no ordered key (random UUIDs), so nothing stored
 ties a vote to a voter.
@@ -11,7 +14,48 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from ballots import counting
 from members.models import Affiliate, Constituency, Member, Ward
+
+
+# Choices are callables so that the registered rule sets decide them (a rule set registered
+# later, a plug-in or a test's, is offered too) and no name or label is copied here.
+def rule_set_choices() -> list[tuple[str, str]]:
+    """(name, title) of every registered rule set."""
+    return counting.rule_set_choices()
+
+
+def option_choices(name: str) -> list[tuple[str, str]]:
+    """Every value a registered rule set allows for the option `name`, in the rule set's words."""
+    choices: dict[str, str] = {}
+    for rule_set in counting.RULE_SETS.values():
+        option = rule_set.option(name)
+        if option is not None:
+            for value in option.choices:
+                choices.setdefault(value, option.choice_label(value))
+    return list(choices.items())
+
+
+def option_default(name: str) -> str:
+    """The default of the option `name`: the default rule set's, else the first rule set's that has it."""
+    rule_sets = [counting.get_rule_set(counting.DEFAULT_RULES), *counting.RULE_SETS.values()]
+    for rule_set in rule_sets:
+        option = rule_set.option(name)
+        if option is not None:
+            return option.default
+    raise LookupError(f"no registered rule set has an option {name!r}")
+
+
+def member_counting_choices() -> list[tuple[str, str]]:
+    return option_choices("member_counting")
+
+
+def affiliate_counting_choices() -> list[tuple[str, str]]:
+    return option_choices("affiliate_counting")
+
+
+def tied_branch_choices() -> list[tuple[str, str]]:
+    return option_choices("tied_branch")
 
 
 class TriggerBallot(models.Model):
@@ -21,30 +65,18 @@ class TriggerBallot(models.Model):
         CLOSED = "closed", "Closed"
         DECLARED = "declared", "Declared"
 
-    class MemberCounting(models.TextChoices):
-        BRANCH = "branch", "Ward branches as equal units"
-        INDIVIDUAL = "individual", "One member, one vote"
-
-    class AffiliateCounting(models.TextChoices):
-        UNIT = "unit", "Each affiliate an equal unit"
-        WEIGHTED = "weighted", "Weighted by affiliated membership"
-
-    class TiedBranch(models.TextChoices):
-        EXCLUDE = "exclude", "Excluded (no preference)"
-        SPLIT = "split", "Split half each way"
-        RESELECT = "reselect", "Counts for reselection"
-        OPEN = "open", "Counts for open selection"
-
     constituency = models.ForeignKey(Constituency, on_delete=models.PROTECT, related_name="ballots")
     sitting_mp = models.CharField("sitting MP", max_length=200)
-    rules = models.CharField("rule set", max_length=40, default="labour-2021")
+    rules = models.CharField("rule set", max_length=40, choices=rule_set_choices, default=counting.DEFAULT_RULES)
+    # The options' values and words are the rule sets' own (counting.Option); the defaults are
+    # those of the default rule set.
     member_counting = models.CharField(
-        max_length=12, choices=MemberCounting.choices, default=MemberCounting.BRANCH
+        max_length=12, choices=member_counting_choices, default=option_default("member_counting")
     )
     affiliate_counting = models.CharField(
-        max_length=12, choices=AffiliateCounting.choices, default=AffiliateCounting.UNIT
+        max_length=12, choices=affiliate_counting_choices, default=option_default("affiliate_counting")
     )
-    tied_branch = models.CharField(max_length=12, choices=TiedBranch.choices, default=TiedBranch.EXCLUDE)
+    tied_branch = models.CharField(max_length=12, choices=tied_branch_choices, default=option_default("tied_branch"))
     freeze_date = models.DateField()
     min_membership_months = models.PositiveSmallIntegerField(default=6)
     arrears_allowed = models.BooleanField(default=False)
@@ -105,7 +137,11 @@ class RollEntry(models.Model):
 
 
 class BallotAffiliate(models.Model):
-    """An affiliate eligible to vote in a ballot, frozen when the ballot opens."""
+    """An affiliate eligible to vote in a ballot, frozen when the ballot opens.
+
+    `affiliated_members` is the affiliate's size copied at that moment: weighted counting reads
+    only this copy, so editing the affiliate during the ballot changes no result.
+    """
 
     ballot = models.ForeignKey(TriggerBallot, on_delete=models.CASCADE, related_name="eligible_affiliates")
     affiliate = models.ForeignKey(Affiliate, on_delete=models.PROTECT, related_name="+")

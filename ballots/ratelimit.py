@@ -22,6 +22,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from members.membership_numbers import membership_number_normalise
+
 # Refuse to give a silly time if the cache holds something odd.
 _PREFIX = "ratelimit"
 
@@ -97,7 +99,7 @@ def client_address(request) -> str:
 
 
 def _vote_keys(*, membership_number: str, client: str) -> list[str]:
-    number = "".join((membership_number or "").split()).upper()
+    number = membership_number_normalise(membership_number)
     keys = [f"vote-client:{client}"]
     if number:
         keys.append(f"vote-number:{number}")
@@ -110,8 +112,10 @@ def _vote_limits():
 
 def vote_rate_limit_check(*, membership_number: str, client: str) -> RateLimitState:
     """Limited if EITHER the number or the client has used up its failures; the later time wins."""
-    states = [rate_limit_check(key, **_vote_limits()) for key in _vote_keys(membership_number=membership_number,
-                                                                             client=client)]
+    states = [
+        rate_limit_check(key, **_vote_limits())
+        for key in _vote_keys(membership_number=membership_number, client=client)
+    ]
     limited = [state for state in states if state.limited]
     if limited:
         return max(limited, key=lambda state: state.retry_at)

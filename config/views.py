@@ -3,6 +3,7 @@
 from django.shortcuts import render
 from django.views.generic import TemplateView
 
+from members.access import OfficerAccessRefused
 from members.selectors import constituencies_for_officer, user_is_officer
 
 
@@ -18,6 +19,9 @@ class HomeView(TemplateView):
 
 
 def permission_denied(request, exception=None):
+    # An officer page says exactly why it was refused (members/access.py); anything else is generic.
+    if isinstance(exception, OfficerAccessRefused):
+        return render(request, "members/access_refused.html", {"reason": exception.reason}, status=403)
     return render(request, "403.html", status=403)
 
 

@@ -1,6 +1,14 @@
-from django.contrib import admin
+"""The admin for constituencies, wards, members, affiliates and the audit log.
 
-from members.models import Affiliate, AuditEvent, Constituency, Member, Ward
+The audit log is append-only here too (no add, change or delete), and its list reads each
+row's actor and constituency in the same query. A constituency's officers are picked from
+the Officers group only: anyone else named there would get no officer access anyway.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+
+from members.models import OFFICERS_GROUP, Affiliate, AuditEvent, Constituency, Member, Ward
 
 
 @admin.register(Constituency)
@@ -8,6 +16,11 @@ class ConstituencyAdmin(admin.ModelAdmin):
     list_display = ["name", "sitting_mp"]
     search_fields = ["name", "sitting_mp"]
     filter_horizontal = ["officers"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "officers":
+            kwargs["queryset"] = get_user_model().objects.filter(groups__name=OFFICERS_GROUP).order_by("username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Ward)
@@ -37,6 +50,7 @@ class AffiliateAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "action", "actor", "constituency", "ballot_id"]
     list_filter = ["action"]
+    list_select_related = ["actor", "constituency"]
 
     def has_add_permission(self, request):
         return False

@@ -19,7 +19,8 @@ class MemberFilter(django_filters.FilterSet):
     """
 
     q = django_filters.CharFilter(
-        label="Name or membership number", method="filter_search",
+        label="Name or membership number",
+        method="filter_search",
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     ward = django_filters.ModelChoiceFilter(queryset=Ward.objects.none(), empty_label="All wards")
@@ -31,7 +32,9 @@ class MemberFilter(django_filters.FilterSet):
         method="filter_eligibility",
     )
     as_of = django_filters.DateFilter(
-        label="Eligible as of", method="filter_nothing", widget=forms.DateInput(attrs={"type": "date"}),
+        label="Eligible as of",
+        method="filter_nothing",
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Default: today.",
     )
 
@@ -78,15 +81,20 @@ class MemberFilter(django_filters.FilterSet):
 
 class AffiliateFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Name or delegate", method="filter_search",
+        label="Name or delegate",
+        method="filter_search",
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     kind = django_filters.ChoiceFilter(choices=Affiliate.Kind.choices, empty_label="Any kind")
     eligible_on = django_filters.DateFilter(
-        label="Eligible at freeze date", method="filter_eligible_on", widget=forms.DateInput(attrs={"type": "date"}),
+        label="Eligible at freeze date",
+        method="filter_eligible_on",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     min_days = django_filters.NumberFilter(
-        label="Minimum days affiliated", method="filter_nothing", min_value=0,
+        label="Minimum days affiliated",
+        method="filter_nothing",
+        min_value=0,
         widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
     )
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from members.membership_numbers import membership_number_normalise
 from members.models import Affiliate, Member, Ward
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -52,7 +53,10 @@ class MemberForm(forms.ModelForm):
         self.fields["membership_number"].widget.attrs["autocomplete"] = "off"
 
     def clean_membership_number(self):
-        number = self.cleaned_data["membership_number"].strip()
+        number = membership_number_normalise(self.cleaned_data["membership_number"])
+        max_length = Member._meta.get_field("membership_number").max_length
+        if len(number) > max_length:  # upper case can be longer than what was typed: "ß" is "SS"
+            raise forms.ValidationError(f"A membership number has at most {max_length} characters.")
         holder = (
             Member.objects.filter(membership_number__iexact=number)
             .exclude(pk=self.instance.pk)

@@ -62,12 +62,8 @@ class Member(models.Model):
             models.Index(fields=["last_name", "first_name"], name="member_name_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["active", "arrears", "lapsed"]), name="member_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=~Q(membership_number=""), name="member_number_not_empty"
-            ),
+            models.CheckConstraint(condition=Q(status__in=["active", "arrears", "lapsed"]), name="member_status_valid"),
+            models.CheckConstraint(condition=~Q(membership_number=""), name="member_number_not_empty"),
         ]
 
     def __str__(self):

@@ -1,10 +1,14 @@
 """Reads of the members domain: eligibility and the constituencies an officer runs."""
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from django.db.models import Case, CharField, Count, Q, Value, When
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
 from members.models import OFFICER_PERMISSION, Affiliate, Constituency, Member, Ward
 
@@ -22,8 +26,49 @@ def months_before(day: date, months: int) -> date:
     return date(year, month, min(day.day, last_day))
 
 
+INELIGIBLE_LAPSED = "lapsed"
+INELIGIBLE_ARREARS = "in arrears"
+INELIGIBLE_TOO_RECENT = "joined too recently"
+
+# How each kind of requirement reads in Python; the same names are Django's lookups in SQL.
+_PYTHON_LOOKUPS: dict[str, Callable[[Any, Any], bool]] = {
+    "in": lambda value, allowed: value in allowed,
+    "lte": lambda value, bound: value <= bound,
+}
+
+
+@dataclass(frozen=True)
+class EligibilityRequirement:
+    """One thing an eligible member must satisfy: `field` `lookup` `value`, else `reason`.
+
+    Written once as data, so the SQL filter (`q`) and the Python check (`is_met_by`) are two
+    readings of the same definition and cannot drift apart.
+    """
+
+    reason: str
+    field: str
+    lookup: str  # a key of _PYTHON_LOOKUPS, and the Django lookup of the same meaning
+    value: Any
+
+    def q(self, prefix: str = "") -> Q:
+        return Q(**{f"{prefix}{self.field}__{self.lookup}": self.value})
+
+    def is_met_by(self, member: Member) -> bool:
+        return _PYTHON_LOOKUPS[self.lookup](getattr(member, self.field), self.value)
+
+
 @dataclass(frozen=True)
 class MemberEligibilityRules:
+    """Who may vote in a ballot: the ONE definition of member eligibility.
+
+    `requirements` lists what an eligible member must satisfy, in the order the reasons are
+    given (a lapsed member who joined last week is "lapsed"). Everything else reads it:
+    `q()` (the SQL filter), `ineligibility_reason()` (Python), `ineligibility_case()` (the
+    reason as a SQL annotation) and `reason_q()` (the members refused for one reason, for
+    counting per reason). tests/members/test_eligibility.py checks by property that the SQL
+    and the Python select the same members.
+    """
+
     freeze_date: date
     min_membership_months: int = 6
     arrears_allowed: bool = False
@@ -38,51 +83,83 @@ class MemberEligibilityRules:
             return (Member.Status.ACTIVE, Member.Status.ARREARS)
         return (Member.Status.ACTIVE,)
 
+    @property
+    def requirements(self) -> tuple[EligibilityRequirement, ...]:
+        not_lapsed = EligibilityRequirement(
+            INELIGIBLE_LAPSED, "status", "in", (Member.Status.ACTIVE, Member.Status.ARREARS)
+        )
+        long_enough = EligibilityRequirement(INELIGIBLE_TOO_RECENT, "joined_on", "lte", self.joined_on_or_before)
+        if self.arrears_allowed:
+            return (not_lapsed, long_enough)
+        paid_up = EligibilityRequirement(INELIGIBLE_ARREARS, "status", "in", (Member.Status.ACTIVE,))
+        return (not_lapsed, paid_up, long_enough)
+
     def q(self, prefix: str = "") -> Q:
         """A filter for eligible members (prefix e.g. 'members__' from a Ward queryset)."""
-        return Q(**{f"{prefix}joined_on__lte": self.joined_on_or_before}) & Q(
-            **{f"{prefix}status__in": self.allowed_statuses}
-        )
+        condition = Q()
+        for requirement in self.requirements:
+            condition &= requirement.q(prefix)
+        return condition
 
+    def ineligibility_reason(self, member: Member) -> str | None:
+        """Why `member` is not eligible, or None when they are."""
+        for requirement in self.requirements:
+            if not requirement.is_met_by(member):
+                return requirement.reason
+        return None
 
-INELIGIBLE_LAPSED = "lapsed"
-INELIGIBLE_ARREARS = "in arrears"
-INELIGIBLE_TOO_RECENT = "joined too recently"
+    def reason_q(self, reason: str, prefix: str = "") -> Q:
+        """A filter for the members whose reason is `reason` (all earlier requirements met).
+
+        For counts per reason (`Count("members", filter=rules.reason_q(...))`). A reason
+        that cannot apply under these rules (arrears, when arrears are allowed) matches nobody.
+        """
+        condition = Q()
+        for requirement in self.requirements:
+            if requirement.reason == reason:
+                return condition & ~requirement.q(prefix)
+            condition &= requirement.q(prefix)
+        return Q(**{f"{prefix}pk__in": []})
+
+    def ineligibility_case(self, prefix: str = "") -> Case:
+        """The reason as a SQL expression: "" when eligible, else as ineligibility_reason."""
+        whens = [When(~requirement.q(prefix), then=Value(requirement.reason)) for requirement in self.requirements]
+        return Case(*whens, default=Value(""), output_field=CharField())
 
 
 def member_ineligibility_reason(member: Member, rules: MemberEligibilityRules) -> str | None:
     """Why a member is not eligible under `rules`, or None when they are."""
-    if member.status == Member.Status.LAPSED:
-        return INELIGIBLE_LAPSED
-    if member.status == Member.Status.ARREARS and not rules.arrears_allowed:
-        return INELIGIBLE_ARREARS
-    if member.joined_on > rules.joined_on_or_before:
-        return INELIGIBLE_TOO_RECENT
-    return None
+    return rules.ineligibility_reason(member)
 
 
-def members_eligible(*, constituency: Constituency, rules: MemberEligibilityRules):
+def members_eligible(*, constituency: Constituency, rules: MemberEligibilityRules) -> QuerySet[Member]:
     return Member.objects.filter(ward__constituency=constituency).filter(rules.q())
 
 
-def affiliates_eligible(*, constituency: Constituency, freeze_date: date, min_affiliation_days: int = 0):
+def affiliates_eligible(
+    *, constituency: Constituency, freeze_date: date, min_affiliation_days: int = 0
+) -> QuerySet[Affiliate]:
     cutoff = freeze_date - timedelta(days=min_affiliation_days)
     return Affiliate.objects.filter(constituency=constituency, affiliated_on__lte=cutoff)
 
 
-def wards_with_counts(*, constituency: Constituency, rules: MemberEligibilityRules):
+def wards_with_counts(*, constituency: Constituency, rules: MemberEligibilityRules) -> QuerySet[Ward]:
     """Wards annotated with `member_count` and `eligible_count`, in one query."""
-    return Ward.objects.filter(constituency=constituency).annotate(
-        member_count=Count("members"),
-        eligible_count=Count("members", filter=rules.q("members__")),
-    ).order_by("name")
+    return (
+        Ward.objects.filter(constituency=constituency)
+        .annotate(
+            member_count=Count("members"),
+            eligible_count=Count("members", filter=rules.q("members__")),
+        )
+        .order_by("name")
+    )
 
 
-def user_is_officer(user) -> bool:
-    return user.is_authenticated and user.has_perm(OFFICER_PERMISSION)
+def user_is_officer(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.has_perm(OFFICER_PERMISSION))
 
 
-def constituencies_for_officer(user):
+def constituencies_for_officer(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Constituency]:
     """The constituencies an officer runs; superusers run them all."""
     if not user_is_officer(user):
         return Constituency.objects.none()
@@ -91,19 +168,15 @@ def constituencies_for_officer(user):
     return Constituency.objects.filter(officers=user)
 
 
-def officer_runs_constituency(user, constituency) -> bool:
-    return constituencies_for_officer(user).filter(pk=constituency.pk).exists()
+def officer_runs_constituency(user: AbstractBaseUser | AnonymousUser, constituency: Constituency) -> bool:
+    return bool(constituencies_for_officer(user).filter(pk=constituency.pk).exists())
 
 
-def members_with_eligibility(*, constituency: Constituency, rules: MemberEligibilityRules):
+def members_with_eligibility(*, constituency: Constituency, rules: MemberEligibilityRules) -> QuerySet[Member]:
     """The constituency's members with their ward, annotated in SQL (one query, whatever the size) with
     `ineligibility`: "" when eligible under `rules`, else the reason (as member_ineligibility_reason)."""
-    whens = [When(status=Member.Status.LAPSED, then=Value(INELIGIBLE_LAPSED))]
-    if not rules.arrears_allowed:
-        whens.append(When(status=Member.Status.ARREARS, then=Value(INELIGIBLE_ARREARS)))
-    whens.append(When(joined_on__gt=rules.joined_on_or_before, then=Value(INELIGIBLE_TOO_RECENT)))
     return (
         Member.objects.filter(ward__constituency=constituency)
         .select_related("ward")
-        .annotate(ineligibility=Case(*whens, default=Value(""), output_field=CharField()))
+        .annotate(ineligibility=rules.ineligibility_case())
     )

@@ -236,11 +236,14 @@ class ImportView(ConstituencyOfficerMixin, FormView):
         data = form.cleaned_data
         if data["kind"] == ImportForm.MEMBERS:
             report = member_import(
-                constituency=self.constituency, file=data["file"], create_wards=data["create_wards"],
+                constituency=self.constituency,
+                file=data["file"],
+                create_wards=data["create_wards"],
                 actor=self.request.user,
             )
         else:
             report = affiliate_import(constituency=self.constituency, file=data["file"], actor=self.request.user)
         context = self.get_context_data(form=ImportForm(initial={"kind": data["kind"]}), report=report)
         context["file_name"] = data["file"].name
+        context["report_title"] = f"{data['file'].name} was not imported"
         return self.render_to_response(context)

@@ -7,11 +7,11 @@ time zone (Europe/London, with USE_TZ), so 14:00 in July is 13:00 UTC and 14:00 
 
 from django import forms
 
+from ballots import counting
 from ballots.models import AffiliateVote, TriggerBallot
-from ballots.officer.services import BALLOT_FIELDS, ballot_settings_errors, rule_set_descriptions
+from ballots.officer.services import BALLOT_FIELDS, OPTION_FIELDS, ballot_settings_errors
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-DEFAULT_RULES = "labour-2021"
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -36,9 +36,6 @@ class BallotForm(forms.ModelForm):
         fields = BALLOT_FIELDS
         labels = {
             "sitting_mp": "Sitting MP",
-            "member_counting": "How members' votes count (2021 rules)",
-            "affiliate_counting": "How affiliates' votes count (2021 rules)",
-            "tied_branch": "A ward branch whose vote is tied",
             "freeze_date": "Freeze date",
             "min_membership_months": "Months of continuous membership needed at the freeze date",
             "arrears_allowed": "Members in arrears may vote",
@@ -53,8 +50,6 @@ class BallotForm(forms.ModelForm):
             "presses “close”.",
             "min_membership_months": "The rules say 6.",
             "affiliate_min_days": "0 unless your procedures say otherwise (some used 60).",
-            "member_counting": "Ignored by the 2018 and pre-2018 rule sets, which always count branches.",
-            "affiliate_counting": "Ignored by the 2018 and pre-2018 rule sets.",
         }
         widgets = {
             "member_counting": forms.RadioSelect,
@@ -67,13 +62,29 @@ class BallotForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        descriptions = rule_set_descriptions()
+        # The rule sets and their options speak for themselves: titles, labels and choices come
+        # from the registry when the form is made, so a rule set registered later is offered too.
         self.fields["rules"].choices = [
-            (name, f"{name}: {text}" if text else name) for name, text in descriptions.items()
+            (rule_set.name, f"{rule_set.title}. {rule_set.description}" if rule_set.description else rule_set.title)
+            for rule_set in counting.RULE_SETS.values()
         ]
-        self.fields["rules"].initial = self.instance.rules if self.instance.pk else DEFAULT_RULES
+        self.fields["rules"].initial = self.instance.rules if self.instance.pk else counting.DEFAULT_RULES
+        for name in OPTION_FIELDS:
+            self._option_field_from_rule_sets(name)
         for name in ("opens_at", "closes_at"):
             self.fields[name].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+    def _option_field_from_rule_sets(self, name: str) -> None:
+        """Label, choices and a hint saying which rule sets use the option, from the rule sets' Option."""
+        field = self.fields[name]
+        field.choices = TriggerBallot._meta.get_field(name).choices
+        options = {rule_set.name: rule_set.option(name) for rule_set in counting.RULE_SETS.values()}
+        used = [option for option in options.values() if option is not None]
+        if used:
+            field.label = used[0].label
+        ignoring = [counting.RULE_SETS[rules].title for rules, option in options.items() if option is None]
+        if ignoring:
+            field.help_text = f"Ignored under {'; '.join(ignoring)}."
 
     def clean(self):
         cleaned = super().clean()

@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Value, When
-from django.utils import timezone
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 
+from ballots import counting
 from ballots.models import AffiliateVote, BallotAffiliate, RollEntry, TriggerBallot
+from members.membership_numbers import membership_number_lookup_values
 from members.models import Affiliate, AuditEvent, Member, Ward
 from members.selectors import (
     INELIGIBLE_ARREARS,
@@ -22,21 +23,27 @@ def ballots_for_constituency(constituency):
     return TriggerBallot.objects.filter(constituency=constituency).order_by("-opens_at", "-pk")
 
 
+def ballot_rule_set_options(ballot: TriggerBallot) -> list[tuple[str, str]]:
+    """(label, chosen value in words) of each option the ballot's rule set defines, in its order.
+
+    Options the rule set does not have are left out: they play no part in this ballot's count.
+    """
+    rule_set = counting.RULE_SETS.get(ballot.rules)
+    if rule_set is None:
+        return [(name.replace("_", " ").capitalize(), value) for name, value in ballot.options.items()]
+    return [
+        (option.label, option.choice_label(ballot.options[option.name]))
+        for option in rule_set.options
+        if option.name in ballot.options
+    ]
+
+
 def ballot_member_rules(ballot: TriggerBallot) -> MemberEligibilityRules:
     return MemberEligibilityRules(
         freeze_date=ballot.freeze_date,
         min_membership_months=ballot.min_membership_months,
         arrears_allowed=ballot.arrears_allowed,
     )
-
-
-def _ineligibility_case(rules: MemberEligibilityRules, prefix: str = ""):
-    """SQL for member_ineligibility_reason: '' when eligible, else the reason (same order of checks)."""
-    whens = [When(**{f"{prefix}status": Member.Status.LAPSED}, then=Value(INELIGIBLE_LAPSED))]
-    if not rules.arrears_allowed:
-        whens.append(When(**{f"{prefix}status": Member.Status.ARREARS}, then=Value(INELIGIBLE_ARREARS)))
-    whens.append(When(**{f"{prefix}joined_on__gt": rules.joined_on_or_before}, then=Value(INELIGIBLE_TOO_RECENT)))
-    return Case(*whens, default=Value(""), output_field=CharField())
 
 
 @dataclass
@@ -76,23 +83,17 @@ def roll_preview(ballot: TriggerBallot) -> RollPreview:
     Two queries whatever the size: one grouped count per ward, one for the affiliates.
     """
     rules = ballot_member_rules(ballot)
+    # Counts per reason come from the one definition of eligibility, in its order of checks.
     arrears = (
-        Value(0)
-        if rules.arrears_allowed
-        else Count("members", filter=Q(members__status=Member.Status.ARREARS))
+        Value(0) if rules.arrears_allowed else Count("members", filter=rules.reason_q(INELIGIBLE_ARREARS, "members__"))
     )
     wards = (
         Ward.objects.filter(constituency_id=ballot.constituency_id)
         .annotate(
             eligible=Count("members", filter=rules.q("members__")),
-            lapsed=Count("members", filter=Q(members__status=Member.Status.LAPSED)),
+            lapsed=Count("members", filter=rules.reason_q(INELIGIBLE_LAPSED, "members__")),
             arrears=arrears,
-            # The same order of reasons as member_ineligibility_reason: status first, then date.
-            too_recent=Count(
-                "members",
-                filter=Q(members__joined_on__gt=rules.joined_on_or_before)
-                & Q(members__status__in=rules.allowed_statuses),
-            ),
+            too_recent=Count("members", filter=rules.reason_q(INELIGIBLE_TOO_RECENT, "members__")),
         )
         .order_by("name")
     )
@@ -102,10 +103,7 @@ def roll_preview(ballot: TriggerBallot) -> RollPreview:
     )
     return RollPreview(
         rules=rules,
-        wards=[
-            RollPreviewWard(w.name, w.eligible, w.too_recent, w.lapsed, w.arrears)
-            for w in wards
-        ],
+        wards=[RollPreviewWard(w.name, w.eligible, w.too_recent, w.lapsed, w.arrears) for w in wards],
         affiliates_eligible=affiliates["eligible"],
         affiliates_total=affiliates["total"],
     )
@@ -116,7 +114,7 @@ def members_ineligible(ballot: TriggerBallot):
     rules = ballot_member_rules(ballot)
     return (
         Member.objects.filter(ward__constituency_id=ballot.constituency_id)
-        .annotate(ineligibility=_ineligibility_case(rules))
+        .annotate(ineligibility=rules.ineligibility_case())
         .exclude(ineligibility="")
         .select_related("ward")
         .order_by("ward__name", "last_name", "first_name", "membership_number")
@@ -126,9 +124,11 @@ def members_ineligible(ballot: TriggerBallot):
 def affiliates_preview(ballot: TriggerBallot):
     """The constituency's affiliates, each annotated `eligible` (affiliated early enough)."""
     cutoff = ballot.freeze_date - timedelta(days=ballot.affiliate_min_days)
-    return Affiliate.objects.filter(constituency_id=ballot.constituency_id).annotate(
-        eligible=Case(When(affiliated_on__lte=cutoff, then=Value(True)), default=Value(False))
-    ).order_by("name")
+    return (
+        Affiliate.objects.filter(constituency_id=ballot.constituency_id)
+        .annotate(eligible=Case(When(affiliated_on__lte=cutoff, then=Value(True)), default=Value(False)))
+        .order_by("name")
+    )
 
 
 @dataclass
@@ -206,22 +206,20 @@ def ballot_code_counts(ballot: TriggerBallot) -> dict:
 
 
 def roll_entry_find(ballot: TriggerBallot, membership_number: str):
-    number = "".join((membership_number or "").split())
-    if not number:
+    """The roll entry for a typed membership number (spaces and case aside), or None."""
+    values = membership_number_lookup_values(membership_number)
+    if not values:
         return None
-    return (
-        RollEntry.objects.filter(ballot=ballot, membership_number__in={number, number.upper()})
-        .select_related("member", "ward")
-        .first()
-    )
+    entries = RollEntry.objects.filter(ballot=ballot, membership_number__in=values).select_related("member", "ward")
+    # Where a number as typed and its canonical form both match, the one as typed wins.
+    return min(entries, key=lambda entry: values.index(entry.membership_number), default=None)
 
 
 def ballot_affiliates_with_votes(ballot: TriggerBallot):
     """The ballot's eligible affiliates, each with `vote` (its AffiliateVote or None): two queries."""
     rows = list(BallotAffiliate.objects.filter(ballot=ballot).select_related("affiliate").order_by("affiliate__name"))
     votes = {
-        vote.affiliate_id: vote
-        for vote in AffiliateVote.objects.filter(ballot=ballot).select_related("recorded_by")
+        vote.affiliate_id: vote for vote in AffiliateVote.objects.filter(ballot=ballot).select_related("recorded_by")
     }
     for row in rows:
         row.vote = votes.get(row.affiliate_id)

@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from ballots import counting
+from ballots.results.presenter import threshold_percent, threshold_words
 
 WIDTH = 360
 MARGIN = 8
@@ -22,19 +23,24 @@ BAR_HEIGHT = 44
 FONT = 16
 LINE_GAP = 22
 
-# Fill colours (contrast with white of at least 4.5:1 for the dark pair) and patterns.
+MEMBERS, AFFILIATES = counting.MEMBERS, counting.AFFILIATES
+
+# Fill colours (contrast with white of at least 4.5:1 for the dark pair) and patterns. A
+# section of another name is drawn like the members' (solid for reselect, hatched for open).
 COLOURS = {
-    ("members", "reselect"): "#1d4f91",
-    ("affiliates", "reselect"): "#5b84c4",
-    ("affiliates", "open"): "#b17ecb",
-    ("members", "open"): "#7a1e99",
+    (MEMBERS, "reselect"): "#1d4f91",
+    (AFFILIATES, "reselect"): "#5b84c4",
+    (AFFILIATES, "open"): "#b17ecb",
+    (MEMBERS, "open"): "#7a1e99",
 }
 PATTERNS = {
-    ("members", "reselect"): None,
-    ("affiliates", "reselect"): "dots",
-    ("affiliates", "open"): "cross",
-    ("members", "open"): "hatch",
+    (MEMBERS, "reselect"): None,
+    (AFFILIATES, "reselect"): "dots",
+    (AFFILIATES, "open"): "cross",
+    (MEMBERS, "open"): "hatch",
 }
+SECTION_WORDS = {MEMBERS: "Members", AFFILIATES: "Affiliates"}
+SECTION_UNIT_WORDS = {MEMBERS: "Branches", AFFILIATES: "Affiliates"}
 
 
 @dataclass(frozen=True)
@@ -60,19 +66,21 @@ def _pattern_defs(uid: str) -> str:
     return (
         "<defs>"
         f'<pattern id="{uid}-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-        f'<rect width="8" height="8" fill="{COLOURS[("members", "open")]}"/>'
+        f'<rect width="8" height="8" fill="{COLOURS[(MEMBERS, "open")]}"/>'
         '<line x1="0" y1="0" x2="0" y2="8" stroke="#ffffff" stroke-width="3"/></pattern>'
         f'<pattern id="{uid}-cross" width="8" height="8" patternUnits="userSpaceOnUse">'
-        f'<rect width="8" height="8" fill="{COLOURS[("affiliates", "open")]}"/>'
+        f'<rect width="8" height="8" fill="{COLOURS[(AFFILIATES, "open")]}"/>'
         '<path d="M0 0L8 8M8 0L0 8" stroke="#ffffff" stroke-width="1.5"/></pattern>'
         f'<pattern id="{uid}-dots" width="6" height="6" patternUnits="userSpaceOnUse">'
-        f'<rect width="6" height="6" fill="{COLOURS[("affiliates", "reselect")]}"/>'
+        f'<rect width="6" height="6" fill="{COLOURS[(AFFILIATES, "reselect")]}"/>'
         '<circle cx="3" cy="3" r="1.3" fill="#ffffff"/></pattern>'
         "</defs>"
     )
 
 
 def _fill(uid: str, key: tuple[str, str]) -> str:
+    if key not in COLOURS:
+        key = (MEMBERS, key[1])
     pattern = PATTERNS.get(key)
     return f"url(#{uid}-{pattern})" if pattern else COLOURS[key]
 
@@ -141,9 +149,7 @@ def bars_svg(bars: list[Bar], *, title: str, description: str, uid: str = "chart
             f'<rect x="{MARGIN}" y="{y}" width="18" height="18" fill="{_fill(uid, key)}" stroke="#1b1b1b" '
             'stroke-width="1"/>'
         )
-        parts.append(
-            f'<text x="{MARGIN + 26}" y="{y + 14}" font-size="{FONT}" fill="#1b1b1b">{escape(label)}</text>'
-        )
+        parts.append(f'<text x="{MARGIN + 26}" y="{y + 14}" font-size="{FONT}" fill="#1b1b1b">{escape(label)}</text>')
         y += LINE_GAP
     height = y + MARGIN
     svg = (
@@ -160,65 +166,97 @@ def _share(value: Fraction | None) -> Fraction:
     return Fraction(0) if value is None else Fraction(value)
 
 
-def result_bars(result: counting.Result) -> list[Bar]:
-    """The bars for a counted result: one college (or pool) bar, or one per section (2018)."""
-    members = result.section(counting.MEMBERS)
-    affiliates = result.section(counting.AFFILIATES)
-    if result.open_share is not None or result.threshold.test == "more than":
-        what = "college" if result.rules == "labour-2021" else "units"
-        segments = (
-            Segment(("members", "reselect"), f"Members for reselection: {_pc(members.reselect_share)}",
-                    _share(members.reselect_share)),
-            Segment(("affiliates", "reselect"), f"Affiliates for reselection: {_pc(affiliates.reselect_share)}",
-                    _share(affiliates.reselect_share)),
-            Segment(("affiliates", "open"), f"Affiliates for open selection: {_pc(affiliates.open_share)}",
-                    _share(affiliates.open_share)),
-            Segment(("members", "open"), f"Members for open selection: {_pc(members.open_share)}",
-                    _share(members.open_share)),
-        )
-        label = f"Open selection needs more than {counting.format_percent(result.threshold.value, 0)}"
-        return [Bar(label="The college" if what == "college" else "All units that voted",
-                    segments=segments, threshold=result.threshold.value, threshold_label=label)]
-    # labour-2018: each section judged on its own fraction against one third.
-    bars = []
-    third = result.threshold.value
-    for section, name in ((members, "members"), (affiliates, "affiliates")):
-        fraction = section.open_fraction
-        title = "Branches" if name == "members" else "Affiliates"
-        segments = (
-            Segment((name, "reselect"), f"{title} for reselection: {_pc(None if fraction is None else 1 - fraction)}",
-                    Fraction(0) if fraction is None else 1 - fraction),
-            Segment((name, "open"), f"{title} for open selection: {_pc(fraction)}", _share(fraction)),
-        )
-        bars.append(Bar(label=title, segments=segments, threshold=1 - third,
-                        threshold_label=f"open selection at {counting.format_percent(third)} or more"))
-    return bars
-
-
 def _pc(share) -> str:
     return counting.format_percent(share) if share is not None else "n/a"
 
 
+def _words(name: str, per_section: bool = False) -> str:
+    """A section's name for readers; per section, members are judged by branch."""
+    words = SECTION_UNIT_WORDS if per_section else SECTION_WORDS
+    return words.get(name, name.replace("_", " ").capitalize())
+
+
+def _sections(result: counting.Result) -> list[counting.SectionResult]:
+    return [result.section(name) for name in result.rule_set.sections]
+
+
+def _pooled_bar(result: counting.Result) -> Bar:
+    """One bar for the college or pool: reselection from the left section by section, open from the right."""
+    sections = _sections(result)
+    reselect = [
+        Segment(
+            (s.name, "reselect"), f"{_words(s.name)} for reselection: {_pc(s.reselect_share)}", _share(s.reselect_share)
+        )
+        for s in sections
+    ]
+    open_ = [
+        Segment((s.name, "open"), f"{_words(s.name)} for open selection: {_pc(s.open_share)}", _share(s.open_share))
+        for s in reversed(sections)
+    ]
+    threshold = result.threshold
+    label = f"Open selection needs {threshold_words(threshold)}"
+    pool = result.rule_set.pool_label or "the count"
+    return Bar(
+        label=pool[:1].upper() + pool[1:],
+        segments=(*reselect, *open_),
+        threshold=threshold.value,
+        threshold_label=label,
+    )
+
+
+def _section_bars(result: counting.Result) -> list[Bar]:
+    """One bar per section, each judged on its own open fraction against the threshold."""
+    threshold = result.threshold
+    line = (
+        f"open selection at {threshold_percent(threshold)} or more"
+        if threshold.test == "at least"
+        else f"open selection above {threshold_percent(threshold)}"
+    )
+    bars = []
+    for section in _sections(result):
+        fraction = section.open_fraction
+        title = _words(section.name, per_section=True)
+        segments = (
+            Segment(
+                (section.name, "reselect"),
+                f"{title} for reselection: {_pc(None if fraction is None else 1 - fraction)}",
+                Fraction(0) if fraction is None else 1 - fraction,
+            ),
+            Segment((section.name, "open"), f"{title} for open selection: {_pc(fraction)}", _share(fraction)),
+        )
+        bars.append(Bar(label=title, segments=segments, threshold=1 - threshold.value, threshold_label=line))
+    return bars
+
+
+def result_bars(result: counting.Result) -> list[Bar]:
+    """The bars the rule set asks for: one for the college or pool, or one per section."""
+    if result.rule_set.chart == "pooled":
+        return [_pooled_bar(result)]
+    return _section_bars(result)
+
+
 def result_chart_text(result: counting.Result) -> str:
     """The chart in words: the same figures, for screen readers, print and anyone."""
-    members = result.section(counting.MEMBERS)
-    affiliates = result.section(counting.AFFILIATES)
-    if result.open_share is not None:
-        what = "college" if result.rules == "labour-2021" else "units that voted"
-        return (
-            f"Of the {what}, members gave {_pc(members.reselect_share)} to reselection and "
-            f"{_pc(members.open_share)} to open selection; affiliates gave {_pc(affiliates.reselect_share)} "
-            f"to reselection and {_pc(affiliates.open_share)} to open selection. The open share is "
-            f"{_pc(result.open_share)}; an open selection needs more than "
-            f"{counting.format_percent(result.threshold.value, 0)}."
-        )
+    threshold = result.threshold
     if result.no_valid_votes:
         return "No valid votes were cast, so there is nothing to chart: the MP is reselected."
-    return (
-        f"Branches: {_pc(members.open_fraction)} of those that voted chose open selection. "
-        f"Affiliates: {_pc(affiliates.open_fraction)} of those that voted chose open selection. "
-        f"An open selection needs {counting.format_percent(result.threshold.value)} or more in either section."
+    if result.rule_set.chart == "pooled":
+        gave = "; ".join(
+            f"{_words(s.name).lower()} gave {_pc(s.reselect_share)} to reselection and "
+            f"{_pc(s.open_share)} to open selection"
+            for s in _sections(result)
+        )
+        pool = result.rule_set.pool_label or "the count"
+        return (
+            f"Of {pool}, {gave}. The open share is {_pc(result.open_share)}; an open selection needs "
+            f"{threshold_words(threshold)}."
+        )
+    judged = " ".join(
+        f"{_words(s.name, per_section=True)}: {_pc(s.open_fraction)} of those that voted chose open selection."
+        for s in _sections(result)
     )
+    either = " in either section" if len(result.rule_set.sections) > 1 else ""
+    return f"{judged} An open selection needs {threshold_words(threshold)}{either}."
 
 
 def result_chart_svg(result: counting.Result, *, uid: str = "result-chart") -> SafeString:

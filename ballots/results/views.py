@@ -12,23 +12,16 @@ Who sees what:
 """
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from ballots.results import charts
 from ballots.models import TriggerBallot
-from ballots.results.selectors import (
-    CSV_HEADER,
-    ballot_result,
-    declared_ballots,
-    declared_outcomes,
-    disclosure_note,
-    pc,
-    result_as_dict,
-    result_csv_rows,
-    voting_has_closed,
-)
+from ballots.results import charts
+from ballots.results.exports import CSV_HEADER, result_as_dict, result_csv_rows
+from ballots.results.presenter import ballot_result, declared_outcomes, pc
+from ballots.results.selectors import declared_ballots, voting_has_closed
 from members.csv_export import csv_response
 from members.selectors import officer_runs_constituency, user_is_officer
 
@@ -76,7 +69,8 @@ def results_page(request, pk):
         "result": br.result,
         "chart": charts.result_chart_svg(br.result),
         "chart_text": charts.result_chart_text(br.result),
-        "disclosure_note": disclosure_note(br) if br.any_withheld else "",
+        "disclosure_note": br.disclosure_note,
+        "unknown_size_note": br.unknown_size_note,
         "officer_view": not public,
         "can_preview_public": not public,
     }
@@ -109,8 +103,6 @@ def results_csv(request, pk):
 
 @require_GET
 def declared_list(request):
-    from django.core.paginator import Paginator  # noqa: PLC0415
-
     paginator = Paginator(declared_ballots(), DECLARED_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     ballots = list(page.object_list)

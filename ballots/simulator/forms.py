@@ -19,34 +19,52 @@ MAX_WEB_TRIALS = 200_000
 NAME_MAX = 120
 
 
-def _rule_choices():
-    return [(name, name) for name in counting.RULE_SETS]
+def _options_by_name() -> dict[str, list[counting.Option]]:
+    """Every option a registered rule set has, by name, in the order they first appear."""
+    by_name: dict[str, list[counting.Option]] = {}
+    for rule_set in counting.RULE_SETS.values():
+        for option in rule_set.options:
+            by_name.setdefault(option.name, []).append(option)
+    return by_name
+
+
+def _option_field(name: str, options: list[counting.Option]) -> forms.ChoiceField:
+    """One select for an option, with the choices and words of every rule set that has it."""
+    choices: dict[str, str] = {}
+    for option in options:
+        for choice in option.choices:
+            choices.setdefault(choice, option.choice_label(choice))
+    users = [rs.title for rs in counting.RULE_SETS.values() if rs.option(name) is not None]
+    every = len(users) == len(counting.RULE_SETS)
+    return forms.ChoiceField(
+        label=options[0].label,
+        choices=list(choices.items()),
+        required=False,  # a rule set without this option ignores it; blank means its default
+        initial=options[0].default,
+        help_text="" if every else "Only under " + "; ".join(users) + ".",
+    )
 
 
 class SettingsForm(forms.Form):
-    rules = forms.ChoiceField(label="Rule set", choices=_rule_choices)
-    member_counting = forms.ChoiceField(
-        label="Members counted (labour-2021)",
-        choices=[("branch", "By branch: each branch an equal unit"), ("individual", "One member, one vote")],
-    )
-    affiliate_counting = forms.ChoiceField(
-        label="Affiliates counted (labour-2021)",
-        choices=[("unit", "Each affiliate an equal unit"), ("weighted", "Weighted by affiliated members")],
-    )
-    tied_branch = forms.ChoiceField(
-        label="A tied branch",
-        choices=[("exclude", "Is excluded"), ("split", "Splits half each way"),
-                 ("reselect", "Counts for reselection"), ("open", "Counts for open selection")],
-    )
+    """The rule set and one select per option; which options there are is the registry's to say."""
+
+    rules = forms.ChoiceField(label="Rule set", choices=counting.rule_set_choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        options = {name: _option_field(name, found) for name, found in _options_by_name().items()}
+        later = {name: field for name, field in self.fields.items() if name != "rules"}
+        self.fields = {"rules": self.fields["rules"], **options, **later}
+        self.option_names = list(options)
 
     def options(self) -> dict:
-        return {k: self.cleaned_data[k] for k in ("member_counting", "affiliate_counting", "tied_branch")}
+        return {name: self.cleaned_data[name] for name in self.option_names if self.cleaned_data.get(name)}
 
     @staticmethod
     def initial_from(rules: str, options: dict) -> dict:
-        applied = {"member_counting": "branch", "affiliate_counting": "unit", "tied_branch": "exclude"}
+        applied = {name: found[0].default for name, found in _options_by_name().items()}
         applied.update({k: v for k, v in (options or {}).items() if k in applied})
-        return {"rules": rules, **applied}
+        return {"rules": rules or counting.DEFAULT_RULES, **applied}
 
 
 class _RowForm(forms.Form):
@@ -92,10 +110,20 @@ def _percent(label, required=True, initial=None):
 
 
 class ForecastSettingsForm(SettingsForm):
-    trials = forms.IntegerField(label="Trials", min_value=100, max_value=MAX_WEB_TRIALS, initial=10_000,
-                                help_text=f"From 100 to {MAX_WEB_TRIALS:,}.")
-    seed = forms.IntegerField(label="Seed (optional)", required=False, min_value=0, max_value=2**63 - 1,
-                              help_text="The same seed gives the same figures; leave blank for a random one.")
+    trials = forms.IntegerField(
+        label="Trials",
+        min_value=100,
+        max_value=MAX_WEB_TRIALS,
+        initial=10_000,
+        help_text=f"From 100 to {MAX_WEB_TRIALS:,}.",
+    )
+    seed = forms.IntegerField(
+        label="Seed (optional)",
+        required=False,
+        min_value=0,
+        max_value=2**63 - 1,
+        help_text="The same seed gives the same figures; leave blank for a random one.",
+    )
 
 
 class ForecastBranchForm(_RowForm):
@@ -124,8 +152,9 @@ class ForecastAffiliateForm(_RowForm):
 
 
 def _formset(form):
-    return formset_factory(form, extra=0, can_delete=True, max_num=MAX_ROWS, validate_max=True,
-                           absolute_max=MAX_ROWS + 50)
+    return formset_factory(
+        form, extra=0, can_delete=True, max_num=MAX_ROWS, validate_max=True, absolute_max=MAX_ROWS + 50
+    )
 
 
 BranchFormSet = _formset(BranchForm)
@@ -178,22 +207,33 @@ def whatif_scenario(settings_form, branches, affiliates, errors: list[str]) -> c
     for form in branch_forms:
         d = form.cleaned_data
         try:
-            built_branches.append(counting.Branch(name=d["name"].strip(), reselect=d.get("reselect"),
-                                                  open=d.get("open"), outcome=d.get("outcome") or None))
+            built_branches.append(
+                counting.Branch(
+                    name=d["name"].strip(),
+                    reselect=d.get("reselect"),
+                    open=d.get("open"),
+                    outcome=d.get("outcome") or None,
+                )
+            )
         except counting.CountingError as error:
             form.add_error(None, str(error))
     for form in affiliate_forms:
         d = form.cleaned_data
         try:
-            built_affiliates.append(counting.Affiliate(name=d["name"].strip(), vote=d.get("vote") or "none",
-                                                       members=d.get("members")))
+            built_affiliates.append(
+                counting.Affiliate(name=d["name"].strip(), vote=d.get("vote") or "none", members=d.get("members"))
+            )
         except counting.CountingError as error:
             form.add_error(None, str(error))
     if any(f.errors for f in branch_forms + affiliate_forms):
         return None
     try:
-        scenario = counting.Scenario(branches=tuple(built_branches), affiliates=tuple(built_affiliates),
-                                     rules=settings_form.cleaned_data["rules"], options=settings_form.options())
+        scenario = counting.Scenario(
+            branches=tuple(built_branches),
+            affiliates=tuple(built_affiliates),
+            rules=settings_form.cleaned_data["rules"],
+            options=settings_form.options(),
+        )
         counting.count(scenario)
     except counting.CountingError as error:
         attach_error(str(error), branch_forms, affiliate_forms, errors)
@@ -202,8 +242,9 @@ def whatif_scenario(settings_form, branches, affiliates, errors: list[str]) -> c
 
 
 def whatif_initial(scenario: counting.Scenario) -> tuple[dict, list[dict], list[dict]]:
-    branches = [{"name": b.name, "reselect": b.reselect, "open": b.open, "outcome": b.outcome or ""}
-                for b in scenario.branches]
+    branches = [
+        {"name": b.name, "reselect": b.reselect, "open": b.open, "outcome": b.outcome or ""} for b in scenario.branches
+    ]
     affiliates = [{"name": a.name, "vote": a.vote, "members": a.members} for a in scenario.affiliates]
     return SettingsForm.initial_from(scenario.rules, dict(scenario.options)), branches, affiliates
 
@@ -225,12 +266,14 @@ def forecast_data(settings_form, branches, affiliates, errors: list[str]) -> dic
     }
     for form in branch_forms:
         d = form.cleaned_data
-        data["branches"].append({
-            "name": d["name"].strip(),
-            "members": d["members"],
-            "turnout": {"mean": _fraction(d["turnout"]), "sd": _fraction(d.get("turnout_sd") or 0)},
-            "support": {"mean": _fraction(d["support"]), "sd": _fraction(d.get("support_sd") or 0)},
-        })
+        data["branches"].append(
+            {
+                "name": d["name"].strip(),
+                "members": d["members"],
+                "turnout": {"mean": _fraction(d["turnout"]), "sd": _fraction(d.get("turnout_sd") or 0)},
+                "support": {"mean": _fraction(d["support"]), "sd": _fraction(d.get("support_sd") or 0)},
+            }
+        )
     for form in affiliate_forms:
         d = form.cleaned_data
         p = [d.get(k) or 0 for k in ("p_reselect", "p_open", "p_abstain")]
@@ -240,8 +283,12 @@ def forecast_data(settings_form, branches, affiliates, errors: list[str]) -> dic
             continue
         total = sum(p)
         p_reselect, p_open = round(p[0] / total, 10), round(p[1] / total, 10)
-        item = {"name": d["name"].strip(), "p_reselect": p_reselect, "p_open": p_open,
-                "p_abstain": max(0.0, round(1 - p_reselect - p_open, 10))}
+        item = {
+            "name": d["name"].strip(),
+            "p_reselect": p_reselect,
+            "p_open": p_open,
+            "p_abstain": max(0.0, round(1 - p_reselect - p_open, 10)),
+        }
         if d.get("members") is not None:
             item["members"] = d["members"]
         data["affiliates"].append(item)
@@ -268,14 +315,22 @@ def forecast_initial(data: dict) -> tuple[dict, list[dict], list[dict]]:
             raise counting.CountingError(
                 f"branch {b.name!r} gives known counts; the forecast page takes only members, turnout and support"
             )
-        branches.append({"name": b.name, "members": b.members, "turnout": _pc(b.turnout.mean),
-                         "turnout_sd": _pc(b.turnout.sd), "support": _pc(b.support.mean),
-                         "support_sd": _pc(b.support.sd)})
+        branches.append(
+            {
+                "name": b.name,
+                "members": b.members,
+                "turnout": _pc(b.turnout.mean),
+                "turnout_sd": _pc(b.turnout.sd),
+                "support": _pc(b.support.mean),
+                "support_sd": _pc(b.support.sd),
+            }
+        )
     affiliates = []
     for a in fs.affiliates:
         p = a.p or tuple(float(a.vote == v) for v in ("reselect", "open", "abstain"))
         p_reselect, p_open = _pc(p[0]), _pc(p[1])
         p_abstain = round(100 - p_reselect - p_open, 4) if p[2] else 0.0
-        affiliates.append({"name": a.name, "p_reselect": p_reselect, "p_open": p_open, "p_abstain": p_abstain,
-                           "members": a.members})
+        affiliates.append(
+            {"name": a.name, "p_reselect": p_reselect, "p_open": p_open, "p_abstain": p_abstain, "members": a.members}
+        )
     return SettingsForm.initial_from(fs.rules, dict(fs.options)), branches, affiliates

@@ -1,14 +1,16 @@
 """Reads for the simulator pages: the scenarios a ballot or the demo data start from.
 
-Kept apart from the views (thin) and from simulation.py (no Django there).
+Kept apart from the views (thin) and from ``ballots.simulation`` (no Django there). A ballot
+becomes a scenario through the results' own :func:`ballots.results.scenario.ballot_scenario`,
+so the what-if page counts a loaded ballot exactly as its results page does.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count
-
 from ballots import counting
-from ballots.models import AffiliateVote, BallotAffiliate, MemberVote, TriggerBallot
+from ballots.models import TriggerBallot
+from ballots.results.scenario import ballot_options, ballot_scenario, unknown_size_note
+from ballots.results.selectors import AffiliateTally, Tally, WardTally, affiliate_tallies, ballot_tally
 from members.models import Affiliate, Constituency, Ward
 from members.selectors import (
     MemberEligibilityRules,
@@ -22,15 +24,31 @@ TALLIED_STATUSES = (TriggerBallot.Status.CLOSED, TriggerBallot.Status.DECLARED)
 
 # A built-in Canterbury-like example (invented figures) for a site with no demo data.
 DEMO_WARDS = (
-    ("Barton", 64, 41), ("Beltinge", 22, 30), ("Blean Forest", 35, 29), ("Chartham & Stone Street", 27, 25),
-    ("Chestfield", 18, 26), ("Gorrell", 48, 52), ("Greenhill", 12, 19), ("Herne & Broomfield", 21, 33),
-    ("Heron", 25, 24), ("Nailbourne", 16, 20), ("Northgate", 57, 38), ("St Stephen's", 44, 44),
-    ("Sturry", 19, 23), ("Westgate", 71, 49), ("Wincheap", 52, 47),
+    ("Barton", 64, 41),
+    ("Beltinge", 22, 30),
+    ("Blean Forest", 35, 29),
+    ("Chartham & Stone Street", 27, 25),
+    ("Chestfield", 18, 26),
+    ("Gorrell", 48, 52),
+    ("Greenhill", 12, 19),
+    ("Herne & Broomfield", 21, 33),
+    ("Heron", 25, 24),
+    ("Nailbourne", 16, 20),
+    ("Northgate", 57, 38),
+    ("St Stephen's", 44, 44),
+    ("Sturry", 19, 23),
+    ("Westgate", 71, 49),
+    ("Wincheap", 52, 47),
 )
 DEMO_AFFILIATES = (
-    ("Unite Canterbury & Coast", "open", 420), ("UNISON Kent County", "reselect", 610),
-    ("GMB Canterbury", "reselect", 180), ("CWU East Kent", "open", 95), ("Fabian Society", "reselect", 40),
-    ("Co-operative Party", "abstain", 60), ("ASLEF Canterbury", "open", 35), ("Usdaw Kent", "reselect", 150),
+    ("Unite Canterbury & Coast", "open", 420),
+    ("UNISON Kent County", "reselect", 610),
+    ("GMB Canterbury", "reselect", 180),
+    ("CWU East Kent", "open", 95),
+    ("Fabian Society", "reselect", 40),
+    ("Co-operative Party", "abstain", 60),
+    ("ASLEF Canterbury", "open", 35),
+    ("Usdaw Kent", "reselect", 150),
 )
 
 
@@ -83,8 +101,12 @@ def demo_forecast() -> dict:
         "rules": counting.DEFAULT_RULES,
         "options": {},
         "branches": [
-            {"name": b.name, "members": 4 * (b.reselect + b.open), "turnout": {"mean": 0.35, "sd": 0.08},
-             "support": {"mean": round(b.reselect / (b.reselect + b.open), 2), "sd": 0.1}}
+            {
+                "name": b.name,
+                "members": 4 * (b.reselect + b.open),
+                "turnout": {"mean": 0.35, "sd": 0.08},
+                "support": {"mean": round(b.reselect / (b.reselect + b.open), 2), "sd": 0.1},
+            }
             for b in scenario.branches
         ],
         "affiliates": [
@@ -94,41 +116,49 @@ def demo_forecast() -> dict:
     }
 
 
-def _ballot_affiliates(ballot: TriggerBallot) -> list[tuple[int, str, int | None]]:
-    """(affiliate id, name, affiliated members) of the eligible affiliates, frozen once open."""
-    if ballot.status != TriggerBallot.Status.DRAFT:
-        rows = BallotAffiliate.objects.filter(ballot=ballot).select_related("affiliate").order_by("affiliate__name")
-        return [(r.affiliate_id, r.affiliate.name, r.affiliated_members) for r in rows]
+def _draft_tally(ballot: TriggerBallot) -> Tally:
+    """A draft has no roll and nothing frozen yet: the constituency's wards, and the affiliates
+    eligible under its settings with their sizes as they stand (the ones opening would freeze)."""
+    wards = Ward.objects.filter(constituency=ballot.constituency).order_by("name")
     eligible = affiliates_eligible(
         constituency=ballot.constituency, freeze_date=ballot.freeze_date, min_affiliation_days=ballot.affiliate_min_days
     ).order_by("name")
-    return [(a.pk, a.name, a.affiliated_members) for a in eligible]
+    return Tally(
+        wards=[WardTally(ward_id=w.pk, name=w.name) for w in wards],
+        affiliates=[
+            AffiliateTally(
+                affiliate_id=a.pk, name=a.name, kind=a.kind, members=a.affiliated_members, vote=counting.NONE
+            )
+            for a in eligible
+        ],
+    )
 
 
-def ballot_scenario(ballot: TriggerBallot) -> counting.Scenario:
-    """A what-if scenario from a ballot: its wards and eligible affiliates, and after the
-    close its real tallies (before, every branch 0-0 and every affiliate not yet voted)."""
-    wards = list(Ward.objects.filter(constituency=ballot.constituency).order_by("name"))
-    counts: dict[tuple[int, str], int] = {}
-    votes: dict[int, str] = {}
-    if ballot.status in TALLIED_STATUSES:
-        for row in MemberVote.objects.filter(ballot=ballot).values("ward_id", "choice").annotate(n=Count("id")):
-            counts[(row["ward_id"], row["choice"])] = row["n"]
-        votes = dict(AffiliateVote.objects.filter(ballot=ballot).values_list("affiliate_id", "choice"))
-    branches = tuple(
-        counting.Branch(name=w.name, reselect=counts.get((w.pk, "reselect"), 0), open=counts.get((w.pk, "open"), 0))
-        for w in wards
-    )
-    affiliates = tuple(
-        counting.Affiliate(name=name, vote=votes.get(pk, "none"), members=members)
-        for pk, name, members in _ballot_affiliates(ballot)
-    )
-    return counting.Scenario(branches=branches, affiliates=affiliates, rules=ballot.rules, options=ballot.options)
+def _ballot_start_tally(ballot: TriggerBallot) -> Tally:
+    """The wards on the roll and the eligible affiliates; their votes only once voting has closed."""
+    if ballot.status == TriggerBallot.Status.DRAFT:
+        return _draft_tally(ballot)
+    return ballot_tally(ballot, votes=ballot.status in TALLIED_STATUSES)
+
+
+def ballot_whatif(ballot: TriggerBallot) -> tuple[counting.Scenario, str]:
+    """A what-if scenario from a ballot, made by the results' own ballot_scenario, and the words
+    naming any affiliate whose size is unknown ("" when none is)."""
+    tally = _ballot_start_tally(ballot)
+    when = "yet" if ballot.status == TriggerBallot.Status.DRAFT else "when the ballot opened"
+    return ballot_scenario(ballot, tally=tally), unknown_size_note(tally, when=when)
+
+
+def _ballot_affiliates(ballot: TriggerBallot) -> list[AffiliateTally]:
+    if ballot.status == TriggerBallot.Status.DRAFT:
+        return _draft_tally(ballot).affiliates
+    return affiliate_tallies([ballot.pk], votes=False).get(ballot.pk, [])
 
 
 def ballot_forecast(ballot: TriggerBallot) -> dict:
     """A forecast scenario from a ballot's roll: eligible members per ward (the roll preview's
-    counts, one query) and eligible affiliates with p = 1/3 for each choice."""
+    counts, one query) and eligible affiliates with p = 1/3 for each choice. Sizes as in
+    ballot_scenario: frozen once open, 0 (no weight) where unknown."""
     rules = MemberEligibilityRules(
         freeze_date=ballot.freeze_date,
         min_membership_months=ballot.min_membership_months,
@@ -138,14 +168,24 @@ def ballot_forecast(ballot: TriggerBallot) -> dict:
     third = 1 / 3
     return {
         "rules": ballot.rules,
-        "options": ballot.options,
+        "options": ballot_options(ballot),
         "branches": [
-            {"name": w.name, "members": w.eligible_count, "turnout": {"mean": 0.4, "sd": 0.1},
-             "support": {"mean": 0.5, "sd": 0.1}}
+            {
+                "name": w.name,
+                "members": w.eligible_count,
+                "turnout": {"mean": 0.4, "sd": 0.1},
+                "support": {"mean": 0.5, "sd": 0.1},
+            }
             for w in wards
         ],
         "affiliates": [
-            {"name": name, "p_reselect": third, "p_open": third, "p_abstain": 1 - 2 * third, "members": members}
-            for _, name, members in _ballot_affiliates(ballot)
+            {
+                "name": a.name,
+                "p_reselect": third,
+                "p_open": third,
+                "p_abstain": 1 - 2 * third,
+                "members": 0 if a.members is None else a.members,
+            }
+            for a in _ballot_affiliates(ballot)
         ],
     }

@@ -9,10 +9,9 @@ JavaScript: every change is a submit (recount, add rows, download, upload).
 from __future__ import annotations
 
 import json
+import logging
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
@@ -20,7 +19,8 @@ from django.views.decorators.http import require_http_methods
 from ballots import counting, simulation
 from ballots.models import TriggerBallot
 from ballots.ratelimit import client_address, rate_limit_check, rate_limit_hit
-from ballots.simulator.charts import histogram_description, histogram_svg
+from ballots.results.presenter import same_count
+from ballots.simulator.charts import histogram_description, histogram_svg, share_label
 from ballots.simulator.forms import (
     MAX_ROWS,
     AffiliateFormSet,
@@ -36,14 +36,17 @@ from ballots.simulator.forms import (
     whatif_scenario,
 )
 from ballots.simulator.selectors import (
+    TALLIED_STATUSES,
     ballot_forecast,
-    ballot_scenario,
+    ballot_whatif,
     ballots_for_officer,
     demo_forecast,
     demo_scenario,
 )
-from members.selectors import officer_runs_constituency, user_is_officer
+from members.access import officer_access_check
+from members.selectors import user_is_officer
 
+logger = logging.getLogger(__name__)
 _LONDON = ZoneInfo("Europe/London")
 MAX_UPLOAD_BYTES = 512 * 1024
 ADD_CHOICES = (1, 5, 10)
@@ -59,12 +62,12 @@ class _Refused(Exception):
 
 
 def _officer_ballot(request, pk) -> TriggerBallot | HttpResponse:
-    """The ballot if the user is one of its constituency's officers; else login or 403."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+    """The ballot if the user is one of its constituency's officers; else the login page or 403."""
+    refusal = officer_access_check(request)
+    if refusal is not None:
+        return refusal
     ballot = get_object_or_404(TriggerBallot.objects.select_related("constituency"), pk=pk)
-    if not (user_is_officer(request.user) and officer_runs_constituency(request.user, ballot.constituency)):
-        raise PermissionDenied("Only the constituency's officers may load this ballot.")
+    officer_access_check(request, constituency=ballot.constituency)
     return ballot
 
 
@@ -135,15 +138,39 @@ def _with_more_rows(request, forms, classes, section: str):
     return _unbound(*classes, (settings_initial, branch_rows, affiliate_rows))
 
 
-def _whatif_results(scenario: counting.Scenario) -> dict:
-    result = counting.count(scenario)
+def _tie_words(rule_set: counting.RuleSet, options) -> str:
+    """How the rule set counted a tied branch, in words ("" if it has no such option)."""
+    option = rule_set.option("tied_branch")
+    return "" if option is None else option.choice_label(options.get("tied_branch", option.default))
+
+
+def _whatif_results(scenario: counting.Scenario, errors: list[str]) -> dict:
+    try:
+        result = counting.count(scenario)
+    except counting.CountingError as error:
+        errors.append(f"This scenario cannot be counted: {error}")
+        return {}
     rows = []
     for other in counting.compare_rules(scenario):
-        selected = other.rules == result.rules and other.options == result.options
-        rows.append({"result": other, "selected": selected,
-                     "share": None if other.open_share is None else counting.format_percent(other.open_share),
-                     "tie": other.options.get("tied_branch", "")})
-    return {"result": result, "comparison": rows, "flip": simulation.smallest_flip(scenario)}
+        rows.append(
+            {
+                "result": other,
+                "title": other.rule_set.title,
+                "selected": same_count(other, result),
+                "share": None if other.open_share is None else counting.format_percent(other.open_share),
+                "tie": _tie_words(other.rule_set, other.options),
+            }
+        )
+    return {"result": result, "comparison": rows, "flip": _smallest_flip(scenario)}
+
+
+def _smallest_flip(scenario: counting.Scenario):
+    """The smallest flip, or None; a failure of this optional part is logged, not shown as a 500."""
+    try:
+        return simulation.smallest_flip(scenario)
+    except counting.CountingError:
+        logger.exception("smallest flip failed; the what-if page is shown without it")
+        return None
 
 
 @require_http_methods(["GET", "POST"])
@@ -183,14 +210,16 @@ def whatif(request):
             ballot = _officer_ballot(request, pk)
             if isinstance(ballot, HttpResponse):
                 return ballot
-            scenario = ballot_scenario(ballot)
+            scenario, context["unknown_size_note"] = ballot_whatif(ballot)
             status = ballot.get_status_display().lower()
             context["source"] = f"ballot {ballot.pk}: {ballot.sitting_mp}, {ballot.constituency.name} ({status})"
-            context["ballot_tallied"] = ballot.status in ("closed", "declared")
+            context["ballot_tallied"] = ballot.status in TALLIED_STATUSES
             context["loaded_ballot"] = ballot
         elif request.GET.get("start") == "empty":
-            scenario = counting.Scenario(branches=(counting.Branch("Ward 1", reselect=0, open=0),),
-                                         affiliates=(counting.Affiliate("Affiliate 1", "none"),))
+            scenario = counting.Scenario(
+                branches=(counting.Branch("Ward 1", reselect=0, open=0),),
+                affiliates=(counting.Affiliate("Affiliate 1", "none"),),
+            )
             context["source"] = "an empty scenario"
         else:
             scenario = demo_scenario()
@@ -198,7 +227,7 @@ def whatif(request):
         forms = _unbound(*classes, whatif_initial(scenario))
     settings_form, branches, affiliates = forms
     if scenario is not None:
-        context.update(_whatif_results(scenario))
+        context.update(_whatif_results(scenario, errors))
     context.update(_page_context(request, settings_form, branches, affiliates, errors))
     return render(request, "ballots/simulator/whatif.html", context)
 
@@ -212,8 +241,9 @@ def _page_context(request, settings_form, branches, affiliates, errors) -> dict:
             for field, messages in form.errors.items():
                 target = form[field].id_for_label if field != "__all__" else form["name"].id_for_label
                 for message in messages:
-                    row_errors.append({"target": target, "text": f"{label} row {form.prefix.split('-')[-1]}: "
-                                                                 f"{message}"})
+                    row_errors.append(
+                        {"target": target, "text": f"{label} row {form.prefix.split('-')[-1]}: {message}"}
+                    )
         for message in formset.non_form_errors():
             errors.append(message)
     return {
@@ -222,6 +252,8 @@ def _page_context(request, settings_form, branches, affiliates, errors) -> dict:
         "affiliates": affiliates,
         "errors": errors,
         "row_errors": row_errors,
+        # For the site's one error summary: the general problems, then each row's, linked to it.
+        "problems": [*errors, *row_errors],
         "add_choices": ADD_CHOICES,
         "officer_ballots": list(ballots_for_officer(request.user)) if user_is_officer(request.user) else [],
         "max_rows": MAX_ROWS,
@@ -261,9 +293,13 @@ def forecast(request):
             ballot = _officer_ballot(request, pk)
             if isinstance(ballot, HttpResponse):
                 return ballot
-            initial = forecast_initial(ballot_forecast(ballot))
-            context["source"] = f"the roll of ballot {ballot.pk}: {ballot.sitting_mp}, {ballot.constituency.name}"
-        else:
+            try:
+                initial = forecast_initial(ballot_forecast(ballot))
+                context["source"] = f"the roll of ballot {ballot.pk}: {ballot.sitting_mp}, {ballot.constituency.name}"
+            except counting.CountingError as error:
+                errors.append(f"Could not forecast from ballot {ballot.pk}: {error}")
+                pk = None
+        if pk is None:
             initial = forecast_initial(demo_forecast())
             context["source"] = "the demo forecast (invented figures)"
         initial[0].update(trials=10_000)
@@ -272,19 +308,23 @@ def forecast(request):
     if data is not None:
         data = _within_web_limits(request, data, settings_form, errors)
     if data is not None:
-        result = simulation.forecast(data, trials=settings_form.cleaned_data["trials"],
-                                     seed=settings_form.cleaned_data.get("seed"))
+        result = simulation.forecast(
+            data, trials=settings_form.cleaned_data["trials"], seed=settings_form.cleaned_data.get("seed")
+        )
         context.update(
             result=result,
             histogram=histogram_svg(result),
             histogram_text=histogram_description(result),
-            histogram_rows=[(100 * low, 100 * high, k, 100 * k / result.trials)
-                            for low, high, k in result.histogram_bins()],
+            share_label=share_label(result),
+            histogram_rows=[
+                (100 * low, 100 * high, k, 100 * k / result.trials) for low, high, k in result.histogram_bins()
+            ],
             pivotal_branches=[(name, 100 * p) for name, p in result.pivotal_branches],
             pivotal_affiliates=[(name, 100 * p) for name, p in result.pivotal_affiliates],
             rule_rows=_forecast_rows(result),
         )
         context["main_row"] = next(row for row in context["rule_rows"] if row["main"])
+        context["rules_title"] = counting.get_rule_set(result.rules).title
     context.update(_page_context(request, settings_form, branches, affiliates, errors))
     context["draft_ballots"] = [b for b in context["officer_ballots"] if b.status == TriggerBallot.Status.DRAFT]
     return render(request, "ballots/simulator/forecast.html", context)
@@ -305,21 +345,47 @@ def _within_web_limits(request, data: dict, settings_form, errors: list[str]) ->
     state = rate_limit_check(key, limit=FORECAST_RUNS_LIMIT, window=FORECAST_RUNS_WINDOW)
     if state.limited:
         when = state.retry_at_minute
-        errors.append(f"Too many forecasts from your address in ten minutes. You can run another after "
-                      f"{when.astimezone(_LONDON):%H:%M} UK time.")
+        errors.append(
+            f"Too many forecasts from your address in ten minutes. You can run another after "
+            f"{when.astimezone(_LONDON):%H:%M} UK time."
+        )
         return None
     rate_limit_hit(key, limit=FORECAST_RUNS_LIMIT, window=FORECAST_RUNS_WINDOW)
     return data
 
 
 def _forecast_rows(result) -> list[dict]:
+    """One row per rule set with the scenario's options, then one per other way of counting a tie."""
     rows = []
+    main = counting.get_rule_set(result.rules)
     for name, rf in result.by_rules.items():
-        rows.append({"rules": name, "tie": rf.options.get("tied_branch", ""), "main": name == result.rules,
-                     "p": 100 * rf.p_open_selection, "low": 100 * rf.ci95[0], "high": 100 * rf.ci95[1],
-                     "vectorised": rf.vectorised, "first": True})
+        rule_set = counting.get_rule_set(name)
+        tie_option = rule_set.option("tied_branch")
+        rows.append(
+            {
+                "rules": name,
+                "title": rule_set.title,
+                "tie": _tie_words(rule_set, rf.options),
+                "main": rule_set is main,
+                "p": 100 * rf.p_open_selection,
+                "low": 100 * rf.ci95[0],
+                "high": 100 * rf.ci95[1],
+                "vectorised": rf.vectorised,
+                "first": True,
+            }
+        )
         for tie, p, (low, high) in rf.tie_rows():
             if tie != rf.options.get("tied_branch"):
-                rows.append({"rules": name, "tie": tie, "main": False, "p": 100 * p, "low": 100 * low,
-                             "high": 100 * high, "first": False})
+                rows.append(
+                    {
+                        "rules": name,
+                        "title": rule_set.title,
+                        "tie": tie_option.choice_label(tie) if tie_option else tie,
+                        "main": False,
+                        "p": 100 * p,
+                        "low": 100 * low,
+                        "high": 100 * high,
+                        "first": False,
+                    }
+                )
     return rows

@@ -1,4 +1,4 @@
-"""Forms of the members' voting pages. Checks of the credentials themselves live in ballots/voting.py."""
+"""Forms of the members' voting pages. Checks of the credentials themselves live in ballots/voting/services.py."""
 
 from django import forms
 
@@ -27,9 +27,7 @@ class VoteStartForm(forms.Form):
         max_length=40,
         help_text="On your membership card or in your welcome email, for example L1234567.",
         error_messages={"required": "Enter your membership number."},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
     code = forms.CharField(
         label="Voting code",
@@ -58,19 +56,14 @@ class VoteStartForm(forms.Form):
         if self.single_ballot is not None:
             field.widget = forms.HiddenInput()
             field.initial = self.single_ballot.pk
-        for name in ("membership_number", "code"):
-            self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_hint"
 
     def show_open_ballots(self, open_ballots):
-        """After validation: list only the open ballots again, and tie each error to its input."""
+        """After validation: list only the open ballots again.
+
+        Each input is tied to its hint and its error by Django itself (aria-describedby naming
+        <id>_helptext and <id>_error, aria-invalid on a field with an error), which is what
+        templates/includes/field.html draws."""
         self.fields["ballot"].queryset = open_ballots
-        for name, field in self.fields.items():
-            if name in self.errors:
-                attrs = field.widget.attrs
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = " ".join(
-                    filter(None, [attrs.get("aria-describedby"), f"id_{name}_error"])
-                )
 
 
 class BallotPaperForm(forms.Form):
@@ -99,10 +92,7 @@ class ReceiptCheckForm(forms.Form):
         max_length=40,
         help_text="The 12-character code shown when you voted, for example ABCD-EFGH-JKMN.",
         error_messages={"required": "Enter your receipt code."},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
-                   "aria-describedby": "id_receipt_code_hint"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
 
     def __init__(self, *args, ballots, **kwargs):

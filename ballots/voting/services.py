@@ -14,8 +14,13 @@ docs/voting.md. In short:
   raises, and the transaction rolls back: no half-written vote.
 * Nothing here logs the code, the membership number with a choice, or anything else that
   would tie a voter to a vote.
+* A vote refused because the closing time has passed says so (`closing_time_passed`); the
+  caller then closes the due ballots with `ballots_close_due_after_refusal`, after the
+  refusal has been given, so closing never holds up or replaces it.
 """
 
+import datetime as dt
+import logging
 import random
 import uuid
 from dataclasses import dataclass
@@ -23,9 +28,10 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ballots.voting.codes import code_normalise, receipt_code_generate, receipt_hash, voting_code_matches
 from ballots.models import Choice, MemberVote, RollEntry, TriggerBallot, VoteReceipt
-from ballots.state import ballot_voting_state
+from ballots.state import VOTING_OPEN, ballot_voting_state
+from ballots.voting.codes import code_normalise, receipt_code_generate, receipt_hash, voting_code_matches
+from members.membership_numbers import membership_number_lookup_values
 
 MESSAGES = {
     "not_open_yet": "Voting in this ballot has not opened yet. Come back when it opens.",
@@ -41,24 +47,26 @@ MESSAGES = {
 # "not on the roll" and "wrong code".
 _DUMMY_HASH = "0" * 64
 
+logger = logging.getLogger(__name__)
+
 
 class VoteRefused(Exception):
-    """A vote (or a credential check) refused, with words fit to show the person voting."""
+    """A vote (or a credential check) refused, with words fit to show the person voting.
 
-    def __init__(self, reason: str, message: str | None = None):
+    `closing_time_passed` is true when the refusal is because an open ballot's closing time
+    has passed, i.e. the ballot is due to be closed (see ballots_close_due_after_refusal).
+    """
+
+    def __init__(self, reason: str, message: str | None = None, *, closing_time_passed: bool = False):
         self.reason = reason
         self.message = message or MESSAGES[reason]
+        self.closing_time_passed = closing_time_passed
         super().__init__(self.message)
 
 
 @dataclass(frozen=True)
 class VoteCastResult:
     receipt_code: str
-
-
-def membership_number_normalise(text: str) -> str:
-    """A membership number as typed, without spaces, upper-case ('l 100 001' -> 'L100001')."""
-    return "".join((text or "").split()).upper()
 
 
 def ballots_open_for_voting(now=None):
@@ -73,16 +81,39 @@ def ballots_open_for_voting(now=None):
 
 def _state_refusal(ballot, now):
     state = ballot_voting_state(ballot, now)
-    if state != "open":
-        raise VoteRefused(state if state in MESSAGES else "closed")
+    if state != VOTING_OPEN:
+        due = ballot.status == TriggerBallot.Status.OPEN and now >= ballot.closes_at
+        raise VoteRefused(state if state in MESSAGES else "closed", closing_time_passed=due)
+
+
+def ballots_close_due_after_refusal(*, refusal: VoteRefused) -> int:
+    """Close every ballot past its closing time, when `refusal` found one; never raises.
+
+    Call it after the refusal has been given (the voting pages do so once the refusal page
+    has been sent), outside the refused vote's transaction. The `close_due_ballots` command
+    closes due ballots too, so a failure here (the ballot locked by an officer closing it at
+    the same moment, say) is logged and left to it: the member's refusal stands either way.
+    Returns how many ballots were closed.
+    """
+    if not refusal.closing_time_passed:
+        return 0
+    # Imported here: closing a ballot shuffles its votes with votes_shuffle from this module.
+    from ballots.officer.services import ballot_close_due
+
+    try:
+        return ballot_close_due()
+    except Exception:
+        logger.exception("Closing due ballots after a late vote failed; close_due_ballots will close them.")
+        return 0
 
 
 def _roll_entry_matching(*, ballot_id, membership_number, code):
     """The roll entry whose number and code match, or VoteRefused('unknown_or_wrong')."""
-    typed = "".join((membership_number or "").split())
     entry = (
-        # As typed or upper-cased: both use the (ballot, membership_number) unique index.
-        RollEntry.objects.filter(ballot_id=ballot_id, membership_number__in={typed, typed.upper()})
+        # As typed or canonical: both use the (ballot, membership_number) unique index.
+        RollEntry.objects.filter(
+            ballot_id=ballot_id, membership_number__in=membership_number_lookup_values(membership_number)
+        )
         .only("pk", "ward_id", "code_hash", "has_voted")
         .first()
     )
@@ -114,7 +145,14 @@ def _ballot_for_casting(ballot_id):
 
 
 @transaction.atomic
-def vote_cast(*, ballot, membership_number, code, choice, now=None) -> VoteCastResult:
+def vote_cast(
+    *,
+    ballot: TriggerBallot,
+    membership_number: str,
+    code: str,
+    choice: str,
+    now: dt.datetime | None = None,
+) -> VoteCastResult:
     """Cast one member's secret vote, once. Raise VoteRefused (and write nothing) if it cannot be cast.
 
     In one transaction: re-read the ballot's state, match the code, flip the roll entry's
@@ -125,8 +163,9 @@ def vote_cast(*, ballot, membership_number, code, choice, now=None) -> VoteCastR
         raise VoteRefused("bad_choice")
     now = now or timezone.now()
     if connection.vendor == "postgresql":
-        return _cast_postgresql(ballot_id=ballot.pk, membership_number=membership_number, code=code, choice=choice,
-                                now=now)
+        return _cast_postgresql(
+            ballot_id=ballot.pk, membership_number=membership_number, code=code, choice=choice, now=now
+        )
     _state_refusal(_ballot_for_casting(ballot.pk), now)
     entry = _roll_entry_matching(ballot_id=ballot.pk, membership_number=membership_number, code=code)
     # The once-only guard: of any number of concurrent submissions, exactly one flips the flag.
@@ -170,10 +209,13 @@ _WRITE = f"""
 """  # noqa: S608
 
 
-def _cast_postgresql(*, ballot_id, membership_number, code, choice, now) -> VoteCastResult:
-    typed = "".join((membership_number or "").split())
+def _cast_postgresql(
+    *, ballot_id: int, membership_number: str, code: str, choice: str, now: dt.datetime
+) -> VoteCastResult:
+    values = membership_number_lookup_values(membership_number)
     with connection.cursor() as cursor:
-        cursor.execute(_READ, [[typed, typed.upper()], ballot_id, typed])
+        # values[0] is the number as typed: an exact match is preferred (as _roll_entry_matching's).
+        cursor.execute(_READ, [values, ballot_id, values[0]])
         row = cursor.fetchone()
         if row is None:
             raise VoteRefused("unknown_or_wrong")
@@ -184,8 +226,15 @@ def _cast_postgresql(*, ballot_id, membership_number, code, choice, now) -> Vote
         receipt = receipt_code_generate()
         cursor.execute(
             _WRITE,
-            [entry_id, uuid.uuid4(), ballot_id, choice, uuid.uuid4(), ballot_id,
-             receipt_hash(ballot_id=ballot_id, receipt=receipt)],
+            [
+                entry_id,
+                uuid.uuid4(),
+                ballot_id,
+                choice,
+                uuid.uuid4(),
+                ballot_id,
+                receipt_hash(ballot_id=ballot_id, receipt=receipt),
+            ],
         )
         if cursor.fetchone() is None:
             raise VoteRefused("already_voted")
@@ -193,7 +242,7 @@ def _cast_postgresql(*, ballot_id, membership_number, code, choice, now) -> Vote
 
 
 @transaction.atomic
-def votes_shuffle(*, ballot) -> int:
+def votes_shuffle(*, ballot: TriggerBallot) -> int:
     """Rewrite a ballot's votes, receipts and voted marks so no storage detail links them. Call at close.
 
     The vote, the receipt and the roll entry's voted mark are written in one transaction, so
@@ -222,7 +271,7 @@ def votes_shuffle(*, ballot) -> int:
     return len(votes)
 
 
-def receipt_check(*, ballot, receipt_code) -> bool:
+def receipt_check(*, ballot: TriggerBallot, receipt_code: str) -> bool:
     """Whether a vote with this receipt code was recorded in the ballot. Never says which way it went."""
     if not code_normalise(receipt_code):
         return False
@@ -235,8 +284,8 @@ __all__ = [
     "MESSAGES",
     "VoteCastResult",
     "VoteRefused",
+    "ballots_close_due_after_refusal",
     "ballots_open_for_voting",
-    "membership_number_normalise",
     "receipt_check",
     "vote_cast",
     "vote_credentials_check",

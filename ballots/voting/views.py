@@ -1,27 +1,33 @@
 """Members' voting pages: /vote/ -> /vote/ballot/ -> /vote/confirm/ -> /vote/done/, the personal
 link /vote/link/ and the receipt check /vote/receipt/.
 
-Thin views: every check and write is in ballots/voting.py; failed credential checks are rate
-limited (ballots/ratelimit.py). Between steps the verified credentials wait in the server-side
-session (never in a page or a URL) and are removed when the vote is cast. Every page is sent
-with Cache-Control: no-store.
+Thin views: every check and write is in ballots/voting/services.py; failed credential checks
+are rate limited (ballots/ratelimit.py). Between steps the verified credentials wait in the
+server-side session (never in a page or a URL) and are removed when the vote is cast. Every
+page is sent with Cache-Control: no-store.
+
+No page writes on GET. When a POST is refused because the ballot's closing time has passed,
+the due ballots are closed once the refusal page has been sent (`_RefusalThenCloseDue`).
 """
 
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ballots.models import Choice, TriggerBallot
 from ballots.ratelimit import client_address, rate_limit_message, vote_rate_limit_check, vote_rate_limit_failure
+from ballots.voting.forms import BallotPaperForm, ReceiptCheckForm, VoteStartForm
 from ballots.voting.services import (
     VoteRefused,
+    ballots_close_due_after_refusal,
     ballots_open_for_voting,
     receipt_check,
     vote_cast,
     vote_credentials_check,
 )
-from ballots.voting.forms import BallotPaperForm, ReceiptCheckForm, VoteStartForm
 
 SESSION_VOTE = "voting"
 SESSION_RECEIPT = "voting_receipt"
@@ -30,6 +36,34 @@ SESSION_ERROR = "voting_error"
 VOTING_SESSION_SECONDS = 60 * 60
 # Refusals after which this ballot paper can never be cast: the session forgets it.
 FINAL_REFUSALS = {"already_voted", "closed", "unknown_or_wrong"}
+
+
+class _RefusalThenCloseDue(HttpResponse):
+    """A refusal page that, once sent, closes the ballots whose closing time has passed.
+
+    The server calls close() after the last byte of the response has gone, so the member
+    reads the refusal without waiting for the close (which rewrites the ballot's votes), and
+    nothing the close does can change or lose the page: ballots_close_due_after_refusal
+    never raises.
+    """
+
+    def __init__(self, content, *, status, refusal):
+        super().__init__(content, status=status)
+        self.refusal = refusal
+
+    def close(self):
+        try:
+            ballots_close_due_after_refusal(refusal=self.refusal)
+        finally:
+            super().close()
+
+
+def _page(request, template, context, *, status=200, refusal=None):
+    """The page; a POST refused for lateness closes the due ballots after it is sent (never a GET)."""
+    if refusal is not None and refusal.closing_time_passed and request.method == "POST":
+        content = render_to_string(template, context, request)
+        return _RefusalThenCloseDue(content, status=status, refusal=refusal)
+    return render(request, template, context, status=status)
 
 
 def _see_other(name):
@@ -84,8 +118,8 @@ def _start_again(request):
 def _refused(request, ballot, refusal, *, status=409):
     if refusal.reason in FINAL_REFUSALS:
         request.session.pop(SESSION_VOTE, None)
-    return render(
-        request, "ballots/voting/refused.html", {"ballot": ballot, "refusal": refusal}, status=status
+    return _page(
+        request, "ballots/voting/refused.html", {"ballot": ballot, "refusal": refusal}, status=status, refusal=refusal
     )
 
 
@@ -109,6 +143,7 @@ def vote_start(request):
     open_ballots = ballots_open_for_voting()
     problems = []
     status = None
+    refusal = None
     if request.method == "POST":
         form = VoteStartForm(request.POST, open_ballots=open_ballots)
         if form.is_valid():
@@ -117,7 +152,8 @@ def vote_start(request):
             code = form.cleaned_data["code"]
             try:
                 _credentials_verify(request, ballot=ballot, membership_number=number, code=code)
-            except VoteRefused as refusal:
+            except VoteRefused as refused:
+                refusal = refused
                 form.add_error(None, refusal.message)
                 if refusal.reason == "rate_limited":
                     status = 429
@@ -130,11 +166,12 @@ def vote_start(request):
         message = request.session.pop(SESSION_ERROR, None)
         if message:
             problems.append(message)
-    return render(
+    return _page(
         request,
         "ballots/voting/start.html",
         {"form": form, "open_ballots": open_ballots, "problems": problems},
         status=status or (400 if form.errors else 200),
+        refusal=refusal,
     )
 
 
@@ -143,9 +180,13 @@ def _paper(request, ballot, form, *, status=200):
     return render(
         request,
         "ballots/voting/paper.html",
-        {"ballot": ballot, "form": form, "question": _question(ballot),
-         "choices": [(value, labels[value]) for value in (Choice.RESELECT, Choice.OPEN)],
-         "selected": form["choice"].value() if form.is_bound else None},
+        {
+            "ballot": ballot,
+            "form": form,
+            "question": _question(ballot),
+            "choices": [(value, labels[value]) for value in (Choice.RESELECT, Choice.OPEN)],
+            "selected": form["choice"].value() if form.is_bound else None,
+        },
         status=status,
     )
 
@@ -194,8 +235,12 @@ def vote_confirm(request):
     return render(
         request,
         "ballots/voting/confirm.html",
-        {"ballot": ballot, "question": _question(ballot), "choice": choice,
-         "choice_label": _choice_labels(ballot)[choice]},
+        {
+            "ballot": ballot,
+            "question": _question(ballot),
+            "choice": choice,
+            "choice_label": _choice_labels(ballot)[choice],
+        },
     )
 
 
@@ -210,8 +255,13 @@ def _cast(request, data, choice):
         if refusal.reason == "already_voted":
             # Perhaps this very paper, a moment ago, in another tab or by a double click:
             # leave the session alone so that request's receipt is not overwritten.
-            return render(request, "ballots/voting/refused.html",
-                          {"ballot": ballot, "refusal": refusal, "maybe_receipt": True}, status=409)
+            return _page(
+                request,
+                "ballots/voting/refused.html",
+                {"ballot": ballot, "refusal": refusal, "maybe_receipt": True},
+                status=409,
+                refusal=refusal,
+            )
         return _refused(request, ballot, refusal)
     request.session.pop(SESSION_VOTE, None)
     request.session[SESSION_RECEIPT] = {"receipt": result.receipt_code, "ballot": data["ballot"]}

@@ -2,23 +2,20 @@
 realistic result (most wards voting, some too few to disclose), and a draft ready to open; idempotent."""
 
 import io
-import time
 
 from django.core.management import call_command
 from django.db.models import Count
 
-from ballots.officer import services
 from ballots.demo import demo_ballots_seed
 from ballots.models import AffiliateVote, MemberVote, RollEntry, TriggerBallot, VoteReceipt
+from ballots.officer import services
 from members.demo import demo_members_seed
 from members.models import AuditEvent
 
 
 def test_the_demo_has_a_declared_ballot_with_votes_and_a_draft_ready_to_open(db):
     members = demo_members_seed(officer_password="demo demo demo")
-    started = time.perf_counter()
     made = demo_ballots_seed(constituency=members.constituency)
-    elapsed = time.perf_counter() - started
 
     declared, draft = made["declared"], made["draft"]
     declared.refresh_from_db()
@@ -36,7 +33,6 @@ def test_the_demo_has_a_declared_ballot_with_votes_and_a_draft_ready_to_open(db)
     assert not RollEntry.objects.filter(ballot=declared, code_hash="").exists()
     actions = set(AuditEvent.objects.filter(ballot_id=declared.pk).values_list("action", flat=True))
     assert {"ballot_opened", "voting_codes_issued", "ballot_closed_automatically", "ballot_declared"} <= actions
-    assert elapsed < 20
 
     assert draft.status == TriggerBallot.Status.DRAFT
     services.ballot_open(ballot=draft)

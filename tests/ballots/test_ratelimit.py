@@ -62,8 +62,9 @@ def test_keys_are_counted_separately():
 
 
 def test_the_message_gives_the_minute_in_uk_time_rounded_up():
-    state = rate_limit_hit("k", limit=1, window=WINDOW, now=dt.datetime(2026, 7, 1, 20, 30, 10, tzinfo=dt.UTC)
-                           .timestamp())
+    state = rate_limit_hit(
+        "k", limit=1, window=WINDOW, now=dt.datetime(2026, 7, 1, 20, 30, 10, tzinfo=dt.UTC).timestamp()
+    )
     # 20:30:10 UTC + 15 minutes = 21:45:10 BST, so "after 21:46"
     with override_settings(USE_TZ=True):
         message = rate_limit_message(state)
@@ -131,8 +132,9 @@ def test_already_voted_and_closed_are_not_counted_as_failures(client, constituen
     voter.entry.has_voted = True
     voter.entry.save()
     for _ in range(12):
-        response = client.post("/vote/", {"ballot": ballot.pk, "membership_number": voter.membership_number,
-                                          "code": voter.code})
+        response = client.post(
+            "/vote/", {"ballot": ballot.pk, "membership_number": voter.membership_number, "code": voter.code}
+        )
 
     assert "already voted" in response.content.decode()
     assert vote_rate_limit_check(membership_number=voter.membership_number, client="127.0.0.1").failures == 0

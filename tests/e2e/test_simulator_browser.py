@@ -44,7 +44,7 @@ def test_an_officer_builds_a_what_if_from_the_draft_ballot_and_runs_a_forecast(
     page.get_by_label("Vote, affiliate row 2").select_option("reselect")
     page.get_by_role("button", name="Recount").first.click()
     outcome = page.locator("#outcome")
-    assert "The MP is reselected under labour-2021" in outcome.inner_text()
+    assert "The MP is reselected under Labour rules of 2021: members and affiliates 50/50" in outcome.inner_text()
     assert "The smallest change:" in outcome.inner_text()
     assert page.get_by_role("heading", name="Every rule set and tie option").is_visible()
     assert_no_serious_axe_violations(page)

@@ -131,3 +131,136 @@ def test_a_superuser_runs_every_constituency(client, two_constituencies):
     _, _, dover = two_constituencies
     client.force_login(UserFactory(is_superuser=True))
     assert client.get(reverse("members:member_list", args=[dover.pk])).status_code == 200
+
+
+# ---------------------------------------------------------------- the reasons a refusal gives
+
+
+def test_a_user_named_for_a_constituency_but_not_in_the_officers_group_is_told_exactly_that(client, two_constituencies):
+    canterbury, _, _ = two_constituencies
+    user = UserFactory()
+    canterbury.officers.add(user)
+    client.force_login(user)
+
+    page = client.get(reverse("members:member_list", args=[canterbury.pk])).content.decode()
+
+    assert "named as an officer of Canterbury" in page
+    assert f"not in the {OFFICERS_GROUP} group" in page
+    assert "another constituency" not in page and "not of Canterbury" not in page
+
+
+def test_an_officer_of_another_constituency_is_told_whose_page_it_is(client, two_constituencies):
+    canterbury, _, dover = two_constituencies
+    client.force_login(OfficerFactory(constituencies=[canterbury]))
+
+    response = client.get(reverse("members:member_list", args=[dover.pk]))
+
+    assert response.status_code == 403
+    assert "You are an officer, but not of Dover and Deal" in response.content.decode()
+
+
+def test_a_user_with_no_officer_access_is_told_so_and_not_about_constituencies(client, two_constituencies):
+    client.force_login(UserFactory())
+
+    page = client.get(reverse("members:constituency_list")).content.decode()
+
+    assert "your account does not have officer access" in page
+    assert "named as an officer" not in page and "but not of" not in page
+
+
+def test_a_refused_officer_page_does_not_say_whether_the_record_exists(client, two_constituencies):
+    client.force_login(UserFactory())
+    assert client.get(reverse("members:member_list", args=[999_999])).status_code == 403
+
+
+def test_the_refusal_reason_is_the_same_through_the_function_and_the_mixin(two_constituencies):
+    from members.access import officer_refusal
+
+    canterbury, _, dover = two_constituencies
+    stranger, named, officer = UserFactory(), UserFactory(), OfficerFactory(constituencies=[canterbury])
+    canterbury.officers.add(named)
+
+    assert officer_refusal(officer, constituency=canterbury) is None
+    assert officer_refusal(officer) is None
+    assert "not of Dover and Deal" in officer_refusal(officer, constituency=dover)
+    assert "does not have officer access" in officer_refusal(stranger)
+    assert "not in the Officers group" in officer_refusal(named, constituency=canterbury)
+
+
+# ---------------------------------------------------------------- the check for function views
+
+
+def _function_view_request(rf, user):
+    request = rf.get("/some/officer/page/")
+    request.user = user
+    return request
+
+
+def test_the_decorator_sends_anonymous_users_to_log_in_and_lets_officers_through(rf, db):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from members.access import officer_required
+
+    @officer_required
+    def page(request):
+        return HttpResponse("officers only")
+
+    anonymous = page(_function_view_request(rf, AnonymousUser()))
+    assert anonymous.status_code == 302
+    assert anonymous["Location"] == "/accounts/login/?next=/some/officer/page/"
+    assert page(_function_view_request(rf, OfficerFactory())).content == b"officers only"
+
+
+def test_the_decorator_refuses_a_signed_in_user_without_officer_access_with_the_reason(rf, db):
+    from django.http import HttpResponse
+
+    from members.access import OfficerAccessRefused, officer_required
+
+    @officer_required
+    def page(request):
+        return HttpResponse("officers only")
+
+    with pytest.raises(OfficerAccessRefused) as refusal:
+        page(_function_view_request(rf, UserFactory()))
+    assert "does not have officer access" in refusal.value.reason
+
+
+def test_the_check_of_one_constituency_refuses_an_officer_of_another(rf, two_constituencies):
+    from members.access import OfficerAccessRefused, officer_access_check
+
+    canterbury, _, dover = two_constituencies
+    request = _function_view_request(rf, OfficerFactory(constituencies=[canterbury]))
+
+    assert officer_access_check(request, constituency=canterbury) is None
+    with pytest.raises(OfficerAccessRefused, match="not of Dover and Deal"):
+        officer_access_check(request, constituency=dover)
+
+
+def test_a_mixin_page_of_another_object_checks_the_constituency_that_object_names(rf, two_constituencies):
+    from django.http import HttpResponse
+    from django.views import View
+
+    from members.access import OfficerAccessRefused, OfficerRequiredMixin
+
+    canterbury, _, dover = two_constituencies
+    looked_up = []
+
+    class WardPage(OfficerRequiredMixin, View):
+        def get_officer_constituency(self):
+            ward = dover.wards.get()
+            looked_up.append(ward)
+            return ward.constituency
+
+        def get(self, request):
+            return HttpResponse(self.constituency.name)
+
+    assert WardPage.as_view()(_function_view_request(rf, OfficerFactory(constituencies=[dover]))).content == (
+        b"Dover and Deal"
+    )
+    with pytest.raises(OfficerAccessRefused):
+        WardPage.as_view()(_function_view_request(rf, OfficerFactory(constituencies=[canterbury])))
+    looked_up.clear()
+    with pytest.raises(OfficerAccessRefused):
+        WardPage.as_view()(_function_view_request(rf, UserFactory()))
+    assert looked_up == []

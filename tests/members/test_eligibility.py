@@ -1,12 +1,17 @@
 """Who is eligible at a freeze date: calendar months at month ends and leap days, the exact
 boundary day, statuses, arrears, affiliates' minimum affiliation, and the three ways of asking
-(Python reason, queryset, SQL annotation) agreeing."""
+(Python reason, queryset, SQL annotation, counts per reason) agreeing, by property as well as on
+the edges."""
 
 import datetime as dt
 
 import pytest
+from django.db import transaction
+from django.db.models import Count
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from members.models import Member
+from members.models import Member, Ward
 from members.selectors import (
     INELIGIBLE_ARREARS,
     INELIGIBLE_LAPSED,
@@ -128,8 +133,10 @@ def test_ward_counts_give_members_and_eligible_per_ward_including_empty_wards(db
     MemberFactory(ward=busy, joined_on=D(2025, 12, 1))
     MemberFactory(ward=busy, joined_on=D(2020, 1, 1), status=Member.Status.LAPSED)
     rules = MemberEligibilityRules(freeze_date=D(2026, 1, 1))
-    counts = {ward.name: (ward.member_count, ward.eligible_count) for ward in wards_with_counts(
-        constituency=constituency, rules=rules)}
+    counts = {
+        ward.name: (ward.member_count, ward.eligible_count)
+        for ward in wards_with_counts(constituency=constituency, rules=rules)
+    }
     assert counts == {"Busy": (3, 1), "Empty": (0, 0)}
     assert empty.name == "Empty"
 
@@ -150,3 +157,78 @@ def test_affiliates_with_no_minimum_count_up_to_the_freeze_date_itself(db):
     same_day = AffiliateFactory(constituency=constituency, affiliated_on=D(2024, 3, 1))
     AffiliateFactory(constituency=constituency, affiliated_on=D(2024, 3, 2))
     assert list(affiliates_eligible(constituency=constituency, freeze_date=D(2024, 3, 1))) == [same_day]
+
+
+# ---------------------------------------------------------------- the SQL and the Python agree, by property
+
+# Dates near the month ends and leap days, where a slip in either reading would show.
+dates_near_edges = st.dates(min_value=D(2022, 1, 1), max_value=D(2025, 12, 31))
+people_strategy = st.lists(st.tuples(st.sampled_from(Member.Status.values), dates_near_edges), min_size=1, max_size=25)
+rules_strategy = st.builds(
+    MemberEligibilityRules,
+    freeze_date=dates_near_edges,
+    min_membership_months=st.integers(min_value=0, max_value=24),
+    arrears_allowed=st.booleans(),
+)
+
+
+REASONS = (INELIGIBLE_LAPSED, INELIGIBLE_ARREARS, INELIGIBLE_TOO_RECENT)
+
+
+class _RolledBack(Exception):
+    """Raised to undo one example's rows, so every example starts from an empty table."""
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(people=people_strategy, rules=rules_strategy)
+def test_the_sql_filter_and_the_python_check_select_the_same_members(db, people, rules):
+    try:
+        with transaction.atomic():
+            ward = WardFactory()
+            members = Member.objects.bulk_create(
+                Member(
+                    membership_number=f"P{i}", first_name="A", last_name="B", ward=ward, joined_on=joined, status=status
+                )
+                for i, (status, joined) in enumerate(people)
+            )
+            by_python = {m.membership_number: member_ineligibility_reason(m, rules) or "" for m in members}
+
+            by_filter = set(
+                members_eligible(constituency=ward.constituency, rules=rules).values_list(
+                    "membership_number", flat=True
+                )
+            )
+            by_annotation = dict(
+                members_with_eligibility(constituency=ward.constituency, rules=rules).values_list(
+                    "membership_number", "ineligibility"
+                )
+            )
+            per_reason = Ward.objects.filter(pk=ward.pk).aggregate(
+                eligible=Count("members", filter=rules.q("members__")),
+                **{
+                    f"reason_{n}": Count("members", filter=rules.reason_q(reason, "members__"))
+                    for n, reason in enumerate(REASONS)
+                },
+            )
+
+            assert by_filter == {number for number, reason in by_python.items() if reason == ""}
+            assert by_annotation == by_python
+            assert per_reason == {
+                "eligible": len(by_filter),
+                **{
+                    f"reason_{n}": sum(1 for given in by_python.values() if given == reason)
+                    for n, reason in enumerate(REASONS)
+                },
+            }
+            raise _RolledBack
+    except _RolledBack:
+        pass
+
+
+def test_arrears_are_never_a_reason_when_arrears_are_allowed(db):
+    ward = WardFactory()
+    MemberFactory(ward=ward, status=Member.Status.ARREARS, joined_on=D(2010, 1, 1))
+    rules = MemberEligibilityRules(freeze_date=D(2026, 1, 1), arrears_allowed=True)
+    assert [requirement.reason for requirement in rules.requirements] == [INELIGIBLE_LAPSED, INELIGIBLE_TOO_RECENT]
+    assert not Member.objects.filter(rules.reason_q(INELIGIBLE_ARREARS)).exists()
+    assert Member.objects.filter(rules.q()).count() == 1

@@ -30,8 +30,14 @@ def test_import_members_prints_the_summary(constituency, wards):
 def test_bad_rows_are_all_listed_on_stderr_and_the_exit_status_is_2(constituency, wards):
     err = StringIO()
     with pytest.raises(CommandError) as raised:
-        call_command("import_members", str(DATA / "members_every_error.csv"), "--constituency", "Canterbury",
-                     stdout=StringIO(), stderr=err)
+        call_command(
+            "import_members",
+            str(DATA / "members_every_error.csv"),
+            "--constituency",
+            "Canterbury",
+            stdout=StringIO(),
+            stderr=err,
+        )
     assert raised.value.returncode == 2
     assert str(raised.value).startswith("Nothing was imported: 7 problems found.")
     lines = err.getvalue().splitlines()
@@ -41,8 +47,9 @@ def test_bad_rows_are_all_listed_on_stderr_and_the_exit_status_is_2(constituency
 
 
 def test_create_wards_switch(constituency, wards):
-    out, _ = run("import_members", str(DATA / "members_new_wards.csv"), "--constituency", "Canterbury",
-                 "--create-wards")
+    out, _ = run(
+        "import_members", str(DATA / "members_new_wards.csv"), "--constituency", "Canterbury", "--create-wards"
+    )
     assert "New wards: Little Stour & Adisham, Wincheap." in out
     assert Ward.objects.filter(constituency=constituency).count() == 5
 
@@ -69,7 +76,10 @@ def test_progress_goes_to_stderr_every_ten_thousand_rows(constituency, wards, tm
             handle.write(f"B{n:06d},Ann,Lee,Barton,2015-01-01\n")
     out, err = run("import_members", str(path), "--constituency", "Canterbury")
     assert err.splitlines() == [
-        "Checked 10,000 rows…", "Checked 20,000 rows…", "Written 10,000 rows…", "Written 20,000 rows…",
+        "Checked 10,000 rows…",
+        "Checked 20,000 rows…",
+        "Written 10,000 rows…",
+        "Written 20,000 rows…",
     ]
     assert out.strip() == "Imported 25000 members: 25000 created, 0 updated, 0 unchanged."
 
@@ -81,13 +91,23 @@ def test_a_real_process_exits_2_without_a_traceback(tmp_path):
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, timeout=120)
     subprocess.run(
-        [*manage, "shell", "-c", "from members.models import *; c=Constituency.objects.get_or_create("
-         "name='Cli Test', sitting_mp='X')[0]; Ward.objects.get_or_create(constituency=c, name='Barton')"],
-        env=env, check=True, timeout=60,
+        [
+            *manage,
+            "shell",
+            "-c",
+            "from members.models import *; c=Constituency.objects.get_or_create("
+            "name='Cli Test', sitting_mp='X')[0]; Ward.objects.get_or_create(constituency=c, name='Barton')",
+        ],
+        env=env,
+        check=True,
+        timeout=60,
     )
     result = subprocess.run(
         [*manage, "import_members", str(DATA / "members_every_error.csv"), "--constituency", "Cli Test"],
-        env=env, capture_output=True, text=True, timeout=60,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr

@@ -82,9 +82,7 @@ def test_missing_columns_are_named_on_the_header_line(constituency, wards):
 
 def test_an_empty_file_says_a_header_is_expected(constituency):
     report = member_import(constituency=constituency, file=b"\r\n\r\n")
-    assert errors_as_tuples(report) == [
-        (1, "", "the file is empty: expected a header row naming the columns.")
-    ]
+    assert errors_as_tuples(report) == [(1, "", "the file is empty: expected a header row naming the columns.")]
 
 
 def test_a_row_with_more_values_than_columns_is_reported(constituency, wards):
@@ -140,8 +138,14 @@ def test_reimport_updates_by_membership_number_and_counts_created_updated_unchan
 
 
 def test_reimport_without_the_status_column_leaves_statuses_alone(constituency, wards):
-    MemberFactory(membership_number="S1", ward=wards[0], status="lapsed", first_name="Al", last_name="Bo",
-                  joined_on=dt.date(2015, 1, 1))
+    MemberFactory(
+        membership_number="S1",
+        ward=wards[0],
+        status="lapsed",
+        first_name="Al",
+        last_name="Bo",
+        joined_on=dt.date(2015, 1, 1),
+    )
     data = b"membership_number,first_name,last_name,ward,joined_on\nS1,Al,Bo,Barton,2015-01-01\n"
     report = member_import(constituency=constituency, file=data)
     assert report.unchanged == 1
@@ -193,12 +197,22 @@ def test_affiliates_import_with_header_case_kind_labels_and_thousands(constituen
     assert (unite.kind, unite.affiliated_members, unite.delegate_email) == ("trade_union", 1200, "pat@example.org")
     fabians = Affiliate.objects.get(name="Fabian Society")
     assert (fabians.kind, fabians.affiliated_on, fabians.affiliated_members) == (
-        "socialist_society", dt.date(2012, 6, 1), 40)
+        "socialist_society",
+        dt.date(2012, 6, 1),
+        40,
+    )
 
 
 def test_affiliates_reimport_matches_by_name_and_counts(constituency):
-    AffiliateFactory(constituency=constituency, name="Fabian Society", kind="socialist_society",
-                     affiliated_on=dt.date(2012, 6, 1), affiliated_members=40, delegate_name="", delegate_email="")
+    AffiliateFactory(
+        constituency=constituency,
+        name="Fabian Society",
+        kind="socialist_society",
+        affiliated_on=dt.date(2012, 6, 1),
+        affiliated_members=40,
+        delegate_name="",
+        delegate_email="",
+    )
     AffiliateFactory(constituency=constituency, name="Unite Canterbury branch", affiliated_members=5)
     report = affiliate_import(constituency=constituency, file=read("affiliates_good.csv"))
     assert (report.created, report.updated, report.unchanged) == (1, 1, 1)
@@ -228,8 +242,12 @@ def test_affiliate_kinds_accept_their_plain_spellings(constituency, kind):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("2019-08-31", dt.date(2019, 8, 31)), ("31/08/2019", dt.date(2019, 8, 31)), ("1/2/2020", dt.date(2020, 2, 1)),
-     ("29/02/2024", dt.date(2024, 2, 29))],
+    [
+        ("2019-08-31", dt.date(2019, 8, 31)),
+        ("31/08/2019", dt.date(2019, 8, 31)),
+        ("1/2/2020", dt.date(2020, 2, 1)),
+        ("29/02/2024", dt.date(2024, 2, 29)),
+    ],
 )
 def test_dates_in_either_format_parse(text, expected):
     assert parse_date(text) == expected

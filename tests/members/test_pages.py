@@ -25,14 +25,28 @@ def people(wards):
     barton, northgate, westgate = wards
     recent = timezone.localdate() - dt.timedelta(days=30)
     return {
-        "ann": MemberFactory(membership_number="L1001", first_name="Ann", last_name="Archer", ward=barton,
-                             joined_on=LONG_AGO),
-        "bob": MemberFactory(membership_number="L1002", first_name="Bob", last_name="Baker", ward=northgate,
-                             joined_on=recent),
-        "cat": MemberFactory(membership_number="L1003", first_name="Cat", last_name="Cole", ward=westgate,
-                             joined_on=LONG_AGO, status=Member.Status.ARREARS),
-        "dan": MemberFactory(membership_number="L1004", first_name="Dan", last_name="Archer", ward=barton,
-                             joined_on=LONG_AGO, status=Member.Status.LAPSED),
+        "ann": MemberFactory(
+            membership_number="L1001", first_name="Ann", last_name="Archer", ward=barton, joined_on=LONG_AGO
+        ),
+        "bob": MemberFactory(
+            membership_number="L1002", first_name="Bob", last_name="Baker", ward=northgate, joined_on=recent
+        ),
+        "cat": MemberFactory(
+            membership_number="L1003",
+            first_name="Cat",
+            last_name="Cole",
+            ward=westgate,
+            joined_on=LONG_AGO,
+            status=Member.Status.ARREARS,
+        ),
+        "dan": MemberFactory(
+            membership_number="L1004",
+            first_name="Dan",
+            last_name="Archer",
+            ward=barton,
+            joined_on=LONG_AGO,
+            status=Member.Status.LAPSED,
+        ),
     }
 
 
@@ -113,8 +127,13 @@ def test_sorting_by_joined_date_and_by_ward(officer_client, constituency, people
 
 def test_the_list_is_paginated_by_fifty(officer_client, constituency, wards):
     Member.objects.bulk_create(
-        Member(membership_number=f"P{n:04d}", first_name="P", last_name=f"Person {n:04d}", ward=wards[0],
-               joined_on=LONG_AGO)
+        Member(
+            membership_number=f"P{n:04d}",
+            first_name="P",
+            last_name=f"Person {n:04d}",
+            ward=wards[0],
+            joined_on=LONG_AGO,
+        )
         for n in range(120)
     )
     first = member_list(officer_client, constituency)
@@ -132,8 +151,13 @@ def read_csv(response):
 def test_csv_export_has_the_filtered_members_on_every_page_and_neutralises_formulas(
     officer_client, constituency, people, wards
 ):
-    MemberFactory(membership_number="L1005", first_name="=HYPERLINK(\"http://x\")", last_name="Archer",
-                  ward=wards[0], joined_on=LONG_AGO)
+    MemberFactory(
+        membership_number="L1005",
+        first_name='=HYPERLINK("http://x")',
+        last_name="Archer",
+        ward=wards[0],
+        joined_on=LONG_AGO,
+    )
     response = member_list(officer_client, constituency, q="archer", _export="csv")
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="canterbury-members-' in response["Content-Disposition"]
@@ -143,7 +167,7 @@ def test_csv_export_has_the_filtered_members_on_every_page_and_neutralises_formu
     assert sorted(by_number) == ["L1001", "L1004", "L1005"]
     assert by_number["L1001"] == ["L1001", "Ann Archer", "Barton", "2015-01-01", "Active", "yes"]
     assert by_number["L1004"][5] == "no: lapsed"
-    assert by_number["L1005"][1] == "'=HYPERLINK(\"http://x\") Archer"
+    assert by_number["L1005"][1] == '\'=HYPERLINK("http://x") Archer'
 
 
 def test_the_download_link_keeps_the_filters(officer_client, constituency, people, wards):
@@ -157,8 +181,14 @@ def test_member_list_runs_the_same_number_of_queries_for_10_and_10000_members(
     def add_members(start, count):
         Member.objects.bulk_create(
             (
-                Member(membership_number=f"Q{n:06d}", first_name="Q", last_name=f"Q{n:06d}",
-                       ward=wards[n % 3], joined_on=LONG_AGO, status=("active", "arrears", "lapsed")[n % 3])
+                Member(
+                    membership_number=f"Q{n:06d}",
+                    first_name="Q",
+                    last_name=f"Q{n:06d}",
+                    ward=wards[n % 3],
+                    joined_on=LONG_AGO,
+                    status=("active", "arrears", "lapsed")[n % 3],
+                )
                 for n in range(start, start + count)
             ),
             batch_size=2000,
@@ -178,8 +208,9 @@ def test_member_list_runs_the_same_number_of_queries_for_10_and_10000_members(
 
 def test_affiliate_list_search_kind_filter_and_csv(officer_client, constituency):
     AffiliateFactory(constituency=constituency, name="Unite Canterbury branch", delegate_name="Pat Jones")
-    AffiliateFactory(constituency=constituency, name="Fabian Society", kind="socialist_society",
-                     delegate_name="@SUM(A1)")
+    AffiliateFactory(
+        constituency=constituency, name="Fabian Society", kind="socialist_society", delegate_name="@SUM(A1)"
+    )
     AffiliateFactory(name="Elsewhere union")
     url = reverse("members:affiliate_list", args=[constituency.pk])
     page = officer_client.get(url).content.decode()
@@ -193,8 +224,13 @@ def test_affiliate_list_search_kind_filter_and_csv(officer_client, constituency)
 
 def member_post(wards, **changes):
     data = {
-        "membership_number": "L2000", "first_name": "Zoë", "last_name": "Brontë", "email": "zoe@example.org",
-        "ward": wards[1].pk, "joined_on": "2019-08-31", "status": "active",
+        "membership_number": "L2000",
+        "first_name": "Zoë",
+        "last_name": "Brontë",
+        "email": "zoe@example.org",
+        "ward": wards[1].pk,
+        "joined_on": "2019-08-31",
+        "status": "active",
     }
     data.update(changes)
     return data
@@ -248,8 +284,16 @@ def test_editing_a_member_records_which_fields_changed(officer_client, constitue
     ann = people["ann"]
     url = reverse("members:member_edit", args=[constituency.pk, ann.pk])
     assert officer_client.get(url).context["form"].initial["membership_number"] == "L1001"
-    data = member_post(wards, membership_number="L1001", first_name="Ann", last_name="Archer", email=ann.email,
-                       ward=wards[2].pk, joined_on="15/01/2015", status="arrears")
+    data = member_post(
+        wards,
+        membership_number="L1001",
+        first_name="Ann",
+        last_name="Archer",
+        email=ann.email,
+        ward=wards[2].pk,
+        joined_on="15/01/2015",
+        status="arrears",
+    )
     assert officer_client.post(url, data).status_code == 302
     ann.refresh_from_db()
     assert (ann.ward, ann.joined_on, ann.status) == (wards[2], dt.date(2015, 1, 15), "arrears")
@@ -259,8 +303,16 @@ def test_editing_a_member_records_which_fields_changed(officer_client, constitue
 
 def test_saving_a_member_unchanged_records_nothing(officer_client, constituency, wards, people):
     ann = people["ann"]
-    data = member_post(wards, membership_number="L1001", first_name="Ann", last_name="Archer", email=ann.email,
-                       ward=wards[0].pk, joined_on="2015-01-01", status="active")
+    data = member_post(
+        wards,
+        membership_number="L1001",
+        first_name="Ann",
+        last_name="Archer",
+        email=ann.email,
+        ward=wards[0].pk,
+        joined_on="2015-01-01",
+        status="active",
+    )
     officer_client.post(reverse("members:member_edit", args=[constituency.pk, ann.pk]), data)
     assert not AuditEvent.objects.filter(action="member.updated").exists()
 
@@ -281,8 +333,14 @@ def test_adding_and_renaming_a_ward_with_a_clear_message_on_a_clash(officer_clie
 
 def test_adding_and_editing_an_affiliate(officer_client, constituency):
     add = reverse("members:affiliate_add", args=[constituency.pk])
-    data = {"name": "GMB Kent", "kind": "trade_union", "affiliated_on": "2010-05-01", "affiliated_members": "120",
-            "delegate_name": "Pat", "delegate_email": "pat@example.org"}
+    data = {
+        "name": "GMB Kent",
+        "kind": "trade_union",
+        "affiliated_on": "2010-05-01",
+        "affiliated_members": "120",
+        "delegate_name": "Pat",
+        "delegate_email": "pat@example.org",
+    }
     assert officer_client.post(add, data).status_code == 302
     gmb = Affiliate.objects.get(name="GMB Kent")
     clash = officer_client.post(add, {**data, "name": "gmb kent"})
@@ -315,7 +373,7 @@ def test_import_page_lists_every_bad_row_and_writes_nothing(officer_client, cons
     page = response.content.decode()
     assert "members_every_error.csv was not imported" in page
     assert "Nothing was imported: 7 problems found." in page
-    assert page.count("<tr><td class=\"num\">") == 7
+    assert page.count('<tr><td class="num">') == 7
     assert "unknown ward “Nowhere”" in page
     assert Member.objects.count() == 0
 

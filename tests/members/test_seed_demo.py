@@ -17,10 +17,14 @@ def snapshot():
     return {
         "constituencies": sorted(Constituency.objects.values_list("pk", "name", "sitting_mp")),
         "wards": sorted(Ward.objects.values_list("pk", "name")),
-        "members": sorted(Member.objects.values_list("pk", "membership_number", "first_name", "last_name", "email",
-                                                     "ward_id", "joined_on", "status")),
-        "affiliates": sorted(Affiliate.objects.values_list("pk", "name", "kind", "affiliated_on",
-                                                           "affiliated_members")),
+        "members": sorted(
+            Member.objects.values_list(
+                "pk", "membership_number", "first_name", "last_name", "email", "ward_id", "joined_on", "status"
+            )
+        ),
+        "affiliates": sorted(
+            Affiliate.objects.values_list("pk", "name", "kind", "affiliated_on", "affiliated_members")
+        ),
         "users": sorted(get_user_model().objects.values_list("pk", "username", "password")),
     }
 
@@ -46,8 +50,9 @@ def test_the_demo_mix_has_recent_joiners_arrears_and_lapsed_members(db):
     assert 0.05 * total < recent < 0.2 * total
     assert 0.03 * total < members.filter(status="arrears").count() < 0.08 * total
     assert 0.01 * total < members.filter(status="lapsed").count() < 0.06 * total
-    eligible = members_eligible(constituency=members.first().ward.constituency,
-                                rules=MemberEligibilityRules(freeze_date=today)).count()
+    eligible = members_eligible(
+        constituency=members.first().ward.constituency, rules=MemberEligibilityRules(freeze_date=today)
+    ).count()
     assert 0.7 * total < eligible < 0.9 * total
     recently_affiliated = Affiliate.objects.filter(affiliated_on__gt=today - dt.timedelta(days=180)).count()
     assert recently_affiliated >= 2

@@ -1,7 +1,8 @@
 """Close every open ballot whose closing time has passed (run it from cron, e.g. every minute).
 
 Votes after the closing time are refused whether or not this runs; it makes the recorded state
-and the audit log match the clock.
+and the audit log match the clock. Officer pages never close a ballot while being read: they
+show an overdue ballot as closed until this runs (or a late vote is refused).
 """
 
 from django.core.management.base import BaseCommand
@@ -14,4 +15,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         closed = ballot_close_due()
-        self.stdout.write(f"Closed {closed} ballot{'s' if closed != 1 else ''}.")
+        if options["verbosity"] >= 1:
+            self.stdout.write(f"Closed {closed} ballot{'s' if closed != 1 else ''}.")

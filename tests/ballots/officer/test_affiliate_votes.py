@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from ballots.officer import services
 from ballots.models import AffiliateVote, BallotAffiliate
+from ballots.officer import services
 from ballots.officer.services import BallotStateError
 from members.models import AuditEvent
 from tests.factories import AffiliateFactory, ConstituencyFactory
@@ -73,14 +73,15 @@ def test_the_database_allows_one_vote_per_affiliate(open_ballot, officer):
         )
 
 
-@pytest.mark.parametrize(
-    ("choice", "delegate"), [("maybe", "Pat Jones"), ("open", "   ")]
-)
+@pytest.mark.parametrize(("choice", "delegate"), [("maybe", "Pat Jones"), ("open", "   ")])
 def test_a_bad_choice_or_a_missing_delegate_is_refused(open_ballot, officer, choice, delegate):
     with pytest.raises(BallotStateError):
         services.affiliate_vote_record(
-            ballot=open_ballot, affiliate=an_eligible_affiliate(open_ballot), choice=choice,
-            delegate_name=delegate, actor=officer,
+            ballot=open_ballot,
+            affiliate=an_eligible_affiliate(open_ballot),
+            choice=choice,
+            delegate_name=delegate,
+            actor=officer,
         )
 
     assert not AffiliateVote.objects.exists()
@@ -107,7 +108,11 @@ def test_decisions_are_refused_before_opening_and_after_closing(draft_ballot, of
 
     with pytest.raises(BallotStateError):  # past the closing time, though nobody pressed close
         services.affiliate_vote_record(
-            ballot=draft_ballot, affiliate=affiliate, choice="reselect", delegate_name="Pat", actor=officer,
+            ballot=draft_ballot,
+            affiliate=affiliate,
+            choice="reselect",
+            delegate_name="Pat",
+            actor=officer,
             now=draft_ballot.closes_at + dt.timedelta(seconds=1),
         )
     services.ballot_close(ballot=draft_ballot, actor=officer)

@@ -12,10 +12,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from ballots.officer import services
 from ballots.models import BallotAffiliate, RollEntry, TriggerBallot
-from ballots.state import ballot_effective_status, ballot_voting_state
+from ballots.officer import services
 from ballots.officer.services import BallotStateError
+from ballots.state import ballot_effective_status, ballot_voting_state
 from ballots.voting.services import VoteRefused, vote_cast
 from members.models import AuditEvent, Member
 from members.services import member_update
@@ -243,15 +243,69 @@ def test_the_close_due_ballots_command_closes_overdue_ballots(open_ballot):
     assert "Closed 1 ballot." in out.getvalue()
 
 
-def test_an_officer_page_closes_an_overdue_ballot_before_showing_it(officer_client, open_ballot):
+def test_the_close_due_ballots_command_prints_nothing_at_verbosity_0(open_ballot):
     TriggerBallot.objects.filter(pk=open_ballot.pk).update(
         opens_at=timezone.now() - 3 * HOUR, closes_at=timezone.now() - HOUR
     )
+    out = io.StringIO()
+
+    call_command("close_due_ballots", verbosity=0, stdout=out)
+
+    open_ballot.refresh_from_db()
+    assert open_ballot.status == "closed"
+    assert out.getvalue() == ""
+
+
+def test_an_officer_page_shows_an_overdue_ballot_as_closed_without_writing(officer_client, open_ballot):
+    TriggerBallot.objects.filter(pk=open_ballot.pk).update(
+        opens_at=timezone.now() - 3 * HOUR, closes_at=timezone.now() - HOUR
+    )
+    events_before = AuditEvent.objects.count()
 
     response = officer_client.get(reverse("ballots:ballot_manage", args=[open_ballot.pk]))
 
     assert response.status_code == 200
     assert b"Declare the result" in response.content
+    assert b'<span class="status status-closed">Closed</span>' in response.content
+    open_ballot.refresh_from_db()
+    assert open_ballot.status == "open"
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_no_officer_page_read_closes_an_overdue_ballot(officer_client, open_ballot):
+    TriggerBallot.objects.filter(pk=open_ballot.pk).update(
+        opens_at=timezone.now() - 3 * HOUR, closes_at=timezone.now() - HOUR
+    )
+    pages = ["ballot_manage", "ballot_roll", "ballot_codes", "affiliate_votes", "ballot_audit", "ballot_audit_csv"]
+
+    for name in pages:
+        assert officer_client.get(reverse(f"ballots:{name}", args=[open_ballot.pk])).status_code == 200, name
+    assert officer_client.get(reverse("ballots:ballot_list", args=[open_ballot.constituency_id])).status_code == 200
+
+    open_ballot.refresh_from_db()
+    assert open_ballot.status == "open"
+    assert not AuditEvent.objects.filter(action="ballot_closed_automatically").exists()
+
+
+def test_the_ballot_list_shows_an_overdue_ballot_as_closed(officer_client, open_ballot):
+    TriggerBallot.objects.filter(pk=open_ballot.pk).update(
+        opens_at=timezone.now() - 3 * HOUR, closes_at=timezone.now() - HOUR
+    )
+
+    response = officer_client.get(reverse("ballots:ballot_list", args=[open_ballot.constituency_id]))
+
+    assert b'<span class="status status-closed">Closed</span>' in response.content
+
+
+def test_declaring_an_overdue_ballot_from_its_page_closes_it_first(officer_client, open_ballot):
+    TriggerBallot.objects.filter(pk=open_ballot.pk).update(
+        opens_at=timezone.now() - 3 * HOUR, closes_at=timezone.now() - HOUR
+    )
+
+    officer_client.post(reverse("ballots:ballot_declare", args=[open_ballot.pk]))
+
+    open_ballot.refresh_from_db()
+    assert open_ballot.status == "declared"
     assert AuditEvent.objects.filter(action="ballot_closed_automatically").count() == 1
 
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ballots.officer import services
 from ballots.models import AffiliateVote, RollEntry, TriggerBallot
+from ballots.officer import services
 from members.models import Member
 from tests.ballots.conftest import members_in, open_ballot_with_roll
 from tests.factories import MemberFactory, TriggerBallotFactory, UserFactory, WardFactory
@@ -216,9 +216,9 @@ def test_the_roll_preview_runs_a_constant_number_of_queries(
         MemberFactory.create_batch(per_ward, ward=ward, status=Member.Status.LAPSED)
     ballot = TriggerBallotFactory(constituency=constituency)
 
-    # Session, user, permissions (4), auto-close (1), ballot (1), officer check (1), wards (1),
-    # affiliates (1), ineligible count and page (2), the affiliate list (1).
-    with django_assert_num_queries(12):
+    # Session, user, permissions (4), ballot (1), officer check (1), wards (1),
+    # affiliates (1), ineligible count and page (2), the affiliate list (1). No write.
+    with django_assert_num_queries(11):
         response = officer_client.get(reverse("ballots:ballot_roll", args=[ballot.pk]))
 
     assert len(response.context["preview"].wards) == ward_count
@@ -230,8 +230,8 @@ def test_the_ballot_list_runs_a_constant_number_of_queries(
 ):
     TriggerBallotFactory.create_batch(count, constituency=constituency)
 
-    # Session, user, permissions (4), constituency (1), officer check (1), auto-close (1), ballots (1).
-    with django_assert_num_queries(8):
+    # Session, user, permissions (4), constituency (1), officer check (1), ballots (1). No write.
+    with django_assert_num_queries(7):
         response = officer_client.get(reverse("ballots:ballot_list", args=[constituency.pk]))
 
     assert len(response.context["ballots"]) == count
@@ -249,9 +249,9 @@ def test_the_codes_and_affiliates_pages_run_a_constant_number_of_queries(
         )
     number = RollEntry.objects.filter(ballot=ballot).first().membership_number
 
-    with django_assert_num_queries(9):  # ... (7), code counts (1), the member found (1)
+    with django_assert_num_queries(8):  # ... (6), code counts (1), the member found (1)
         officer_client.get(reverse("ballots:ballot_codes", args=[ballot.pk]) + f"?membership_number={number}")
-    with django_assert_num_queries(9):  # ... (7), eligible affiliates (1), their votes (1)
+    with django_assert_num_queries(8):  # ... (6), eligible affiliates (1), their votes (1)
         response = officer_client.get(reverse("ballots:affiliate_votes", args=[ballot.pk]))
 
     assert len(response.context["rows"]) == affiliates

@@ -12,10 +12,16 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 
-from ballots.officer import services
-from ballots.voting.codes import CODE_ALPHABET, code_normalise, voting_code_generate, voting_code_hash, voting_code_matches
 from ballots.models import RollEntry
+from ballots.officer import services
 from ballots.officer.services import BallotStateError
+from ballots.voting.codes import (
+    CODE_ALPHABET,
+    code_normalise,
+    voting_code_generate,
+    voting_code_hash,
+    voting_code_matches,
+)
 from ballots.voting.services import vote_cast
 from members.models import AuditEvent, Member
 from tests.factories import MemberFactory, TriggerBallotFactory
@@ -81,7 +87,13 @@ def test_the_codes_csv_has_one_row_per_member_with_a_working_code_and_personal_l
     rows = csv_rows(response)
     assert len(rows) == 9
     assert list(rows[0]) == [
-        "membership_number", "first_name", "last_name", "email", "ward", "voting_code", "voting_link",
+        "membership_number",
+        "first_name",
+        "last_name",
+        "email",
+        "ward",
+        "voting_code",
+        "voting_link",
     ]
     for row in rows:
         entry = RollEntry.objects.select_related("member").get(

@@ -59,8 +59,9 @@ def test_the_constituencys_officers_see_a_closed_ballot_marked_provisional(offic
 
 
 def test_an_open_ballot_past_its_closing_time_counts_as_closed_for_its_officers(officer_client, constituency):
-    ballot = make_ballot_with_votes(constituency=constituency, status="open",
-                                    closes_at=timezone.now() - dt.timedelta(minutes=1))
+    ballot = make_ballot_with_votes(
+        constituency=constituency, status="open", closes_at=timezone.now() - dt.timedelta(minutes=1)
+    )
     page = officer_client.get(reverse("ballots:results", args=[ballot.pk]))
     assert page.status_code == 200
     assert b"banner-provisional" in page.content
@@ -68,8 +69,9 @@ def test_an_open_ballot_past_its_closing_time_counts_as_closed_for_its_officers(
 
 @pytest.mark.parametrize("status", ["draft", "open"])
 def test_officers_are_told_results_come_after_close_while_voting_goes_on(officer_client, constituency, status):
-    ballot = make_ballot_with_votes(constituency=constituency, status=status,
-                                    closes_at=timezone.now() + dt.timedelta(days=3))
+    ballot = make_ballot_with_votes(
+        constituency=constituency, status=status, closes_at=timezone.now() + dt.timedelta(days=3)
+    )
     page = officer_client.get(reverse("ballots:results", args=[ballot.pk]))
     assert page.status_code == 200
     assert b"Results not yet available" in page.content
@@ -99,10 +101,12 @@ def test_an_unknown_ballot_is_404(client, db):
 
 def test_the_declared_list_shows_declared_ballots_only_newest_first(client, db):
     now = timezone.now()
-    older = make_ballot_with_votes(constituency=ConstituencyFactory(name="Ashford"),
-                                   declared_at=now - dt.timedelta(days=30))
-    newer = make_ballot_with_votes(constituency=ConstituencyFactory(name="Dover"),
-                                   declared_at=now - dt.timedelta(days=1))
+    older = make_ballot_with_votes(
+        constituency=ConstituencyFactory(name="Ashford"), declared_at=now - dt.timedelta(days=30)
+    )
+    newer = make_ballot_with_votes(
+        constituency=ConstituencyFactory(name="Dover"), declared_at=now - dt.timedelta(days=1)
+    )
     make_ballot_with_votes(constituency=ConstituencyFactory(name="Folkestone"), status="closed")
     page = client.get(reverse("ballots:declared_list"))
     assert page.status_code == 200

@@ -84,8 +84,12 @@ def test_the_fifty_percent_line_is_at_the_middle_of_the_bar_and_labelled():
 def test_segments_appear_in_reading_order_reselect_from_the_left_open_from_the_right():
     root = _parse(charts.result_chart_svg(counting.count(WORKED_EXAMPLE)))
     order = [el.get("class").split()[1] for el in _segments(root)]
-    assert order == ["chart-members-reselect", "chart-affiliates-reselect", "chart-affiliates-open",
-                     "chart-members-open"]
+    assert order == [
+        "chart-members-reselect",
+        "chart-affiliates-reselect",
+        "chart-affiliates-open",
+        "chart-members-open",
+    ]
     xs = [float(el.get("x")) for el in _segments(root)]
     assert xs == sorted(xs)
 

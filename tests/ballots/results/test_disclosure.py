@@ -143,7 +143,12 @@ def test_the_smallest_flip_never_names_a_withheld_wards_votes_in_public(officer_
     )
     public = Client().get(reverse("ballots:results_json", args=[ballot.pk])).json()
     assert "Eastry" not in (public["smallest_flip"] or "")
-    assert "Eastry" not in Client().get(reverse("ballots:results", args=[ballot.pk])).content.decode().split(
-        "Member votes and turnout")[0]
+    assert (
+        "Eastry"
+        not in Client()
+        .get(reverse("ballots:results", args=[ballot.pk]))
+        .content.decode()
+        .split("Member votes and turnout")[0]
+    )
     officer = officer_client.get(reverse("ballots:results_json", args=[ballot.pk])).json()
     assert "1 in Eastry" in officer["smallest_flip"]

@@ -39,9 +39,7 @@ def test_the_number_of_queries_does_not_grow_with_wards_or_affiliates(
 
 
 @pytest.mark.parametrize(("wards", "affiliates"), [(2, 3), (200, 300)])
-def test_officers_pages_make_a_constant_number_of_queries_too(
-    client, db, django_assert_num_queries, wards, affiliates
-):
+def test_officers_pages_make_a_constant_number_of_queries_too(client, db, django_assert_num_queries, wards, affiliates):
     from tests.factories import OfficerFactory
 
     ballot = _ballot("Canterbury", wards, affiliates)
@@ -58,4 +56,4 @@ def test_the_declared_list_makes_a_constant_number_of_queries(client, db, django
     with django_assert_num_queries(LIST_QUERIES):
         response = client.get(reverse("ballots:declared_list"))
     assert response.status_code == 200
-    assert response.content.count(b"/results\"") == n_ballots
+    assert response.content.count(b'/results"') == n_ballots

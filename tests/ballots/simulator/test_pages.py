@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ballots import counting
-from ballots.models import AffiliateVote, MemberVote, TriggerBallot
+from ballots.models import AffiliateVote, MemberVote, RollEntry, TriggerBallot
 from members.models import Member
 from tests.factories import AffiliateFactory, MemberFactory, OfficerFactory, TriggerBallotFactory
 
@@ -21,13 +21,21 @@ WHATIF = reverse("ballots:simulator")
 FORECAST = reverse("ballots:simulator_forecast")
 
 RULES_EXAMPLE_BRANCHES = [("A", 30, 20, ""), ("B", 10, 25, ""), ("C", 12, 12, ""), ("D", 0, 0, "")]
-RULES_EXAMPLE_AFFILIATES = [("U1", "reselect", None), ("U2", "open", None), ("U3", "open", None),
-                            ("U4", "abstain", None)]
+RULES_EXAMPLE_AFFILIATES = [
+    ("U1", "reselect", None),
+    ("U2", "open", None),
+    ("U3", "open", None),
+    ("U4", "abstain", None),
+]
 
 
 def formset(prefix, rows, fields):
-    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "60"}
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "60",
+    }
     for i, row in enumerate(rows):
         for field, value in zip(fields, row, strict=True):
             if value is not None:
@@ -35,10 +43,22 @@ def formset(prefix, rows, fields):
     return data
 
 
-def whatif_post(branches=RULES_EXAMPLE_BRANCHES, affiliates=RULES_EXAMPLE_AFFILIATES, action="recount",
-                rules="labour-2021", tied_branch="exclude", member_counting="branch", **extra):
-    data = {"s-rules": rules, "s-member_counting": member_counting, "s-affiliate_counting": "unit",
-            "s-tied_branch": tied_branch, "action": action}
+def whatif_post(
+    branches=RULES_EXAMPLE_BRANCHES,
+    affiliates=RULES_EXAMPLE_AFFILIATES,
+    action="recount",
+    rules="labour-2021",
+    tied_branch="exclude",
+    member_counting="branch",
+    **extra,
+):
+    data = {
+        "s-rules": rules,
+        "s-member_counting": member_counting,
+        "s-affiliate_counting": "unit",
+        "s-tied_branch": tied_branch,
+        "action": action,
+    }
     data.update(formset("b", branches, ("name", "reselect", "open", "outcome")))
     data.update(formset("a", affiliates, ("name", "vote", "members")))
     data.update(extra)
@@ -46,8 +66,15 @@ def whatif_post(branches=RULES_EXAMPLE_BRANCHES, affiliates=RULES_EXAMPLE_AFFILI
 
 
 def forecast_post(branches, affiliates, trials="2000", seed="7", action="run"):
-    data = {"s-rules": "labour-2021", "s-member_counting": "branch", "s-affiliate_counting": "unit",
-            "s-tied_branch": "exclude", "s-trials": trials, "s-seed": seed, "action": action}
+    data = {
+        "s-rules": "labour-2021",
+        "s-member_counting": "branch",
+        "s-affiliate_counting": "unit",
+        "s-tied_branch": "exclude",
+        "s-trials": trials,
+        "s-seed": seed,
+        "action": action,
+    }
     data.update(formset("b", branches, ("name", "members", "turnout", "turnout_sd", "support", "support_sd")))
     data.update(formset("a", affiliates, ("name", "p_reselect", "p_open", "p_abstain", "members")))
     return data
@@ -75,7 +102,7 @@ def test_recount_shows_every_rule_set_and_tie_option_with_the_explanation_and_fl
     response = client.post(WHATIF, whatif_post(tied_branch="reselect"))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "The MP is reselected under labour-2021" in page
+    assert f"The MP is reselected under {counting.get_rule_set('labour-2021').title}" in page
     assert "exactly 50%, not more" in page
     expected_rows = sum(4 if rs.option("tied_branch") else 1 for rs in counting.RULE_SETS.values())
     assert len(response.context["comparison"]) == expected_rows
@@ -154,8 +181,12 @@ def test_download_then_upload_round_trips_the_scenario(client, db):
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"{oops", "not valid JSON"), (b"[1]", "one JSON object"), (b'{"rules": "labour-1900"}', "unknown rule set"),
-     (b"\xff\xfe\x00", "not UTF-8")],
+    [
+        (b"{oops", "not valid JSON"),
+        (b"[1]", "one JSON object"),
+        (b'{"rules": "labour-1900"}', "unknown rule set"),
+        (b"\xff\xfe\x00", "not UTF-8"),
+    ],
 )
 def test_a_bad_upload_is_refused_with_a_message(client, db, content, message):
     upload = io.BytesIO(content)
@@ -166,18 +197,29 @@ def test_a_bad_upload_is_refused_with_a_message(client, db, content, message):
 
 
 def _closed_ballot(constituency, wards, status=TriggerBallot.Status.CLOSED):
+    """A ballot with a roll in every ward (Westgate's two members did not vote) and one affiliate."""
     ballot = TriggerBallotFactory(constituency=constituency, status=status, tied_branch="split")
     for ward, reselect, open_ in zip(wards, (5, 2, 0), (1, 4, 0), strict=True):
         MemberVote.objects.bulk_create(
             [MemberVote(ballot=ballot, ward=ward, choice="reselect") for _ in range(reselect)]
             + [MemberVote(ballot=ballot, ward=ward, choice="open") for _ in range(open_)]
         )
+        voters = reselect + open_
+        for i, member in enumerate(MemberFactory.create_batch(voters + 2, ward=ward)):
+            RollEntry.objects.create(
+                ballot=ballot,
+                member=member,
+                ward=ward,
+                membership_number=member.membership_number,
+                has_voted=i < voters,
+            )
     affiliate = AffiliateFactory(constituency=constituency, name="Unite Canterbury")
     from ballots.models import BallotAffiliate
 
     BallotAffiliate.objects.create(ballot=ballot, affiliate=affiliate, affiliated_members=300)
-    AffiliateVote.objects.create(ballot=ballot, affiliate=affiliate, choice="open", delegate_name="A Delegate",
-                                 recorded_at=timezone.now())
+    AffiliateVote.objects.create(
+        ballot=ballot, affiliate=affiliate, choice="open", delegate_name="A Delegate", recorded_at=timezone.now()
+    )
     return ballot
 
 
@@ -227,7 +269,7 @@ def test_the_forecast_page_runs_and_shows_intervals_histogram_and_pivotal(client
     assert response.status_code == 200
     result = response.context["result"]
     assert result.trials == 2000 and result.seed == 7
-    assert 'role="img"' in page and "<title id=\"share-title\">" in page
+    assert 'role="img"' in page and '<title id="share-title">' in page
     assert "style=" not in page
     assert "How often each was pivotal" in page and "95% interval" in page
     again = client.post(FORECAST, forecast_post(branches, affiliates)).context["result"]
@@ -246,8 +288,9 @@ def test_forecast_trials_are_limited_on_the_web(client, db):
 
 
 def test_the_forecast_scenario_downloads_and_uploads(client, db):
-    data = forecast_post([("Barton", "100", "40", "5", "50", "10")], [("Unite", "40", "50", "10", "300")],
-                         action="download")
+    data = forecast_post(
+        [("Barton", "100", "40", "5", "50", "10")], [("Unite", "40", "50", "10", "300")], action="download"
+    )
     response = client.post(FORECAST, data)
     scenario = json.loads(response.content)
     assert scenario["branches"][0]["turnout"] == {"mean": 0.4, "sd": 0.05}
@@ -275,8 +318,9 @@ def test_an_officer_forecasts_from_a_draft_ballots_roll(officer_client, constitu
     assert f'<option value="{ballot.pk}">' in response.content.decode()
 
 
-def test_loading_a_roll_takes_the_same_queries_however_many_members(officer_client, constituency, wards,
-                                                                     django_assert_num_queries):
+def test_loading_a_roll_takes_the_same_queries_however_many_members(
+    officer_client, constituency, wards, django_assert_num_queries
+):
     ballot = TriggerBallotFactory(constituency=constituency, status=TriggerBallot.Status.DRAFT)
     AffiliateFactory(constituency=constituency)
     officer_client.get(FORECAST, {"ballot": ballot.pk})  # warm caches (sessions, permissions)

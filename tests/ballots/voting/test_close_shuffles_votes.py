@@ -2,8 +2,8 @@
 
 from collections import Counter
 
-from ballots.officer import services
 from ballots.models import MemberVote, RollEntry, VoteReceipt
+from ballots.officer import services
 from ballots.voting.services import vote_cast
 from tests.ballots.conftest import open_ballot_with_roll
 

@@ -63,8 +63,9 @@ def test_the_number_and_code_are_accepted_however_they_are_spaced_or_cased(const
 def test_a_wrong_code_is_refused_and_nothing_is_written(constituency):
     ballot, [voter] = open_ballot_with_voters(constituency, voters=1)
 
-    refusal = refusal_reason(ballot=ballot, membership_number=voter.membership_number, code="AAAA-BBBB-CCCC-DDDD",
-                             choice="open")
+    refusal = refusal_reason(
+        ballot=ballot, membership_number=voter.membership_number, code="AAAA-BBBB-CCCC-DDDD", choice="open"
+    )
 
     assert refusal.reason == "unknown_or_wrong"
     assert nothing_written(ballot)
@@ -77,8 +78,10 @@ def test_a_number_not_on_the_roll_gets_exactly_the_same_words_as_a_wrong_code(co
     wrong_code = refusal_reason(ballot=ballot, membership_number=voter.membership_number, code="X", choice="open")
 
     assert stranger.reason == wrong_code.reason == "unknown_or_wrong"
-    assert stranger.message == wrong_code.message == (
-        "We could not match that membership number and voting code. Check both and try again."
+    assert (
+        stranger.message
+        == wrong_code.message
+        == ("We could not match that membership number and voting code. Check both and try again.")
     )
     assert nothing_written(ballot)
 
@@ -87,8 +90,9 @@ def test_a_code_for_another_ballot_does_not_work_in_this_one(constituency):
     ballot, [voter] = open_ballot_with_voters(constituency, voters=1)
     other_ballot, [other_voter] = open_ballot_with_voters(constituency, voters=1)
 
-    refusal = refusal_reason(ballot=ballot, membership_number=other_voter.membership_number,
-                             code=other_voter.code, choice="open")
+    refusal = refusal_reason(
+        ballot=ballot, membership_number=other_voter.membership_number, code=other_voter.code, choice="open"
+    )
 
     assert refusal.reason == "unknown_or_wrong"
     assert nothing_written(ballot) and nothing_written(other_ballot)
@@ -98,8 +102,7 @@ def test_a_second_vote_by_the_same_member_is_refused_and_the_first_stands(consti
     ballot, [voter] = open_ballot_with_voters(constituency, voters=1)
     vote_cast(ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="reselect")
 
-    refusal = refusal_reason(ballot=ballot, membership_number=voter.membership_number, code=voter.code,
-                             choice="open")
+    refusal = refusal_reason(ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="open")
 
     assert refusal.reason == "already_voted"
     assert refusal.message == (
@@ -121,8 +124,9 @@ def test_already_voted_is_only_said_to_someone_who_knows_the_code(constituency):
 def test_a_choice_other_than_the_two_on_the_paper_is_refused(constituency):
     ballot, [voter] = open_ballot_with_voters(constituency, voters=1)
 
-    refusal = refusal_reason(ballot=ballot, membership_number=voter.membership_number, code=voter.code,
-                             choice="abstain")
+    refusal = refusal_reason(
+        ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="abstain"
+    )
 
     assert refusal.reason == "bad_choice"
     assert nothing_written(ballot)
@@ -132,20 +136,23 @@ def test_a_choice_other_than_the_two_on_the_paper_is_refused(constituency):
     ("fields", "reason"),
     [
         ({"status": TriggerBallot.Status.DRAFT}, "not_open_yet"),
-        ({"opens_at": timezone.now() + dt.timedelta(hours=1),
-          "closes_at": timezone.now() + dt.timedelta(days=2)}, "not_open_yet"),
+        (
+            {"opens_at": timezone.now() + dt.timedelta(hours=1), "closes_at": timezone.now() + dt.timedelta(days=2)},
+            "not_open_yet",
+        ),
         ({"status": TriggerBallot.Status.CLOSED}, "closed"),
         ({"status": TriggerBallot.Status.DECLARED}, "closed"),
-        ({"opens_at": timezone.now() - dt.timedelta(days=2),
-          "closes_at": timezone.now() - dt.timedelta(seconds=1)}, "closed"),
+        (
+            {"opens_at": timezone.now() - dt.timedelta(days=2), "closes_at": timezone.now() - dt.timedelta(seconds=1)},
+            "closed",
+        ),
     ],
     ids=["draft", "before-opening-time", "closed", "declared", "closing-time-passed-while-status-still-open"],
 )
 def test_a_ballot_that_is_not_open_refuses_votes_and_says_why(constituency, fields, reason):
     ballot, [voter] = open_ballot_with_voters(constituency, voters=1, **fields)
 
-    refusal = refusal_reason(ballot=ballot, membership_number=voter.membership_number, code=voter.code,
-                             choice="open")
+    refusal = refusal_reason(ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="open")
 
     assert refusal.reason == reason
     assert refusal.message == MESSAGES[reason]
@@ -156,8 +163,7 @@ def test_the_ballot_state_is_read_afresh_inside_the_vote_not_taken_from_the_call
     ballot, [voter] = open_ballot_with_voters(constituency, voters=1)
     TriggerBallot.objects.filter(pk=ballot.pk).update(status=TriggerBallot.Status.CLOSED)
 
-    refusal = refusal_reason(ballot=ballot, membership_number=voter.membership_number, code=voter.code,
-                             choice="open")
+    refusal = refusal_reason(ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="open")
 
     assert ballot.status == "open"  # the stale copy the view held
     assert refusal.reason == "closed"
@@ -199,11 +205,9 @@ def test_casting_a_vote_runs_a_fixed_number_of_queries(constituency, django_asse
     expected = 4 if connection.vendor == "postgresql" else 7
 
     with django_assert_num_queries(expected):
-        vote_cast(ballot=ballot, membership_number=voters[0].membership_number, code=voters[0].code,
-                  choice="open")
+        vote_cast(ballot=ballot, membership_number=voters[0].membership_number, code=voters[0].code, choice="open")
     with django_assert_num_queries(expected):
-        vote_cast(ballot=ballot, membership_number=voters[1].membership_number, code=voters[1].code,
-                  choice="reselect")
+        vote_cast(ballot=ballot, membership_number=voters[1].membership_number, code=voters[1].code, choice="reselect")
 
 
 def test_nothing_logged_while_voting_names_the_code_the_receipt_or_the_choice(constituency, caplog):
@@ -232,8 +236,9 @@ def test_checking_credentials_writes_nothing_and_refuses_like_casting(constituen
 def test_a_receipt_check_says_counted_only_for_a_real_receipt_of_that_ballot(constituency):
     ballot, [voter] = open_ballot_with_voters(constituency, voters=1)
     other_ballot, _ = open_ballot_with_voters(constituency, voters=1)
-    receipt = vote_cast(ballot=ballot, membership_number=voter.membership_number, code=voter.code,
-                        choice="open").receipt_code
+    receipt = vote_cast(
+        ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="open"
+    ).receipt_code
 
     assert receipt_check(ballot=ballot, receipt_code=receipt.lower().replace("-", " "))
     assert not receipt_check(ballot=other_ballot, receipt_code=receipt)
@@ -244,8 +249,12 @@ def test_a_receipt_check_says_counted_only_for_a_real_receipt_of_that_ballot(con
 def test_only_ballots_open_now_are_offered_for_voting(constituency):
     open_ballot, _ = open_ballot_with_voters(constituency, voters=0)
     open_ballot_with_voters(constituency, voters=0, status=TriggerBallot.Status.DRAFT)
-    open_ballot_with_voters(constituency, voters=0, opens_at=timezone.now() - dt.timedelta(days=3),
-                            closes_at=timezone.now() - dt.timedelta(days=1))
+    open_ballot_with_voters(
+        constituency,
+        voters=0,
+        opens_at=timezone.now() - dt.timedelta(days=3),
+        closes_at=timezone.now() - dt.timedelta(days=1),
+    )
 
     assert list(ballots_open_for_voting()) == [open_ballot]
 
@@ -257,8 +266,9 @@ def test_shuffling_at_close_keeps_every_tally_and_receipt_but_not_the_order_or_k
 
     ballot, voters = open_ballot_with_voters(constituency, voters=8)
     receipts = [
-        vote_cast(ballot=ballot, membership_number=v.membership_number, code=v.code,
-                  choice="open" if i % 3 else "reselect").receipt_code
+        vote_cast(
+            ballot=ballot, membership_number=v.membership_number, code=v.code, choice="open" if i % 3 else "reselect"
+        ).receipt_code
         for i, v in enumerate(voters)
     ]
     before = Counter(MemberVote.objects.values_list("ward_id", "choice"))
@@ -272,8 +282,10 @@ def test_shuffling_at_close_keeps_every_tally_and_receipt_but_not_the_order_or_k
     assert RollEntry.objects.filter(ballot=ballot, has_voted=True).count() == 8
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="The hidden xmin column (transaction id) is PostgreSQL's; SQLite has none.")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="The hidden xmin column (transaction id) is PostgreSQL's; SQLite has none.",
+)
 @pytest.mark.django_db(transaction=True)
 def test_after_shuffling_no_vote_shares_a_transaction_id_with_its_voters_roll_entry():
     from ballots.voting.services import votes_shuffle

@@ -53,8 +53,12 @@ def test_one_ballot_paper_submitted_from_many_threads_at_once_counts_exactly_onc
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         for voter in voters:
             barrier = threading.Barrier(THREADS)
-            outcomes = list(pool.map(lambda i, v=voter, b=barrier: cast_in_own_connection(
-                ballot, v, "open" if i % 2 else "reselect", b), range(THREADS)))
+            outcomes = list(
+                pool.map(
+                    lambda i, v=voter, b=barrier: cast_in_own_connection(ballot, v, "open" if i % 2 else "reselect", b),
+                    range(THREADS),
+                )
+            )
             assert sorted(outcomes) == ["already_voted"] * (THREADS - 1) + ["ok"]
 
     assert MemberVote.objects.filter(ballot=ballot).count() == rounds

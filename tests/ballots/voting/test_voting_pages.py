@@ -52,8 +52,10 @@ def test_a_member_votes_through_the_pages_and_sees_a_receipt_that_checks_as_coun
     assert (response.status_code, response["Location"]) == (303, "/vote/ballot/")
 
     paper = client.get("/vote/ballot/").content.decode()
-    assert "<legend class=\"ballot-question\">Do you want Alex Morgan to be automatically reselected as the Labour " \
-           "candidate for Canterbury, or should there be an open selection?</legend>" in paper
+    assert (
+        '<legend class="ballot-question">Do you want Alex Morgan to be automatically reselected as the Labour '
+        "candidate for Canterbury, or should there be an open selection?</legend>" in paper
+    )
     assert "Reselect Alex Morgan automatically" in paper and "Hold an open selection" in paper
 
     assert 'action="/vote/confirm/"' in paper
@@ -118,7 +120,7 @@ def test_empty_fields_are_named_in_the_error_summary_and_tied_to_their_inputs(cl
 
     page = response.content.decode()
     assert "Enter your membership number." in page and "Enter your voting code." in page
-    assert 'aria-describedby="id_membership_number_hint id_membership_number_error"' in page
+    assert 'aria-describedby="id_membership_number_helptext id_membership_number_error"' in page
     assert 'aria-invalid="true"' in page
 
 
@@ -167,8 +169,9 @@ def test_a_ballot_closing_while_a_member_reads_the_paper_refuses_the_vote_with_c
     ballot, [voter, *_] = ballot_and_voters
     start(client, ballot, voter)
     client.post("/vote/confirm/", {"choice": "reselect"})
-    TriggerBallot.objects.filter(pk=ballot.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1),
-                                                      opens_at=timezone.now() - dt.timedelta(days=1))
+    TriggerBallot.objects.filter(pk=ballot.pk).update(
+        closes_at=timezone.now() - dt.timedelta(seconds=1), opens_at=timezone.now() - dt.timedelta(days=1)
+    )
 
     response = client.post("/vote/confirm/", {"choice": "reselect", "cast": "1"})
 
@@ -179,12 +182,15 @@ def test_a_ballot_closing_while_a_member_reads_the_paper_refuses_the_vote_with_c
 
 def test_a_ballot_not_open_yet_is_refused_with_its_opening_time(client, constituency):
     ballot, [voter] = open_ballot_with_voters(
-        constituency, voters=1, opens_at=timezone.now() + dt.timedelta(days=1),
+        constituency,
+        voters=1,
+        opens_at=timezone.now() + dt.timedelta(days=1),
         closes_at=timezone.now() + dt.timedelta(days=8),
     )
 
-    response = client.get("/vote/link/?" + urlencode({"ballot": ballot.pk, "member": voter.membership_number,
-                                                       "code": voter.code}))
+    response = client.get(
+        "/vote/link/?" + urlencode({"ballot": ballot.pk, "member": voter.membership_number, "code": voter.code})
+    )
     page = client.get(response["Location"]).content.decode()
 
     assert "Voting in this ballot has not opened yet." in page
@@ -217,8 +223,12 @@ def test_the_personal_link_moves_the_code_out_of_the_address_and_never_shows_it_
     assert response["Referrer-Policy"] == "no-referrer"
     assert "no-store" in response["Cache-Control"]
 
-    pages = [client.get("/vote/ballot/"), client.post("/vote/confirm/", {"choice": "reselect"}),
-             client.post("/vote/confirm/", {"choice": "reselect", "cast": "1"}), client.get("/vote/done/")]
+    pages = [
+        client.get("/vote/ballot/"),
+        client.post("/vote/confirm/", {"choice": "reselect"}),
+        client.post("/vote/confirm/", {"choice": "reselect", "cast": "1"}),
+        client.get("/vote/done/"),
+    ]
     for page in pages:
         assert voter.code not in page.content.decode()
         assert voter.code not in page.get("Location", "")
@@ -228,8 +238,9 @@ def test_the_personal_link_moves_the_code_out_of_the_address_and_never_shows_it_
 def test_a_personal_link_with_a_wrong_code_lands_on_the_form_with_the_reason(client, ballot_and_voters):
     ballot, [voter, *_] = ballot_and_voters
 
-    response = client.get("/vote/link/?" + urlencode({"ballot": ballot.pk, "member": voter.membership_number,
-                                                       "code": "WRONG"}))
+    response = client.get(
+        "/vote/link/?" + urlencode({"ballot": ballot.pk, "member": voter.membership_number, "code": "WRONG"})
+    )
     assert (response.status_code, response["Location"]) == (303, "/vote/")
     page = client.get("/vote/").content.decode()
     assert WRONG in page
@@ -273,10 +284,16 @@ def test_the_choice_is_never_kept_in_the_session_beside_the_membership_number(cl
 
 def test_every_voting_page_is_not_stored_and_keeps_addresses_on_the_site(client, ballot_and_voters):
     ballot, [voter, *_] = ballot_and_voters
-    responses = [client.get("/vote/"), start(client, ballot, voter), client.get("/vote/ballot/"),
-                 client.post("/vote/confirm/", {"choice": "open"}), client.post("/vote/ballot/", {"choice": "open"}),
-                 client.post("/vote/confirm/", {"choice": "open", "cast": "1"}), client.get("/vote/done/"),
-                 client.get("/vote/receipt/")]
+    responses = [
+        client.get("/vote/"),
+        start(client, ballot, voter),
+        client.get("/vote/ballot/"),
+        client.post("/vote/confirm/", {"choice": "open"}),
+        client.post("/vote/ballot/", {"choice": "open"}),
+        client.post("/vote/confirm/", {"choice": "open", "cast": "1"}),
+        client.get("/vote/done/"),
+        client.get("/vote/receipt/"),
+    ]
     for response in responses:
         assert "no-store" in response["Cache-Control"]
         assert response["Referrer-Policy"] in {"no-referrer", "same-origin"}
@@ -290,18 +307,22 @@ def test_every_form_posts_with_a_csrf_token_and_is_refused_without_one(ballot_an
     strict = Client(enforce_csrf_checks=True)
     page = strict.get("/vote/").content.decode()
     assert 'name="csrfmiddlewaretoken"' in page
-    assert strict.post("/vote/", {"ballot": ballot.pk, "membership_number": voter.membership_number,
-                                  "code": voter.code}).status_code == 403
+    assert (
+        strict.post(
+            "/vote/", {"ballot": ballot.pk, "membership_number": voter.membership_number, "code": voter.code}
+        ).status_code
+        == 403
+    )
     assert 'name="csrfmiddlewaretoken"' in strict.get("/vote/receipt/").content.decode()
 
 
 def test_the_forms_need_no_javascript_and_switch_off_autocomplete_for_the_code(client, ballot_and_voters):
     page = client.get("/vote/").content.decode()
-    form = re.search(r"<form[^>]*>", page[page.index('action="/vote/"') - 40:]).group(0)
+    form = re.search(r"<form[^>]*>", page[page.index('action="/vote/"') - 40 :]).group(0)
     assert 'method="post"' in form
     code_input = re.search(r'<input[^>]*name="code"[^>]*>', page).group(0)
     assert 'autocomplete="off"' in code_input and 'spellcheck="false"' in code_input
-    assert 'aria-describedby="id_code_hint"' in code_input
+    assert 'aria-describedby="id_code_helptext"' in code_input
     assert "<script" not in page.replace('<script src="/static/js/voting.js" defer></script>', "")
     assert 'style="' not in page and " onclick=" not in page
 
@@ -321,8 +342,9 @@ def test_the_receipt_page_says_counted_or_not_found_and_nothing_more(client, bal
     assert "Enter your receipt code." in client.post("/vote/receipt/", {"ballot": ballot.pk}).content.decode()
 
 
-def test_a_member_votes_with_the_link_the_officers_services_make_for_a_ballot_they_opened(client, constituency,
-                                                                                          settings):
+def test_a_member_votes_with_the_link_the_officers_services_make_for_a_ballot_they_opened(
+    client, constituency, settings
+):
     from ballots.officer.services import ballot_open, personal_voting_link, voting_codes_issue
     from tests.factories import MemberFactory, TriggerBallotFactory, WardFactory
 

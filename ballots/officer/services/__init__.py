@@ -1,0 +1,73 @@
+"""Writes of the ballots domain for officers: a ballot's life, voting codes, affiliates' votes.
+
+Every officer action and every change of state is recorded in the audit log. No voting code
+is ever written to an audit entry, a log or the database: codes are returned once to the
+caller (for the CSV or the email) and only their keyed hash is stored.
+
+A ballot goes draft -> open -> closed -> declared. Each service checks the state it starts
+from (re-read under a row lock) and raises `BallotStateError` with words fit for an officer
+when it cannot go ahead; permission (officers of the ballot's constituency) is the views' job.
+
+The modules, by job:
+  common.py             BallotStateError, the ballot's row lock, its audit record
+  ballot_settings.py    BALLOT_FIELDS, the rule sets offered, the checks on a ballot's settings
+  ballot_lifecycle.py   create, edit, open (freezing roll and affiliates' sizes), close, declare
+  voting_codes.py       issue and re-issue codes, the personal voting link
+  voting_code_email.py  codes by email, in batches or to one member
+  affiliate_votes.py    record or correct an affiliate's decision
+Everything callers use is importable from `ballots.officer.services`.
+"""
+
+from ballots.officer.services.affiliate_votes import affiliate_vote_record
+from ballots.officer.services.ballot_lifecycle import (
+    ballot_close,
+    ballot_close_due,
+    ballot_counts_affiliates_by_size,
+    ballot_create,
+    ballot_declare,
+    ballot_open,
+    ballot_update,
+)
+from ballots.officer.services.ballot_settings import (
+    BALLOT_FIELDS,
+    OPTION_FIELDS,
+    ballot_settings_errors,
+    rule_set_descriptions,
+    rule_set_names,
+)
+from ballots.officer.services.common import BallotStateError
+from ballots.officer.services.voting_code_email import (
+    EmailReport,
+    voting_code_message,
+    voting_code_send,
+    voting_codes_email,
+)
+from ballots.officer.services.voting_codes import (
+    personal_voting_link,
+    voting_code_reissue,
+    voting_codes_issue,
+)
+
+__all__ = [
+    "BALLOT_FIELDS",
+    "OPTION_FIELDS",
+    "BallotStateError",
+    "EmailReport",
+    "affiliate_vote_record",
+    "ballot_close",
+    "ballot_close_due",
+    "ballot_counts_affiliates_by_size",
+    "ballot_create",
+    "ballot_declare",
+    "ballot_open",
+    "ballot_settings_errors",
+    "ballot_update",
+    "personal_voting_link",
+    "rule_set_descriptions",
+    "rule_set_names",
+    "voting_code_message",
+    "voting_code_reissue",
+    "voting_code_send",
+    "voting_codes_email",
+    "voting_codes_issue",
+]

@@ -1,0 +1,215 @@
+"""A ballot's life: create and edit the draft, open it (freezing roll and affiliates), close, declare.
+
+Each transition re-reads the ballot under a row lock, checks the state it starts from and
+raises `BallotStateError` with words fit for an officer when it cannot go ahead.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from ballots import counting
+from ballots.models import BallotAffiliate, RollEntry, TriggerBallot
+from ballots.officer.selectors import ballot_member_rules
+from ballots.officer.services.ballot_settings import (
+    BALLOT_FIELDS,
+    ballot_settings_check,
+    ballot_settings_detail,
+)
+from ballots.officer.services.common import (
+    Actor,
+    BallotStateError,
+    Status,
+    ballot_audit_record,
+    ballot_lock,
+    ballot_state_copy,
+)
+from ballots.voting.services import votes_shuffle
+from members.models import Constituency
+from members.selectors import affiliates_eligible, members_eligible
+
+# The option value under which affiliates count by their affiliated membership.
+WEIGHTED = "weighted"
+
+
+@transaction.atomic
+def ballot_create(*, actor: Actor, constituency: Constituency, **values: Any) -> TriggerBallot:
+    """A draft ballot for `constituency` (values: BALLOT_FIELDS; sitting MP defaults to the constituency's)."""
+    fields = {name: values[name] for name in BALLOT_FIELDS if name in values}
+    fields.setdefault("sitting_mp", constituency.sitting_mp)
+    ballot_settings_check(fields)
+    creator = actor if isinstance(actor, get_user_model()) and actor.pk else None
+    ballot = TriggerBallot(constituency=constituency, created_by=creator, **fields)
+    ballot.full_clean()
+    ballot.save()
+    ballot_audit_record(action="ballot_created", actor=actor, ballot=ballot, **ballot_settings_detail(ballot))
+    return ballot
+
+
+@transaction.atomic
+def ballot_update(*, actor: Actor, ballot: TriggerBallot, **values: Any) -> TriggerBallot:
+    """Change a draft ballot's settings; records which fields changed, from what to what."""
+    locked = ballot_lock(ballot)
+    if locked.status != Status.DRAFT:
+        raise BallotStateError("Only a draft ballot can be edited: this one has been opened.")
+    before = ballot_settings_detail(locked)
+    for name in BALLOT_FIELDS:
+        if name in values:
+            setattr(locked, name, values[name])
+    ballot_settings_check({name: getattr(locked, name) for name in BALLOT_FIELDS})
+    locked.full_clean()
+    after = ballot_settings_detail(locked)
+    changes = {name: {"from": before[name], "to": after[name]} for name in BALLOT_FIELDS if before[name] != after[name]}
+    if changes:
+        locked.save()
+        ballot_audit_record(action="ballot_updated", actor=actor, ballot=locked, changes=changes)
+    for name in BALLOT_FIELDS:
+        setattr(ballot, name, getattr(locked, name))
+    return ballot
+
+
+def ballot_counts_affiliates_by_size(ballot: TriggerBallot) -> bool:
+    """Whether the ballot's rule set, with its options, weighs affiliates by their affiliated membership."""
+    applied, _ignored = counting.get_rule_set(ballot.rules).resolve_options(ballot.options)
+    return applied.get("affiliate_counting") == WEIGHTED
+
+
+def _unknown_sizes_refuse(affiliates: list[tuple[int, str, int | None]]) -> None:
+    unknown = sorted(name for _pk, name, size in affiliates if size is None)
+    if unknown:
+        raise BallotStateError(
+            "Affiliates' votes are weighted by their affiliated membership, but the size of "
+            f"{_names(unknown)} is not known. Enter it (0 if they have no members) before opening the ballot."
+        )
+
+
+def _names(names: list[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+@transaction.atomic
+def ballot_open(*, ballot: TriggerBallot, actor: Actor = None, now: dt.datetime | None = None) -> TriggerBallot:
+    """Open a draft ballot: freeze its rules, settings and roll (members with their ward, now).
+
+    The roll is one RollEntry per eligible member, with the ward and membership number
+    copied, and one BallotAffiliate per eligible affiliate with its affiliated membership
+    copied: later edits to the membership or to an affiliate change neither, and the count
+    reads only the copies. A ballot that weighs affiliates by size is refused while any
+    eligible affiliate's size is unknown, so that no result depends on a guess. Two officers
+    pressing "open" at once: the row lock makes the second wait and then find the ballot
+    already open.
+    """
+    now = now or timezone.now()
+    locked = ballot_lock(ballot)
+    if locked.status != Status.DRAFT:
+        raise BallotStateError("This ballot has already been opened.")
+    if locked.closes_at <= now:
+        raise BallotStateError("The closing time has passed: edit the dates before opening the ballot.")
+    ballot_settings_check({name: getattr(locked, name) for name in BALLOT_FIELDS})
+    affiliates = list(
+        affiliates_eligible(
+            constituency=locked.constituency,
+            freeze_date=locked.freeze_date,
+            min_affiliation_days=locked.affiliate_min_days,
+        ).values_list("pk", "name", "affiliated_members")
+    )
+    if ballot_counts_affiliates_by_size(locked):
+        _unknown_sizes_refuse(affiliates)
+    members = members_eligible(constituency=locked.constituency, rules=ballot_member_rules(locked)).values_list(
+        "pk", "ward_id", "membership_number"
+    )
+    RollEntry.objects.bulk_create(
+        [
+            RollEntry(ballot=locked, member_id=pk, ward_id=ward_id, membership_number=number)
+            for pk, ward_id, number in members.iterator(chunk_size=2000)
+        ],
+        batch_size=1000,
+    )
+    BallotAffiliate.objects.bulk_create(
+        [BallotAffiliate(ballot=locked, affiliate_id=pk, affiliated_members=size) for pk, _name, size in affiliates],
+        batch_size=1000,
+    )
+    locked.status = Status.OPEN
+    locked.opened_at = now
+    locked.save(update_fields=["status", "opened_at"])
+    ballot_audit_record(
+        action="ballot_opened",
+        actor=actor,
+        ballot=locked,
+        roll_size=RollEntry.objects.filter(ballot=locked).count(),
+        affiliates_eligible=len(affiliates),
+        rules=locked.rules,
+        options=locked.options,
+    )
+    ballot_state_copy(target=ballot, source=locked)
+    return ballot
+
+
+def _close(locked: TriggerBallot, *, actor: Actor, now: dt.datetime, automatic: bool) -> None:
+    locked.status = Status.CLOSED
+    locked.closed_at = min(now, locked.closes_at)
+    locked.save(update_fields=["status", "closed_at"])
+    # Votes were written beside their voters' "voted" marks; rewrite them all at once so that
+    # no transaction id or row order pairs a vote with its voter once voting has ended.
+    votes_shuffle(ballot=locked)
+    ballot_audit_record(
+        action="ballot_closed_automatically" if automatic else "ballot_closed",
+        actor=None if automatic else actor,
+        ballot=locked,
+        votes_cast=RollEntry.objects.filter(ballot=locked, has_voted=True).count(),
+        roll_size=RollEntry.objects.filter(ballot=locked).count(),
+    )
+
+
+@transaction.atomic
+def ballot_close(*, ballot: TriggerBallot, actor: Actor = None, now: dt.datetime | None = None) -> TriggerBallot:
+    """Close an open ballot by hand. Votes in flight finish first (they hold the row FOR SHARE)."""
+    now = now or timezone.now()
+    locked = ballot_lock(ballot)
+    if locked.status != Status.OPEN:
+        raise BallotStateError(f"Only an open ballot can be closed: this one is {locked.get_status_display().lower()}.")
+    _close(locked, actor=actor, now=now, automatic=now >= locked.closes_at)
+    ballot_state_copy(target=ballot, source=locked)
+    return ballot
+
+
+def ballot_close_due(*, now: dt.datetime | None = None) -> int:
+    """Close every open ballot whose closing time has passed; return how many were closed.
+
+    Run by the `close_due_ballots` command and when a vote is refused for lateness; never by
+    a page being read.
+    """
+    now = now or timezone.now()
+    closed = 0
+    due = TriggerBallot.objects.filter(status=Status.OPEN, closes_at__lte=now).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            locked = TriggerBallot.objects.select_for_update().select_related("constituency").get(pk=pk)
+            if locked.status == Status.OPEN and locked.closes_at <= now:
+                _close(locked, actor=None, now=now, automatic=True)
+                closed += 1
+    return closed
+
+
+@transaction.atomic
+def ballot_declare(*, ballot: TriggerBallot, actor: Actor = None, now: dt.datetime | None = None) -> TriggerBallot:
+    """Declare a closed ballot: its result becomes public. An open ballot past its time closes first."""
+    now = now or timezone.now()
+    locked = ballot_lock(ballot)
+    if locked.status == Status.OPEN and locked.closes_at <= now:
+        _close(locked, actor=None, now=now, automatic=True)
+    if locked.status != Status.CLOSED:
+        if locked.status == Status.DECLARED:
+            raise BallotStateError("This ballot has already been declared.")
+        raise BallotStateError("Only a closed ballot can be declared: close it first.")
+    locked.status = Status.DECLARED
+    locked.declared_at = now
+    locked.save(update_fields=["status", "declared_at"])
+    ballot_audit_record(action="ballot_declared", actor=actor, ballot=locked)
+    ballot_state_copy(target=ballot, source=locked)
+    return ballot

@@ -1,0 +1,112 @@
+"""Voting codes: issue them to the roll, re-issue one member's, and the personal voting link.
+
+No voting code is ever written to an audit entry, a log or the database: codes are returned
+once to the caller (for the CSV or the email) and only their keyed hash is stored.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from ballots.models import RollEntry, TriggerBallot
+from ballots.officer.services.common import Actor, BallotStateError, Status, ballot_audit_record, ballot_lock
+from ballots.state import VOTING_CLOSED, ballot_voting_state
+from ballots.voting.codes import code_normalise, voting_code_generate, voting_code_hash
+
+
+def personal_voting_link(*, ballot: TriggerBallot, membership_number: str, code: str) -> str:
+    """The one-time link that carries a member's code; its page stores it and redirects to /vote/."""
+    query = urlencode({"ballot": ballot.pk, "member": membership_number, "code": code_normalise(code)})
+    return f"{settings.SITE_URL}{reverse('ballots:vote_link')}?{query}"
+
+
+def voting_codes_check_issuable(*, ballot: TriggerBallot, now: dt.datetime) -> None:
+    """Raise BallotStateError unless codes can be issued for `ballot` at `now`."""
+    if ballot.status == Status.DRAFT:
+        raise BallotStateError("Voting codes are issued once the ballot is open and its roll is frozen.")
+    if ballot_voting_state(ballot, now) == VOTING_CLOSED:
+        raise BallotStateError("Voting has closed: no more codes can be issued.")
+
+
+def voting_codes_generate(
+    *, ballot_id: int, entries: Iterable[RollEntry], now: dt.datetime
+) -> list[tuple[RollEntry, str]]:
+    """A new code for each roll entry, its hash stored at once; returns [(entry, plain code)]."""
+    issued = []
+    for entry in entries:
+        code = voting_code_generate()
+        entry.code_hash = voting_code_hash(ballot_id=ballot_id, code=code)
+        entry.code_issued_at = now
+        issued.append((entry, code))
+    _store_hashes([entry for entry, _ in issued], now)
+    return issued
+
+
+def _store_hashes(entries: list[RollEntry], now: dt.datetime) -> None:
+    """Write each entry's code hash and issue time: one prepared UPDATE run for every row.
+
+    (bulk_update builds a CASE of every row per batch, which takes seconds for a 2,000-member roll.)
+    """
+    if not entries:
+        return
+    table = connection.ops.quote_name(RollEntry._meta.db_table)
+    issued_at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET code_hash = %s, code_issued_at = %s WHERE id = %s",  # noqa: S608 - no user input
+            [(entry.code_hash, issued_at, entry.pk) for entry in entries],
+        )
+
+
+def roll_waiting_for_codes(*, ballot: TriggerBallot, reissue_all: bool) -> QuerySet[RollEntry]:
+    """Roll entries yet to vote without a code (or, re-issuing, all yet to vote), by ward and number."""
+    entries = RollEntry.objects.filter(ballot=ballot, has_voted=False).select_related("member", "ward")
+    if not reissue_all:
+        entries = entries.filter(code_hash="")
+    return entries.order_by("ward__name", "membership_number")
+
+
+@transaction.atomic
+def voting_codes_issue(
+    *, ballot: TriggerBallot, actor: Actor = None, reissue_all: bool = False, now: dt.datetime | None = None
+) -> list[tuple[RollEntry, str]]:
+    """Issue codes to every roll entry without one (or, re-issuing, to everyone yet to vote).
+
+    Returns [(roll entry, plain code)], ONCE: only the keyed hash is stored, so the caller must
+    hand the codes on (CSV, email) in the same request. Re-issued codes replace the old ones.
+    """
+    now = now or timezone.now()
+    locked = ballot_lock(ballot)
+    voting_codes_check_issuable(ballot=locked, now=now)
+    entries = list(roll_waiting_for_codes(ballot=locked, reissue_all=reissue_all))
+    issued = voting_codes_generate(ballot_id=locked.pk, entries=entries, now=now)
+    ballot_audit_record(
+        action="voting_codes_reissued_all" if reissue_all else "voting_codes_issued",
+        actor=actor,
+        ballot=locked,
+        count=len(issued),
+    )
+    return issued
+
+
+@transaction.atomic
+def voting_code_reissue(*, roll_entry: RollEntry, actor: Actor = None, now: dt.datetime | None = None) -> str:
+    """A new code for one member (the old one stops working). Refused once they have voted."""
+    now = now or timezone.now()
+    ballot = ballot_lock(roll_entry.ballot)
+    voting_codes_check_issuable(ballot=ballot, now=now)
+    entry = RollEntry.objects.select_for_update().get(pk=roll_entry.pk)
+    if entry.has_voted:
+        raise BallotStateError("This member has already voted: a new code would be of no use.")
+    ((_, code),) = voting_codes_generate(ballot_id=ballot.pk, entries=[entry], now=now)
+    roll_entry.code_hash, roll_entry.code_issued_at = entry.code_hash, entry.code_issued_at
+    ballot_audit_record(
+        action="voting_code_reissued", actor=actor, ballot=ballot, membership_number=entry.membership_number
+    )
+    return code

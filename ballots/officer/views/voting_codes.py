@@ -1,0 +1,204 @@
+"""Officer pages for voting codes: the codes page, the CSV download, email to the roll, re-issuing
+all codes or one member's, and emailing one member a new code.
+
+Voting codes appear in exactly two responses: the CSV returned by the POST that issues them,
+and the page returned by the POST that re-issues one member's code. Both are `no-store`.
+"""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views import View
+from django.views.generic import TemplateView
+
+from ballots.models import RollEntry
+from ballots.officer import selectors, services
+from ballots.officer.forms import ConfirmForm, RollSearchForm
+from ballots.officer.services import BallotStateError
+from ballots.officer.views.common import BallotOfficerMixin, Status, no_store
+from ballots.state import VOTING_CLOSED
+from members.csv_export import csv_response
+
+# Emails sent per press of the button: one request must finish well within the server's timeout.
+EMAILS_PER_REQUEST = 500
+CODES_CSV_HEADER = (
+    "membership_number",
+    "first_name",
+    "last_name",
+    "email",
+    "ward",
+    "voting_code",
+    "voting_link",
+)
+
+
+class BallotCodesView(BallotOfficerMixin, TemplateView):
+    template_name = "ballots/officer/ballot_codes.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        is_draft = self.ballot.status == Status.DRAFT
+        context["code_counts"] = None if is_draft else selectors.ballot_code_counts(self.ballot)
+        context["can_issue"] = self.ballot.status == Status.OPEN and context["voting_state"] != VOTING_CLOSED
+        context.setdefault("confirm_form", ConfirmForm())
+        search = RollSearchForm(self.request.GET or None)
+        context["search_form"] = search
+        if search.is_valid():
+            context["searched"] = True
+            context["entry"] = selectors.roll_entry_find(self.ballot, search.cleaned_data["membership_number"])
+        return context
+
+
+def _codes_csv(ballot, issued):
+    rows = [
+        (
+            entry.membership_number,
+            entry.member.first_name,
+            entry.member.last_name,
+            entry.member.email,
+            entry.ward.name,
+            code,
+            services.personal_voting_link(ballot=ballot, membership_number=entry.membership_number, code=code),
+        )
+        for entry, code in issued
+    ]
+    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
+    filename = f"{slugify(ballot.constituency.name)}-ballot-{ballot.pk}-voting-codes-{stamp}.csv"
+    return csv_response(filename, CODES_CSV_HEADER, rows)
+
+
+class VotingCodesDownloadView(BallotOfficerMixin, View):
+    """POST: issue a code to every roll entry without one, and return them as a CSV, once."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            issued = services.voting_codes_issue(ballot=self.ballot, actor=request.user)
+        except BallotStateError as error:
+            return self.refused(error)
+        if not issued:
+            messages.info(
+                request,
+                "Every member on the roll already has a code, so there is nothing new to download. "
+                "Codes cannot be shown twice: to get a fresh list, re-issue all codes.",
+            )
+            return HttpResponseRedirect(reverse("ballots:ballot_codes", args=[self.ballot.pk]))
+        return _codes_csv(self.ballot, issued)
+
+
+class VotingCodesEmailView(BallotOfficerMixin, View):
+    """POST: email a new code to every roll entry without one, in batches; report the counts."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            report = services.voting_codes_email(ballot=self.ballot, actor=request.user, limit=EMAILS_PER_REQUEST)
+        except BallotStateError as error:
+            return self.refused(error)
+        _email_report_message(request, report)
+        return HttpResponseRedirect(reverse("ballots:ballot_codes", args=[self.ballot.pk]))
+
+
+def _email_report_message(request, report):
+    text = f"Emails sent: {report.sent}. Failed: {report.failed}. Skipped, no email address: {report.skipped_no_email}."
+    if report.remaining:
+        text += (
+            f" {report.remaining} member{'s are' if report.remaining != 1 else ' is'} still waiting for a code: "
+            "press “Email new codes” again to send the next batch."
+        )
+    if report.failed:
+        text += " A failed email's code was withdrawn, so sending again retries those members."
+    if report.failed or report.remaining:
+        messages.warning(request, text)
+    elif report.total == 0:
+        messages.info(request, "Nobody was waiting for a code: every member on the roll already has one.")
+    else:
+        messages.success(request, text)
+
+
+class VotingCodesReissueAllView(BallotOfficerMixin, View):
+    """POST (with confirmation): new codes for everybody yet to vote, as a CSV or by email."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = ConfirmForm(request.POST)
+        if not form.is_valid():
+            view = BallotCodesView(request=request, kwargs=kwargs, args=args)
+            view.ballot, view.constituency = self.ballot, self.constituency
+            context = view.get_context_data(confirm_form=form)
+            return render(request, BallotCodesView.template_name, context, status=400)
+        try:
+            if request.POST.get("delivery") == "email":
+                report = services.voting_codes_email(
+                    ballot=self.ballot, actor=request.user, reissue_all=True, limit=EMAILS_PER_REQUEST
+                )
+                _email_report_message(request, report)
+                return HttpResponseRedirect(reverse("ballots:ballot_codes", args=[self.ballot.pk]))
+            issued = services.voting_codes_issue(ballot=self.ballot, actor=request.user, reissue_all=True)
+        except BallotStateError as error:
+            return self.refused(error)
+        return _codes_csv(self.ballot, issued)
+
+
+class _RollEntryMixin(BallotOfficerMixin):
+    def roll_entry(self):
+        return get_object_or_404(
+            RollEntry.objects.select_related("member", "ward"), ballot=self.ballot, pk=self.kwargs["entry_pk"]
+        )
+
+    def codes_url(self, entry=None):
+        url = reverse("ballots:ballot_codes", args=[self.ballot.pk])
+        return f"{url}?membership_number={entry.membership_number}" if entry else url
+
+
+class VotingCodeReissueView(_RollEntryMixin, View):
+    """POST: a new code for one member, shown on this response only (the old one stops working)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        entry = self.roll_entry()
+        try:
+            code = services.voting_code_reissue(roll_entry=entry, actor=request.user)
+        except BallotStateError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(self.codes_url(entry))
+        context = {
+            "ballot": self.ballot,
+            "constituency": self.constituency,
+            "entry": entry,
+            "code": code,
+            "link": services.personal_voting_link(
+                ballot=self.ballot, membership_number=entry.membership_number, code=code
+            ),
+        }
+        return no_store(render(request, "ballots/officer/code_reissued.html", context))
+
+
+class VotingCodeSendView(_RollEntryMixin, View):
+    """POST: a new code for one member, emailed to them (the old one stops working)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        entry = self.roll_entry()
+        try:
+            sent = services.voting_code_send(roll_entry=entry, actor=request.user)
+        except BallotStateError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(self.codes_url(entry))
+        if sent:
+            messages.success(request, f"A new code was emailed to member {entry.membership_number}.")
+        else:
+            messages.warning(
+                request,
+                f"The email to member {entry.membership_number} failed. Their old code no longer works: "
+                "try again, or re-issue the code and give it to them another way.",
+            )
+        return HttpResponseRedirect(self.codes_url(entry))

@@ -1,0 +1,161 @@
+"""A ballot's results as data: the JSON object (DESIGN.md's result object) and the CSV's rows.
+
+Both are made from the one :class:`~ballots.results.presenter.BallotResult` the page shows,
+so they cannot disagree with it; what disclosure withholds there is withheld here too.
+Identifiers (rule-set names, option values, vote and result codes) appear here and only
+here; readers of the page see words.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ballots import counting
+from ballots.results.disclosure import public_contributions, public_sections
+from ballots.results.presenter import BallotResult
+
+CSV_HEADER = [
+    "section",
+    "name",
+    "kind",
+    "reselect",
+    "open",
+    "votes_cast",
+    "eligible",
+    "turnout_percent",
+    "result_or_vote",
+    "weight_percent",
+    "withheld",
+]
+
+
+def result_as_dict(br: BallotResult) -> dict:
+    """DESIGN.md's results JSON: the ``whatif --json`` fields plus the ballot's own figures."""
+    ballot = br.ballot
+    tally = br.tally
+    hide = br.member_totals_withheld
+    data = br.result.to_dict()
+    data.setdefault("rules_title", br.rule_set.title)
+    data["sections"] = public_sections(data["sections"], hide_member_votes=hide)
+    data["contributions"] = public_contributions(
+        data["contributions"], withheld_names=set(br.withheld_names), pooled=br.members_pooled
+    )
+    data["ballot"] = {
+        "id": ballot.pk,
+        "constituency": ballot.constituency.name,
+        "sitting_mp": ballot.sitting_mp,
+        "status": ballot.status,
+        "closes_at": ballot.closes_at.isoformat() if ballot.closes_at else None,
+        "declared_at": ballot.declared_at.isoformat() if ballot.declared_at else None,
+    }
+    data["provisional"] = br.provisional
+    data["branches"] = [
+        {
+            "name": row.name,
+            "reselect": row.reselect,
+            "open": row.open,
+            "withheld": row.withheld,
+            "result": row.result,
+            "weight": counting.percent_number(row.weight),
+            "votes_cast": row.tally.votes,
+            "eligible": row.tally.eligible,
+            "voted": row.tally.voted,
+            "turnout": counting.percent_number(row.tally.turnout),
+        }
+        for row in br.branches
+    ]
+    data["affiliates"] = [
+        {
+            "name": row.tally.name,
+            "kind": row.tally.kind,
+            "vote": row.tally.vote,
+            "members": row.tally.members,
+            "weight": counting.percent_number(row.weight),
+        }
+        for row in br.affiliates
+    ]
+    data["member_votes"] = {
+        "cast": tally.votes_cast,
+        "reselect": None if hide else tally.votes_reselect,
+        "open": None if hide else tally.votes_open,
+    }
+    data["turnout"] = {
+        "eligible": tally.eligible,
+        "voted": tally.voted,
+        "percent": counting.percent_number(tally.turnout),
+    }
+    data["eligibility"] = br.eligibility
+    data["disclosure"] = {
+        "public": br.public,
+        "threshold": br.threshold,
+        "withheld": br.withheld_names,
+        "note": br.disclosure_note,
+    }
+    data["unknown_affiliate_sizes"] = [row.tally.name for row in br.affiliates if row.tally.members is None]
+    data["other_rules"] = [
+        {
+            "rules": other.rules,
+            "options": dict(other.options),
+            "outcome": other.outcome,
+            "open_share": counting.percent_number(other.open_share),
+            "applied": applied,
+            "for_information": not applied,
+        }
+        for other, applied in br.other_rules
+    ]
+    data["smallest_flip"] = br.flip
+    return data
+
+
+def _fmt(share: Fraction | None) -> str:
+    return "" if share is None else counting.format_percent(share).rstrip("%")
+
+
+def result_csv_rows(br: BallotResult):
+    """The CSV's rows: wards, a members' total, affiliates, then the outcome."""
+    for row in br.branches:
+        ward = row.tally
+        yield [
+            counting.MEMBERS,
+            row.name,
+            "ward branch",
+            "" if row.reselect is None else row.reselect,
+            "" if row.open is None else row.open,
+            ward.votes,
+            ward.eligible,
+            _fmt(ward.turnout),
+            row.result,
+            _fmt(row.weight),
+            "yes" if row.withheld else "no",
+        ]
+    tally = br.tally
+    hide = br.member_totals_withheld
+    members = br.member_section
+    yield [
+        "members_total",
+        "All wards",
+        "",
+        "" if hide else tally.votes_reselect,
+        "" if hide else tally.votes_open,
+        tally.votes_cast,
+        tally.eligible,
+        _fmt(tally.turnout),
+        "",
+        _fmt(None if members is None else members.weight),
+        "yes" if hide else "no",
+    ]
+    for row in br.affiliates:
+        yield [
+            counting.AFFILIATES,
+            row.tally.name,
+            row.tally.kind,
+            "",
+            "",
+            "",
+            "",
+            "",
+            row.tally.vote,
+            _fmt(row.weight),
+            "no",
+        ]
+    yield ["outcome", br.result.outcome, br.result.rules, "", "", "", "", "", "", _fmt(br.result.open_share), ""]
