@@ -38,8 +38,21 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
 WARDS = [
-    "Barton", "Blean Forest", "Chartham & Stone Street", "Chestfield", "Gorrell", "Greenhill", "Herne & Broomfield",
-    "Heron", "Nailbourne", "Northgate", "Reculver", "St Stephen's", "Sturry", "Tankerton", "Westgate",
+    "Barton",
+    "Blean Forest",
+    "Chartham & Stone Street",
+    "Chestfield",
+    "Gorrell",
+    "Greenhill",
+    "Herne & Broomfield",
+    "Heron",
+    "Nailbourne",
+    "Northgate",
+    "Reculver",
+    "St Stephen's",
+    "Sturry",
+    "Tankerton",
+    "Westgate",
 ]
 FIRST = ["Zoë", "Siân", "Amir", "Olivia", "George", "Priya", "Tomasz", "Niamh", "Kwame", "Ruby", "Harry", "Aisha"]
 LAST = ["Brontë", "O'Neill", "Smith", "Patel", "Jones", "Nowak", "Okafor", "Taylor", "Khan", "MacLeod", "Evans"]
@@ -53,8 +66,9 @@ def make_rows(count: int) -> list[tuple]:
         number = f"L{1_000_000 + n}"
         joined = date(1990, 1, 1) + timedelta(days=rng.randrange(12_000))
         email = f"{number.lower()}@members.example.org" if rng.random() < 0.85 else ""
-        rows.append((number, rng.choice(FIRST), rng.choice(LAST), email, rng.choice(WARDS), joined,
-                     rng.choice(STATUSES)))
+        rows.append(
+            (number, rng.choice(FIRST), rng.choice(LAST), email, rng.choice(WARDS), joined, rng.choice(STATUSES))
+        )
     return rows
 
 
@@ -82,8 +96,15 @@ def baseline(rows, ward_ids) -> float:
     with transaction.atomic():
         Member.objects.bulk_create(
             (
-                Member(membership_number=number, first_name=first, last_name=last, email=email,
-                       ward_id=ward_ids[ward], joined_on=joined, status=status)
+                Member(
+                    membership_number=number,
+                    first_name=first,
+                    last_name=last,
+                    email=email,
+                    ward_id=ward_ids[ward],
+                    joined_on=joined,
+                    status=status,
+                )
                 for number, first, last, email, ward, joined, status in rows
             ),
             batch_size=2000,

@@ -60,8 +60,11 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--replay-share", type=float, default=0.1, help="share of submissions that are replays")
-    parser.add_argument("--server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
-                        help="PostgreSQL server URL without a database name")
+    parser.add_argument(
+        "--server",
+        default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
+        help="PostgreSQL server URL without a database name",
+    )
     parser.add_argument("--seed", type=int, default=4)
     return parser.parse_args()
 
@@ -136,9 +139,15 @@ def sign_in(client, ballot_id, browser):
     assert status == 200, status
     browser.token = CSRF_RE.search(page).group(1)
     status, headers, page = client.request(
-        "POST", "/vote/", jar=browser.jar,
-        form={"csrfmiddlewaretoken": browser.token, "ballot": ballot_id, "membership_number": browser.number,
-              "code": browser.code},
+        "POST",
+        "/vote/",
+        jar=browser.jar,
+        form={
+            "csrfmiddlewaretoken": browser.token,
+            "ballot": ballot_id,
+            "membership_number": browser.number,
+            "code": browser.code,
+        },
     )
     assert (status, headers.get("Location")) == (303, "/vote/ballot/"), (status, page[:300])
     status, _, _ = client.request("GET", "/vote/ballot/", jar=browser.jar)
@@ -155,7 +164,9 @@ def cast(client, browser):
     """POST the confirmation (timed: the vote is written here), then read the receipt once."""
     started = time.perf_counter()
     status, headers, page = client.request(
-        "POST", "/vote/confirm/", jar=browser.jar,
+        "POST",
+        "/vote/confirm/",
+        jar=browser.jar,
         form={"csrfmiddlewaretoken": browser.token, "choice": browser.choice, "cast": "1"},
     )
     cast_seconds = time.perf_counter() - started
@@ -249,16 +260,25 @@ def ballot_prepare(voters, seed):
     rng = random.Random(seed)
     Member.objects.bulk_create(
         [
-            Member(membership_number=f"L{1_000_000 + i}", first_name="Member", last_name=f"Number {i}",
-                   ward=rng.choice(wards), joined_on=dt.date(2015, 1, 1), status=Member.Status.ACTIVE)
+            Member(
+                membership_number=f"L{1_000_000 + i}",
+                first_name="Member",
+                last_name=f"Number {i}",
+                ward=rng.choice(wards),
+                joined_on=dt.date(2015, 1, 1),
+                status=Member.Status.ACTIVE,
+            )
             for i in range(voters)
         ],
         batch_size=2000,
     )
     now = timezone.now()
     ballot = TriggerBallot.objects.create(
-        constituency=constituency, sitting_mp="Alex Morgan", freeze_date=timezone.localdate() - dt.timedelta(days=7),
-        opens_at=now - dt.timedelta(minutes=5), closes_at=now + dt.timedelta(days=1),
+        constituency=constituency,
+        sitting_mp="Alex Morgan",
+        freeze_date=timezone.localdate() - dt.timedelta(days=7),
+        opens_at=now - dt.timedelta(minutes=5),
+        closes_at=now + dt.timedelta(days=1),
     )
     ballot_open(ballot=ballot)
     issued = voting_codes_issue(ballot=ballot)
@@ -277,12 +297,25 @@ def tallies(ballot_id):
 
 def gunicorn_start(args, env, port, app, log, *extra):
     command = [
-        str(Path(PYTHON).with_name("gunicorn")), app, "--bind", f"127.0.0.1:{port}",
-        "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
-        "--backlog", "2048", "--keep-alive", "30", "--log-level", "warning", *extra,
+        str(Path(PYTHON).with_name("gunicorn")),
+        app,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(args.threads),
+        "--backlog",
+        "2048",
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+        *extra,
     ]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def wait_until_up(port, path, process):
@@ -323,8 +356,10 @@ def main():
     sys.path.insert(0, str(ROOT))
     logdir = Path(tempfile.mkdtemp(prefix="vote_load_"))
     site = baseline = django_baseline = None
-    print(f"vote_load: {args.voters} voters, {args.clients} clients, gunicorn {args.workers} workers x "
-          f"{args.threads} threads, {os.cpu_count()} CPUs, database {DB_NAME}")
+    print(
+        f"vote_load: {args.voters} voters, {args.clients} clients, gunicorn {args.workers} workers x "
+        f"{args.threads} threads, {os.cpu_count()} CPUs, database {DB_NAME}"
+    )
     database_recreate(args.server)
     try:
         manage(env, "migrate", "--noinput")
@@ -339,10 +374,20 @@ def main():
 
         site = gunicorn_start(args, env, args.port, "config.wsgi", open(logdir / "site.log", "w"))
         baseline_env = {**env, "VOTE_LOAD_BASELINE_DSN": database_url}
-        baseline = gunicorn_start(args, baseline_env, args.port + 1, "vote_load_baseline:application",
-                                  open(logdir / "baseline.log", "w"), "--chdir", str(ROOT / "bench"))
+        baseline = gunicorn_start(
+            args,
+            baseline_env,
+            args.port + 1,
+            "vote_load_baseline:application",
+            open(logdir / "baseline.log", "w"),
+            "--chdir",
+            str(ROOT / "bench"),
+        )
         django_baseline = gunicorn_start(
-            args, {**env, "DJANGO_SETTINGS_MODULE": "bench.vote_load_django_baseline"}, args.port + 2, "config.wsgi",
+            args,
+            {**env, "DJANGO_SETTINGS_MODULE": "bench.vote_load_django_baseline"},
+            args.port + 2,
+            "config.wsgi",
             open(logdir / "django_baseline.log", "w"),
         )
         wait_until_up(args.port, "/vote/", site)
@@ -350,8 +395,9 @@ def main():
         wait_until_up(args.port + 2, "/", django_baseline)
 
         rng = random.Random(args.seed)
-        browsers = [Browser(i, number, code, rng.choice(["reselect", "open"]), False)
-                    for i, (number, code) in enumerate(codes)]
+        browsers = [
+            Browser(i, number, code, rng.choice(["reselect", "open"]), False) for i, (number, code) in enumerate(codes)
+        ]
         replays = round(len(browsers) * args.replay_share / (1 - args.replay_share))
         browsers += [Browser(b.voter_index, b.number, b.code, "open", True) for b in rng.sample(browsers, replays)]
         submissions = len(browsers)
@@ -363,10 +409,12 @@ def main():
         run_pool(args.clients, lambda i: baseline_post(baseline_client, i), range(args.clients))
         run_pool(args.clients, lambda i: baseline_post(django_client, i), range(args.clients))
 
-        baseline_times, baseline_wall = run_pool(args.clients, lambda i: baseline_post(baseline_client, i),
-                                                 range(submissions))
-        django_times, django_wall = run_pool(args.clients, lambda i: baseline_post(django_client, i),
-                                             range(submissions))
+        baseline_times, baseline_wall = run_pool(
+            args.clients, lambda i: baseline_post(baseline_client, i), range(submissions)
+        )
+        django_times, django_wall = run_pool(
+            args.clients, lambda i: baseline_post(django_client, i), range(submissions)
+        )
 
         rng.shuffle(browsers)
         sign_in_times, sign_in_wall = run_pool(args.clients, lambda b: sign_in(site_client, ballot_id, b), browsers)
@@ -389,18 +437,28 @@ def main():
         django_per_second = submissions / django_wall
 
         print()
-        print(f"baseline  one INSERT per request : {baseline_per_second:8.1f} requests/s   median "
-              f"{ms(statistics.median(baseline_times))}   p95 {ms(percentile(baseline_times, 0.95))}"
-              f"   ({submissions} requests)")
-        print(f"baseline  same via Django's stack: {django_per_second:8.1f} requests/s   median "
-              f"{ms(statistics.median(django_times))}   p95 {ms(percentile(django_times, 0.95))}")
-        print(f"sign in   2 GETs + 2 POSTs       : {len(browsers) / sign_in_wall:8.1f} browsers/s   median "
-              f"{ms(statistics.median(sign_in_times))}   p95 {ms(percentile(sign_in_times, 0.95))}")
-        print(f"cast      POST /vote/confirm/    : {votes_per_second:8.1f} votes/s      median "
-              f"{ms(statistics.median(cast_times))}   p95 {ms(percentile(cast_times, 0.95))}"
-              f"   ({submissions} submissions, {replays} replays)")
-        print(f"          + GET /vote/done/      :                        median "
-              f"{ms(statistics.median(cast_with_receipt))}   p95 {ms(percentile(cast_with_receipt, 0.95))}")
+        print(
+            f"baseline  one INSERT per request : {baseline_per_second:8.1f} requests/s   median "
+            f"{ms(statistics.median(baseline_times))}   p95 {ms(percentile(baseline_times, 0.95))}"
+            f"   ({submissions} requests)"
+        )
+        print(
+            f"baseline  same via Django's stack: {django_per_second:8.1f} requests/s   median "
+            f"{ms(statistics.median(django_times))}   p95 {ms(percentile(django_times, 0.95))}"
+        )
+        print(
+            f"sign in   2 GETs + 2 POSTs       : {len(browsers) / sign_in_wall:8.1f} browsers/s   median "
+            f"{ms(statistics.median(sign_in_times))}   p95 {ms(percentile(sign_in_times, 0.95))}"
+        )
+        print(
+            f"cast      POST /vote/confirm/    : {votes_per_second:8.1f} votes/s      median "
+            f"{ms(statistics.median(cast_times))}   p95 {ms(percentile(cast_times, 0.95))}"
+            f"   ({submissions} submissions, {replays} replays)"
+        )
+        print(
+            f"          + GET /vote/done/      :                        median "
+            f"{ms(statistics.median(cast_with_receipt))}   p95 {ms(percentile(cast_with_receipt, 0.95))}"
+        )
         print(f"whole journey (6 requests/vote)  : {len(voted) / (sign_in_wall + cast_wall):8.1f} votes/s")
         print(f"ratio cast votes/s : bare INSERT requests/s = {ratio:.2f}  (aim: at least 0.50)")
         print(f"ratio cast votes/s : Django INSERT requests/s = {votes_per_second / django_per_second:.2f}")
@@ -416,8 +474,10 @@ def main():
             "no unexpected answers": not unexpected,
         }
         print()
-        print(f"database: {counts['votes']} votes, {counts['marked_voted']} roll entries marked voted, "
-              f"{counts['receipts']} receipts; {len(voted)} receipts shown, {len(refused)} replays refused")
+        print(
+            f"database: {counts['votes']} votes, {counts['marked_voted']} roll entries marked voted, "
+            f"{counts['receipts']} receipts; {len(voted)} receipts shown, {len(refused)} replays refused"
+        )
         for name, ok in checks.items():
             print(f"  {'ok  ' if ok else 'FAIL'} {name}")
         if unexpected:

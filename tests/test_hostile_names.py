@@ -7,8 +7,7 @@ import io
 import pytest
 
 from members.models import Member
-from tests.ballots.results_data import make_ballot_with_votes
-from tests.factories import ConstituencyFactory, MemberFactory, OfficerFactory
+from tests.factories import ConstituencyFactory, MemberFactory, OfficerFactory, make_ballot_with_votes
 
 MARKUP = '<script>alert("x")</script>'
 FORMULA = '=HYPERLINK("http://evil.example","click")'

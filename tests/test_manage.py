@@ -20,7 +20,11 @@ def test_whatif_runs_without_a_secret_key_or_debug(tmp_path):
     scenario.write_text(json.dumps(SCENARIO))
     result = subprocess.run(
         [sys.executable, "manage.py", "whatif", str(scenario), "--json"],
-        cwd=ROOT, env=bare_env(), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=bare_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["outcome"] == "reselected"  # exactly 50%: one branch for, one affiliate against
@@ -29,7 +33,11 @@ def test_whatif_runs_without_a_secret_key_or_debug(tmp_path):
 def test_other_commands_still_require_a_secret_key():
     result = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--plan"],
-        cwd=ROOT, env=bare_env(), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=bare_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr

@@ -18,7 +18,7 @@ from django.urls import reverse
 from ballots import counting
 from ballots.results import charts
 from ballots.results.presenter import ballot_result
-from tests.ballots.results_data import make_ballot_with_votes
+from tests.factories import make_ballot_with_votes
 
 NAME = "toy-two-thirds"
 TITLE = "Two thirds of the member votes"

@@ -14,7 +14,7 @@ from ballots.ratelimit import (
     vote_rate_limit_check,
     vote_rate_limit_failure,
 )
-from tests.ballots.voting_setup import open_ballot_with_voters
+from tests.factories import open_ballot_with_voters
 
 pytestmark = pytest.mark.django_db
 

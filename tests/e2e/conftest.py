@@ -49,9 +49,7 @@ def _watched_page(browser, **context_options):
     page.csp_violations = []
     page.on(
         "console",
-        lambda message: page.csp_violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: page.csp_violations.append(message.text) if "Content Security Policy" in message.text else None,
     )
     return context, page
 
@@ -80,12 +78,15 @@ def assert_no_serious_axe_violations(page):
 
     results = Axe().run(page)
     serious = [
-        violation
-        for violation in results.response["violations"]
-        if violation.get("impact") in {"serious", "critical"}
+        violation for violation in results.response["violations"] if violation.get("impact") in {"serious", "critical"}
     ]
-    assert not serious, "axe-core violations on " + page.url + ":\n" + "\n".join(
-        f"- {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}" for v in serious
+    assert not serious, (
+        "axe-core violations on "
+        + page.url
+        + ":\n"
+        + "\n".join(
+            f"- {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}" for v in serious
+        )
     )
 
 

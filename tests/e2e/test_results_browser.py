@@ -7,9 +7,8 @@ import re
 
 import pytest
 
-from tests.ballots.results_data import make_ballot_with_votes
 from tests.e2e.conftest import assert_no_serious_axe_violations
-from tests.factories import ConstituencyFactory
+from tests.factories import ConstituencyFactory, make_ballot_with_votes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

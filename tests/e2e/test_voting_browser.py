@@ -8,9 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from ballots.models import MemberVote
-from tests.ballots.voting_setup import open_ballot_with_voters
 from tests.e2e.conftest import assert_no_serious_axe_violations
-from tests.factories import ConstituencyFactory
+from tests.factories import ConstituencyFactory, open_ballot_with_voters
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -13,8 +13,7 @@ from ballots.models import BallotAffiliate
 from ballots.officer import services
 from members.models import AuditEvent
 from members.services import audit_record
-from tests.ballots.conftest import members_in
-from tests.factories import AffiliateFactory, TriggerBallotFactory
+from tests.factories import AffiliateFactory, TriggerBallotFactory, members_in
 
 
 def csv_rows(response):

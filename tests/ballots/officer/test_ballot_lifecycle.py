@@ -19,8 +19,7 @@ from ballots.state import ballot_effective_status, ballot_voting_state
 from ballots.voting.services import VoteRefused, vote_cast
 from members.models import AuditEvent, Member
 from members.services import member_update
-from tests.ballots.conftest import members_in, open_ballot_with_roll
-from tests.factories import AffiliateFactory, MemberFactory, TriggerBallotFactory
+from tests.factories import AffiliateFactory, MemberFactory, TriggerBallotFactory, members_in, open_ballot_with_roll
 
 HOUR = dt.timedelta(hours=1)
 

@@ -11,8 +11,14 @@ from django.utils import timezone
 from ballots.models import AffiliateVote, RollEntry, TriggerBallot
 from ballots.officer import services
 from members.models import Member
-from tests.ballots.conftest import members_in, open_ballot_with_roll
-from tests.factories import MemberFactory, TriggerBallotFactory, UserFactory, WardFactory
+from tests.factories import (
+    MemberFactory,
+    TriggerBallotFactory,
+    UserFactory,
+    WardFactory,
+    members_in,
+    open_ballot_with_roll,
+)
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 

@@ -10,8 +10,7 @@ from ballots.models import BallotAffiliate
 from ballots.officer import services
 from ballots.officer.selectors import ballot_turnout
 from ballots.voting.services import vote_cast
-from tests.ballots.conftest import open_ballot_with_roll
-from tests.factories import WardFactory
+from tests.factories import WardFactory, open_ballot_with_roll
 
 # Session, user and the user's two permission sets (4), the ballot with its constituency (1),
 # the officer runs it (1), turnout per ward (1), affiliates (1), codes (1). Reading writes nothing.

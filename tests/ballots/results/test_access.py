@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ballots.models import TriggerBallot
-from tests.ballots.results_data import make_ballot_with_votes
-from tests.factories import ConstituencyFactory, OfficerFactory, UserFactory
+from tests.factories import ConstituencyFactory, OfficerFactory, UserFactory, make_ballot_with_votes
 
 VIEWS = ("ballots:results", "ballots:results_json", "ballots:results_csv")
 

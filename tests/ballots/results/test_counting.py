@@ -7,7 +7,7 @@ from ballots.results.exports import result_as_dict
 from ballots.results.presenter import ballot_result
 from ballots.results.scenario import ballot_scenario
 from ballots.results.selectors import ballot_tally
-from tests.ballots.results_data import make_ballot_with_votes
+from tests.factories import make_ballot_with_votes
 
 WARDS = (
     ("Barton", 30, 20, 70),

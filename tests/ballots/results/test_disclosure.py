@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.ballots.results_data import make_ballot_with_votes
+from tests.factories import make_ballot_with_votes
 
 # Totals 493 reselect and 640 open: distinctive numbers that must not leak when Eastry is withheld.
 WARDS = (("Barton", 331, 217, 600), ("Northgate", 158, 420, 700), ("Eastry", 4, 3, 20), ("Wincheap", 0, 0, 5))

@@ -3,7 +3,7 @@
 from ballots.results import flip
 from ballots.results.presenter import ballot_result
 from tests.ballots.results.test_counting import AFFILIATES, WARDS
-from tests.ballots.results_data import make_ballot_with_votes
+from tests.factories import make_ballot_with_votes
 
 
 def test_the_smallest_flip_sentence_is_worked_out_once_for_the_same_figures(db, monkeypatch):

@@ -3,8 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.ballots.results_data import make_ballot_with_votes
-from tests.factories import ConstituencyFactory
+from tests.factories import ConstituencyFactory, make_ballot_with_votes
 
 # ballot with its constituency; votes by ward and choice; roll by ward and has_voted; ward names;
 # affiliates left-joined to their votes.

@@ -12,7 +12,7 @@ from ballots.models import BallotAffiliate
 from ballots.results.presenter import ballot_result
 from ballots.results.scenario import ballot_options, ballot_scenario
 from members.models import Affiliate
-from tests.ballots.results_data import make_ballot_with_votes
+from tests.factories import make_ballot_with_votes
 
 WARDS = (("Barton", 30, 20, 60), ("Northgate", 10, 25, 40))
 AFFILIATES = (

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ballots.models import MemberVote, TriggerBallot
 from ballots.voting.services import VoteRefused, ballots_close_due_after_refusal, vote_cast
-from tests.ballots.voting_setup import open_ballot_with_voters
+from tests.factories import open_ballot_with_voters
 
 pytestmark = pytest.mark.django_db
 

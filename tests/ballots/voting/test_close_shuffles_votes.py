@@ -5,7 +5,7 @@ from collections import Counter
 from ballots.models import MemberVote, RollEntry, VoteReceipt
 from ballots.officer import services
 from ballots.voting.services import vote_cast
-from tests.ballots.conftest import open_ballot_with_roll
+from tests.factories import open_ballot_with_roll
 
 
 def test_closing_rewrites_every_vote_and_receipt_with_the_same_tally(constituency, wards, officer):

@@ -18,7 +18,7 @@ from ballots.voting.services import (
     vote_cast,
     vote_credentials_check,
 )
-from tests.ballots.voting_setup import open_ballot_with_voters
+from tests.factories import open_ballot_with_voters
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from ballots.models import MemberVote, RollEntry, TriggerBallot, VoteReceipt
 from ballots.voting.services import receipt_check
-from tests.ballots.voting_setup import open_ballot_with_voters
-from tests.factories import ConstituencyFactory
+from tests.factories import ConstituencyFactory, open_ballot_with_voters
 
 pytestmark = pytest.mark.django_db
 
