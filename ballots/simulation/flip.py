@@ -6,27 +6,44 @@ For a counted scenario, under a rule set and options, two separate questions:
   other (reselect to open, or open to reselect), would turn the outcome around. Only votes
   that were cast are switched: no voter is added or removed, and a branch known only by its
   outcome (no counts) cannot change. Under branch counting the outcome depends only on how
-  many branches ended up reselect, open or tied, and moving branch *i* into another class
-  has a known cheapest cost (``(r - o) // 2 + 1`` votes to pass the other side, ``|r - o| / 2``
-  to tie an even branch), so a dynamic programme over (branches open, branches tied) finds
-  the exact minimum; each final class mix is judged by :func:`counting.count` itself. With
-  members counted one member, one vote (the count's member section says ``individual``)
-  only the pooled total matters and the open share rises with
-  every vote switched to open, so a binary search over the number switched is exact.
+  many branches end up reselect, open or tied. Moving a branch with margin ``d = r - o``
+  costs ``d // 2 + 1`` votes to make it open (when ``d >= 0``), ``-d // 2 + 1`` to make it
+  reselect (when ``d <= 0``) and ``|d| / 2`` to tie it (even totals only). The differences
+  between these costs never fall as ``d`` rises, so for a given number of branches in each
+  class the cheapest way is monotone in the margin (an exchange argument): among branches of
+  the same parity the lowest margins end open, then tied, the highest reselect. Splitting
+  the open branches between even and odd totals is then a merge of two sorted lists of
+  marginal costs, so for each number tied the cost of every number open is one prefix sum.
+  Every class mix is weighed by the rule set's ``decide`` on arrays, a block of mixes at a
+  time: O(B) vectorised decisions, O(B^2 log B) arithmetic, O(B) memory. With members
+  counted one member, one vote (the count's member section says ``individual``) the
+  decision reads the pooled votes, and a net switch of ``k`` votes costs at least ``|k|``,
+  so every net switch either way is weighed by ``|k|``; the votes are taken from the
+  largest branches first.
 * **Affiliates.** The fewest affiliates whose vote would have to be different, where an
   affiliate that voted (reselect, open or abstain) may have cast either of the other two.
   Affiliates that did not vote at all (``none``) are left as they are: the question is about
   votes cast differently, not about who turned up. Under unit counting only the numbers
-  voting each way matter, so every mix of (reselect, open, abstain) is tried with
-  :func:`counting.count`; the cost of a mix is the number of affiliates that must move.
-  Under weighted counting, when the rule set gives the threshold ``t`` that the affiliates'
-  open fraction of affiliated membership must pass (``RuleSet.weighted_affiliate_threshold``),
-  the section passes exactly when ``(1 - t) * open members - t * reselect members > 0``:
-  linear, so the best *m* changes are the *m* largest single gains; the alternative of every
-  affiliate abstaining (the members then decide alone) is costed too. A rule set without
-  that linear form is searched exhaustively (up to ten voting affiliates).
+  voting each way matter, so every final mix of (reselect, open, abstain) is weighed, a
+  block of mixes per vectorised decision; the cost of a mix is the number of affiliates that
+  must move. Under weighted counting, when the rule set gives the threshold ``t`` that the
+  affiliates' open fraction of affiliated membership must pass
+  (``RuleSet.weighted_affiliate_threshold``), the section passes exactly when
+  ``(1 - t) * open members - t * reselect members > 0``: linear, so the best *m* changes are
+  the *m* largest single gains; the alternative of every affiliate abstaining (the members
+  then decide alone) is costed too. A rule set without that linear form is searched
+  exhaustively (up to ten voting affiliates).
 
-Both are tested against brute force over every alternative on small scenarios.
+Every search is exhaustive over the tallies the decision reads, so it is exact whatever
+the rule set decides from them; it is tested against brute force over every alternative on
+small scenarios, under every registered rule set and option and a rule set the test
+registers itself. **Ties**: among equally small changes the choice is fixed. Fewest votes
+(or affiliates) first; then, for members by branch, the mix with the fewest branches open,
+then fewest tied, and among branches of equal margin the one whose ward name comes first
+(alphabetically) is the one moved; for members one by one, switching towards open before
+towards reselect, votes taken from the largest branches first (the scenario's order between
+equals); for affiliates, the mix with most votes for the side it flips to, and the
+affiliates in the scenario's order.
 """
 
 from __future__ import annotations
@@ -150,25 +167,21 @@ def smallest_flip(
     applied = dict(result.options)
     base = Scenario(branches=scenario.branches, affiliates=scenario.affiliates, rules=rules_name, options=applied)
     want_open = not result.open_selection
-
-    def flips(s: Scenario) -> bool:
-        return counting.count(s).open_selection == want_open
-
     # How each section was counted, as the count itself reports it; a section the rule set
     # does not count cannot flip the result.
     counted_by = {section.name: section.counted_by for section in result.sections}
     member_votes: int | None = None
     member_changes: MemberChanges = []
     if counted_by.get(MEMBERS) == "individual":
-        member_votes, member_changes = flip_members_individual(base, flips, want_open)
+        member_votes, member_changes = flip_members_individual(base, want_open)
     elif MEMBERS in counted_by:
-        member_votes, member_changes = flip_members_branch(base, flips)
+        member_votes, member_changes = flip_members_branch(base, want_open)
     n_affiliates: int | None = None
     affiliate_changes: AffiliateChanges = []
     if counted_by.get(AFFILIATES) == "weighted":
         n_affiliates, affiliate_changes = flip_affiliates_weighted(base, want_open)
     elif AFFILIATES in counted_by:
-        n_affiliates, affiliate_changes = flip_affiliates_unit(base, flips, want_open)
+        n_affiliates, affiliate_changes = flip_affiliates_unit(base, want_open)
     return Flip(
         rules=rules_name,
         options=applied,

@@ -4,7 +4,9 @@
 registered rule set and each tie option (:mod:`.vectorised`), and gathers the figures
 into a :class:`ForecastResult`, whose :meth:`~ForecastResult.to_dict` is
 ``simulate --json``'s object. The histogram shows what the scenario's own rule set calls
-its share (``RuleSet.share_label``), against its threshold.
+its share (``RuleSet.share_label``), against its threshold. Memory is bounded by the
+chunk size: each chunk is counted and dropped, and the shares are kept only as a tally of
+distinct values (:class:`ShareTally`) for their mean and quantiles.
 """
 
 from __future__ import annotations
@@ -163,7 +165,7 @@ def forecast(
     totals = {name: 0 for name, _, _ in plans}
     tie_totals = {name: dict.fromkeys(ties, 0) for name, _, ties in plans}
     histogram = np.zeros(HISTOGRAM_BINS, dtype=np.int64)
-    shares: list[np.ndarray] = []
+    shares = ShareTally()
     branch_pivots = np.zeros(len(fs.branches), dtype=np.int64)
     affiliate_pivots = np.zeros(len(fs.affiliates), dtype=np.int64)
     done = 0
@@ -186,7 +188,7 @@ def forecast(
                     tie_totals[name][tie] += int(tie_outcome.sum())
             if name == fs.rules:
                 assert share is not None  # asked for under the scenario's own rules
-                shares.append(share)
+                shares.add(share)
                 bins = np.minimum((share * HISTOGRAM_BINS).astype(np.int64), HISTOGRAM_BINS - 1)
                 histogram += np.bincount(bins, minlength=HISTOGRAM_BINS)
                 if vectorised:
@@ -198,10 +200,9 @@ def forecast(
         done += n
         if progress is not None:
             progress(done, trials)
-    all_shares: np.ndarray = np.concatenate(shares)
     rule_set = counting.get_rule_set(fs.rules)
     meaning, threshold = rule_set.share_label, float(rule_set.threshold.value)
-    quantiles = np.quantile(all_shares, [0.05, 0.5, 0.95])
+    quantiles = [shares.quantile(q) for q in (0.05, 0.5, 0.95)]
     return ForecastResult(
         trials=trials,
         seed=seed,
@@ -221,7 +222,7 @@ def forecast(
         share_meaning=meaning,
         threshold=threshold,
         histogram=tuple(int(k) for k in histogram),
-        share_mean=float(all_shares.mean()),
+        share_mean=shares.mean(),
         share_quantiles={"p5": float(quantiles[0]), "p50": float(quantiles[1]), "p95": float(quantiles[2])},
         pivotal_branches=tuple((b.name, int(k) / trials) for b, k in zip(fs.branches, branch_pivots, strict=True)),
         pivotal_affiliates=tuple(
@@ -229,6 +230,43 @@ def forecast(
         ),
         seconds=time.perf_counter() - started,
     )
+
+
+class ShareTally:
+    """The shares seen so far as distinct values and how often each came up.
+
+    Memory grows with the number of distinct shares (a few hundred for units; more with
+    member votes pooled), never with the number of trials; the quantiles are those of every
+    share, as ``numpy.quantile`` gives them (linear interpolation).
+    """
+
+    def __init__(self) -> None:
+        self.values = np.zeros(0, dtype=float)
+        self.counts = np.zeros(0, dtype=np.int64)
+
+    def add(self, shares: np.ndarray) -> None:
+        values, counts = np.unique(shares, return_counts=True)
+        merged, where = np.unique(np.concatenate((self.values, values)), return_inverse=True)
+        self.counts = np.bincount(where, weights=np.concatenate((self.counts, counts)), minlength=len(merged)).astype(
+            np.int64
+        )
+        self.values = merged
+
+    def mean(self) -> float:
+        return float(self.values @ self.counts / self.counts.sum())
+
+    def _at(self, position: int) -> float:
+        """The share at this position of all shares sorted."""
+        return float(self.values[int(np.searchsorted(np.cumsum(self.counts), position, side="right"))])
+
+    def quantile(self, q: float) -> float:
+        h = (int(self.counts.sum()) - 1) * q
+        low = math.floor(h)
+        a = self._at(low)
+        b = self._at(min(low + 1, int(self.counts.sum()) - 1))
+        t = h - low
+        # The same interpolation as numpy.quantile's default, so the figures do not move.
+        return float(b - (b - a) * (1 - t)) if t >= 0.5 else float(a + t * (b - a))
 
 
 def _applicable(rule_set: counting.RuleSet, options: Mapping[str, str]) -> dict[str, str]:

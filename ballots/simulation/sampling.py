@@ -309,5 +309,11 @@ def sample_trials(fs: ForecastScenario, n: int, rng: np.random.Generator) -> Tri
         # With p_abstain 0 nobody abstains, whatever the rounding of p_reselect + p_open.
         upper = np.where(p_abstain == 0, np.inf, p_reselect + p_open)
         u = rng.random((n, len(uncertain)))
-        votes[:, uncertain] = np.where(u < p_reselect, 0, np.where(u < upper, 1, 2))
+        # 0 below p_reselect, 1 below p_reselect + p_open, else 2 (upper >= p_reselect).
+        drawn_votes = (u >= p_reselect).astype(np.int8)
+        drawn_votes += u >= upper
+        if len(uncertain) == n_a:
+            votes = drawn_votes
+        else:
+            votes[:, uncertain] = drawn_votes
     return Trials(reselect=reselect, open=open_, votes=votes)
