@@ -46,15 +46,17 @@ lock-check:
 	@$(LOCK_HAS_PINS) requirements-dev.lock requirements-dev.txt
 
 # Development server with the demo data. The demo officer's password is made once and kept
-# in .venv so every `make run` prints the same working login.
+# in .venv so every `make run` prints the same working login. SITE_URL (the address in
+# emailed voting links) follows HOST and PORT, so `make run PORT=8100` links to 8100.
+# `migrate` also makes the cache table (ballots/migrations/0004_cache_table.py).
+run: RUN_ENV = DEBUG=$${DEBUG:-1} SITE_URL=http://$(HOST):$(PORT)
 run: $(STAMP)
 	@test -s $(DEMO_PASSWORD_FILE) || $(PY) -c "import secrets; print(secrets.token_urlsafe(12))" > $(DEMO_PASSWORD_FILE)
-	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
-	DEBUG=$${DEBUG:-1} $(PY) manage.py createcachetable
-	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --officer-password "$$(cat $(DEMO_PASSWORD_FILE))"
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py seed_demo --officer-password "$$(cat $(DEMO_PASSWORD_FILE))"
 	@echo ""
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(VENV)/bin/pytest
@@ -73,6 +75,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432
 bench: $(STAMP)
 	$(PY) bench/bench_counting.py
 	$(PY) bench/bench_simulation.py
+	$(PY) bench/bench_flip.py
 	$(PY) bench/bench_member_import.py
 	DATABASE_URL=$(PG_URL)/bench_import $(PY) bench/bench_member_import.py
 	DATABASE_URL=$(PG_URL)/bench_results $(PY) bench/bench_results.py
