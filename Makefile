@@ -79,6 +79,8 @@ bench: $(STAMP)
 	$(PY) bench/bench_member_import.py
 	DATABASE_URL=$(PG_URL)/bench_import $(PY) bench/bench_member_import.py
 	DATABASE_URL=$(PG_URL)/bench_results $(PY) bench/bench_results.py
+	$(PY) bench/bench_exports.py
+	DATABASE_URL=$(PG_URL)/bench_exports $(PY) bench/bench_exports.py
 	$(PY) bench/vote_load.py
 
 # Faults under voting load (a worker killed, PostgreSQL restarted), then the invariants checked.

@@ -2,14 +2,20 @@
 
 A cell beginning with =, +, -, @ (or a tab or carriage return) would be run as a formula by
 Excel or LibreOffice; such cells are prefixed with an apostrophe so they show as text.
+
+The rows are streamed: taken from an iterable as they come and sent a few hundred lines at a
+time, so an export of any size holds only one batch in memory.
 """
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.http import StreamingHttpResponse
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST_CHARACTERS = frozenset(FORMULA_PREFIXES)
+# Lines per piece of the streamed body: one piece per line cost more than making the lines.
+LINES_PER_PIECE = 500
 
 
 def spreadsheet_safe(value) -> str:
@@ -29,12 +35,26 @@ class _Echo:
         return value
 
 
-def csv_rows(header: Iterable, rows: Iterable[Iterable]):
-    """Yield encoded CSV lines, the header first, every cell made spreadsheet-safe."""
+def _safe_cells(row: Iterable) -> list[str]:
+    # Most cells are text that cannot start a formula: keep those as they are without a call.
+    return [
+        cell if type(cell) is str and cell[:1] not in _FORMULA_FIRST_CHARACTERS else spreadsheet_safe(cell)
+        for cell in row
+    ]
+
+
+def csv_rows(header: Iterable, rows: Iterable[Iterable]) -> Iterator[str]:
+    """Yield the CSV text in pieces, the header first, every cell made spreadsheet-safe."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([spreadsheet_safe(cell) for cell in header])
+    yield "\ufeff" + writer.writerow(_safe_cells(header))
+    piece = []
     for row in rows:
-        yield writer.writerow([spreadsheet_safe(cell) for cell in row])
+        piece.append(writer.writerow(_safe_cells(row)))
+        if len(piece) == LINES_PER_PIECE:
+            yield "".join(piece)
+            piece = []
+    if piece:
+        yield "".join(piece)
 
 
 def csv_response(filename: str, header: Iterable, rows: Iterable[Iterable]) -> StreamingHttpResponse:

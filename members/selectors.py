@@ -1,7 +1,8 @@
-"""Reads of the members domain: eligibility and the constituencies an officer runs."""
+"""Reads of the members domain: eligibility, the constituencies an officer runs, and the rows of
+the CSV exports."""
 
 import calendar
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -180,3 +181,20 @@ def members_with_eligibility(*, constituency: Constituency, rules: MemberEligibi
         .select_related("ward")
         .annotate(ineligibility=rules.ineligibility_case())
     )
+
+
+# Rows fetched per round trip by the CSV exports: enough that the round trips cost little, few
+# enough that an export of any size holds only this many rows in memory at once.
+EXPORT_CHUNK_SIZE = 2000
+
+
+def rows_for_export(
+    *, queryset: QuerySet, fields: Sequence[str], chunk_size: int = EXPORT_CHUNK_SIZE
+) -> Iterator[tuple]:
+    """The `fields` of every row of an already filtered and ordered `queryset`, as plain tuples.
+
+    One query whatever the size: `values_list` builds no model instance, and `iterator` reads the
+    rows chunk by chunk (a server-side cursor on PostgreSQL) instead of holding them all, so a
+    streamed export's memory stays bounded by `chunk_size`.
+    """
+    return queryset.values_list(*fields).iterator(chunk_size=chunk_size)

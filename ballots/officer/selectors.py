@@ -1,8 +1,10 @@
 """Reads for the officer pages: ballots of a constituency, the roll preview, turnout, codes, audit."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 
 from ballots import counting
@@ -14,6 +16,7 @@ from members.selectors import (
     INELIGIBLE_LAPSED,
     INELIGIBLE_TOO_RECENT,
     MemberEligibilityRules,
+    rows_for_export,
 )
 
 # ------------------------------------------------------------------ officer pages
@@ -228,3 +231,10 @@ def ballot_affiliates_with_votes(ballot: TriggerBallot):
 
 def ballot_audit_events(ballot: TriggerBallot):
     return AuditEvent.objects.filter(ballot_id=ballot.pk).select_related("actor").order_by("-created_at", "-pk")
+
+
+def ballot_audit_rows_for_export(ballot: TriggerBallot) -> Iterator[tuple]:
+    """(created_at, actor's username or None, action, detail) of every audit event of `ballot`,
+    newest first as on the page: one query, read in chunks (see rows_for_export)."""
+    username = f"actor__{get_user_model().USERNAME_FIELD}"
+    return rows_for_export(queryset=ballot_audit_events(ballot), fields=("created_at", username, "action", "detail"))

@@ -53,7 +53,9 @@ class BallotCodesView(BallotOfficerMixin, TemplateView):
 
 
 def _codes_csv(ballot, issued):
-    rows = [
+    # The codes exist only in `issued` (the service hands them over once), so the rows are made
+    # from it as the response streams, never copied into a second list.
+    rows = (
         (
             entry.membership_number,
             entry.member.first_name,
@@ -64,7 +66,7 @@ def _codes_csv(ballot, issued):
             services.personal_voting_link(ballot=ballot, membership_number=entry.membership_number, code=code),
         )
         for entry, code in issued
-    ]
+    )
     stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
     filename = f"{slugify(ballot.constituency.name)}-ballot-{ballot.pk}-voting-codes-{stamp}.csv"
     return csv_response(filename, CODES_CSV_HEADER, rows)
