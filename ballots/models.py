@@ -91,6 +91,13 @@ class TriggerBallot(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A ballot is voided, never deleted: it keeps its status (a voided open ballot is closed
+    # first), takes no votes and no transitions, and says on its pages why it was voided.
+    voided_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.TextField(blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-opens_at", "-pk"]
@@ -99,10 +106,24 @@ class TriggerBallot(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "open", "closed", "declared"]), name="ballot_status_valid"
             ),
+            # A voided ballot always says why; one that is not voided has no reason.
+            models.CheckConstraint(
+                condition=(Q(voided_at__isnull=True) & Q(void_reason=""))
+                | (Q(voided_at__isnull=False) & ~Q(void_reason="")),
+                name="ballot_void_has_reason",
+            ),
+            # Voting ends when a ballot is voided: an open ballot is closed first.
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True) | ~Q(status="open"), name="ballot_voided_not_open"
+            ),
         ]
 
     def __str__(self):
         return f"Trigger ballot for {self.sitting_mp}, {self.constituency}"
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
 
     @property
     def options(self) -> dict:

@@ -1,43 +1,105 @@
 """Settings, read from the environment with safe defaults.
 
-Every variable is listed, with its default, in the README's configuration section.
+Every variable is listed, with its default, in the README's configuration section. Each is
+parsed strictly: a value that is not what its variable takes (SECURE_SSL_REDIRECT=ture, a
+port of "25a") stops start-up with ImproperlyConfigured naming the variable, rather than
+quietly meaning something else. An empty value means the default, as an unset one does.
 """
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value == "":
+
+def env_text(name: str, default: str = "") -> str:
+    """The variable's value stripped of surrounding spaces; `default` when unset or empty."""
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """A yes/no variable: 1/true/yes/on or 0/false/no/off (any case); anything else stops start-up."""
+    value = env_text(name)
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a yes/no value: use one of {', '.join(sorted(TRUE_WORDS))} "
+        f"or {', '.join(sorted(FALSE_WORDS))}."
+    )
 
 
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    """A whole number of at least `minimum`, in plain ASCII digits; anything else stops start-up."""
+    value = env_text(name)
+    if not value:
+        return default
+    # int() would also take "1_000", " 12 " and non-ASCII digits; a setting takes only digits.
+    if not re.fullmatch(r"-?[0-9]+", value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.")
+    number = int(value)
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r} is too small: it must be at least {minimum}.")
+    return number
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` (any case); anything else stops start-up."""
+    value = env_text(name, default).upper()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}.")
+    return value
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """A comma-separated list; spaces around items and empty items are dropped."""
+    return [item.strip() for item in env_text(name, default).split(",") if item.strip()]
+
+
+def env_site_url(name: str, default: str) -> str:
+    """An http(s) address with a host and no query or fragment; a trailing slash is dropped."""
+    value = env_text(name, default)
+    parts = urlsplit(value)
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # a port that is not a number, or out of range
+        port_ok = False
+    if not port_ok or parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a site address such as https://ballots.example.org "
+            "(http or https, a host, optionally a port and a path; no query or fragment)."
+        )
+    return value.rstrip("/")
 
 
 DEBUG = env_bool("DEBUG", False)
 
+# Keys are taken exactly as given (not stripped): changing a key's bytes would void every code.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG:
         # Only a development server may run on a known key; production must set its own.
         SECRET_KEY = "development-only-key-never-use-in-production"
     else:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off (set DEBUG=1 for local development)."
-        )
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (set DEBUG=1 for local development).")
 
 # The voting codes' keyed hash uses its own key so that rotating SECRET_KEY (sessions)
-# does not invalidate codes already posted to members.
-VOTING_CODE_KEY = os.environ.get("VOTING_CODE_KEY", SECRET_KEY)
+# does not invalidate codes already posted to members. Unset, it falls back to SECRET_KEY so
+# that development needs nothing; `check --deploy` refuses that (ballots.E003).
+VOTING_CODE_KEY = os.environ.get("VOTING_CODE_KEY", "") or SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -50,6 +112,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django_filters",
     "django_tables2",
     "members",
@@ -90,8 +153,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        env_text("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -101,23 +164,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env_text("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+            "KEY_PREFIX": env_text("CACHE_KEY_PREFIX"),
         }
     }
 else:
     # The database cache is shared by every app server on the same database, so rate
-    # limits hold across servers without another service.
+    # limits hold across servers without another service. Its table is made by `migrate`
+    # (ballots/migrations/0004_cache_table.py).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "trigger_ballot_cache",
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+            "KEY_PREFIX": env_text("CACHE_KEY_PREFIX"),
         }
     }
 
@@ -138,7 +202,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(env_text("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -153,38 +217,41 @@ STORAGES = {
 # Tests and `make run` serve static files straight from the app folders.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_BACKEND = env_text("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_text("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_text("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")  # as given: a password may end in a space
+# STARTTLS (usually port 587) or implicit TLS (usually 465); `check --deploy` refuses SMTP with neither.
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ballots@localhost")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are both on: set only one (TLS for 587, SSL for 465).")
+DEFAULT_FROM_EMAIL = env_text("DEFAULT_FROM_EMAIL", "ballots@localhost")
 
-# The address members' personal voting links point at (no trailing slash).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The address members' personal voting links point at (no trailing slash). `make run` sets it
+# from its HOST and PORT; `check --deploy` refuses one that is not https or is a loopback address.
+SITE_URL = env_site_url("SITE_URL", "http://127.0.0.1:8000")
 
 # Per-ward counts below this many votes are withheld on public results pages.
-RESULTS_DISCLOSURE_THRESHOLD = int(os.environ.get("RESULTS_DISCLOSURE_THRESHOLD", "10"))
+RESULTS_DISCLOSURE_THRESHOLD = env_int("RESULTS_DISCLOSURE_THRESHOLD", 10)
 
 # Failed voting attempts allowed per membership number and per client in the window.
-VOTE_RATE_LIMIT = int(os.environ.get("VOTE_RATE_LIMIT", "10"))
-VOTE_RATE_WINDOW_SECONDS = int(os.environ.get("VOTE_RATE_WINDOW_SECONDS", str(15 * 60)))
+VOTE_RATE_LIMIT = env_int("VOTE_RATE_LIMIT", 10, minimum=1)
+VOTE_RATE_WINDOW_SECONDS = env_int("VOTE_RATE_WINDOW_SECONDS", 15 * 60, minimum=1)
 # How many proxies of our own stand in front of the app (each appends to X-Forwarded-For).
 # 0: the client address is REMOTE_ADDR and X-Forwarded-For is ignored (it could be forged).
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Failed officer logins allowed per username and per client in the window.
-LOGIN_RATE_LIMIT = int(os.environ.get("LOGIN_RATE_LIMIT", "10"))
-LOGIN_RATE_WINDOW_SECONDS = int(os.environ.get("LOGIN_RATE_WINDOW_SECONDS", str(15 * 60)))
+LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 10, minimum=1)
+LOGIN_RATE_WINDOW_SECONDS = env_int("LOGIN_RATE_WINDOW_SECONDS", 15 * 60, minimum=1)
 
 # Production hardening: on whenever DEBUG is off, each switchable from the environment.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -193,7 +260,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-if env_bool("BEHIND_PROXY", False):
+# Load balancers probe /healthz over plain HTTP; a redirect to https would read as a failure.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Behind our own TLS-terminating proxy: trust its X-Forwarded-Proto. `check --deploy` refuses
+# this with TRUSTED_PROXY_COUNT=0 (the proxy's address would then count as every client's).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"
@@ -203,7 +275,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", LOG_LEVELS)},
     "loggers": {
         # Request lines can carry query strings; keep them out of the application log.
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},

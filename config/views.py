@@ -1,6 +1,16 @@
-"""The home page and the friendly error pages."""
+"""The home page, the friendly error pages and /healthz."""
 
+import logging
+import secrets
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from members.access import OfficerAccessRefused
@@ -31,3 +41,53 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+logger = logging.getLogger(__name__)
+HEALTH_CACHE_KEY = "healthz:probe"
+DATABASE_CACHE = "django.core.cache.backends.db.DatabaseCache"
+
+
+def _database_health() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"status": "ok"}
+
+
+def _cache_health() -> dict:
+    # A write and a read back: rate limits need both, and a missing cache table fails either.
+    token = secrets.token_hex(8)
+    cache.set(HEALTH_CACHE_KEY, token, timeout=60)
+    if cache.get(HEALTH_CACHE_KEY) != token:
+        raise RuntimeError("the cache did not return the value just written")
+    return {"status": "ok"}
+
+
+def _probe(name: str, probe: Callable[[], dict]) -> dict:
+    try:
+        return probe()
+    except Exception as error:  # noqa: BLE001 - any failure is the answer, not a 500
+        # The details go to the log; the public answer names only the kind of failure.
+        logger.exception("healthz: %s failed", name)
+        return {"status": "failing", "error": type(error).__name__}
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """The database and the cache, each probed; 200 if both answer, else 503. JSON, for load balancers.
+
+    The task worker has no heartbeat yet (there is no worker), so it is reported as not
+    configured and does not count against the answer.
+    """
+    checks = {
+        "database": _probe("database", _database_health),
+        "cache": _probe("cache", _cache_health),
+        "task_worker": {"status": "not configured"},
+    }
+    if checks["cache"]["status"] != "ok" and settings.CACHES["default"]["BACKEND"] == DATABASE_CACHE:
+        # `migrate` makes the table; it can still be missing if the cache was switched from Redis later.
+        checks["cache"]["hint"] = "run `python manage.py createcachetable`"
+    healthy = all(checks[name]["status"] == "ok" for name in ("database", "cache"))
+    return JsonResponse({"status": "ok" if healthy else "failing", "checks": checks}, status=200 if healthy else 503)

@@ -19,9 +19,21 @@ def production_env(**extra):
         SECRET_KEY="a-production-like-secret-key-" + "x7Qp2Lm9" * 6,
         DJANGO_SETTINGS_MODULE="config.settings",
         ALLOWED_HOSTS="ballots.example.org",
+        # What `check --deploy` requires of a real deployment (config/checks.py).
+        SITE_URL="https://ballots.example.org",
+        VOTING_CODE_KEY="a-voting-code-key-of-its-own-" + "k3Vw8Rt1" * 6,
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_USE_TLS="1",
     )
-    for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "WHITENOISE_USE_FINDERS"):
+    for name in (
+        "SECURE_SSL_REDIRECT",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "WHITENOISE_USE_FINDERS",
+        "EMAIL_USE_SSL",
+        "BEHIND_PROXY",
+        "TRUSTED_PROXY_COUNT",
+    ):
         env.pop(name, None)
     env.update(extra)
     return env

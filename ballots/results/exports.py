@@ -47,6 +47,8 @@ def result_as_dict(br: BallotResult) -> dict:
         "status": ballot.status,
         "closes_at": ballot.closes_at.isoformat() if ballot.closes_at else None,
         "declared_at": ballot.declared_at.isoformat() if ballot.declared_at else None,
+        # A voided ballot keeps its figures, and says so: when and why it was voided.
+        "voided": {"at": ballot.voided_at.isoformat(), "reason": ballot.void_reason} if ballot.is_voided else None,
     }
     data["provisional"] = br.provisional
     data["branches"] = [

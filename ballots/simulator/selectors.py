@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ballots import counting
 from ballots.models import TriggerBallot
+from ballots.results.presenter import ballot_result
 from ballots.results.scenario import ballot_options, ballot_scenario, unknown_size_note
 from ballots.results.selectors import AffiliateTally, Tally, WardTally, affiliate_tallies, ballot_tally
 from members.models import Affiliate, Constituency, Ward
@@ -189,3 +190,30 @@ def ballot_forecast(ballot: TriggerBallot) -> dict:
             for a in _ballot_affiliates(ballot)
         ],
     }
+
+
+def ballot_public_whatif(ballot: TriggerBallot) -> tuple[counting.Scenario, str]:
+    """A declared ballot as the public results show it, for anyone's what-if, and a note.
+
+    A ward whose counts the public page withholds is given by its branch result only (the
+    public page shows that), so the what-if never holds a withheld ward's counts.
+    """
+    shown = ballot_result(ballot, public=True, with_flip=False)
+    branches = tuple(
+        counting.Branch(name=row.name, outcome=row.result)
+        if row.withheld
+        else counting.Branch(name=row.name, reselect=row.tally.reselect, open=row.tally.open)
+        for row in shown.branches
+    )
+    scenario = counting.Scenario(
+        branches=branches, affiliates=shown.scenario.affiliates, rules=shown.scenario.rules, options=shown.scenario.options
+    )
+    note = shown.unknown_size_note
+    withheld = len(shown.withheld_names)
+    if withheld:
+        wards = "1 ward is" if withheld == 1 else f"{withheld} wards are"
+        note = (
+            f"The counts of {wards} withheld on the public results (fewer than {shown.threshold} votes), "
+            "so here they are given only by their branch result. " + note
+        ).strip()
+    return scenario, note

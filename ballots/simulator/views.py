@@ -12,12 +12,14 @@ import json
 import logging
 from zoneinfo import ZoneInfo
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from ballots import counting, simulation
 from ballots.models import TriggerBallot
+from ballots.simulator.difference import outcome_change_sentence, whatif_difference
+from ballots.simulator.loading import LoadedBallot, ballot_pk, officer_ballot, whatif_ballot
 from ballots.ratelimit import client_address, rate_limit_check, rate_limit_hit
 from ballots.results.presenter import same_count
 from ballots.simulator.charts import histogram_description, histogram_svg, share_label
@@ -36,14 +38,12 @@ from ballots.simulator.forms import (
     whatif_scenario,
 )
 from ballots.simulator.selectors import (
-    TALLIED_STATUSES,
     ballot_forecast,
-    ballot_whatif,
     ballots_for_officer,
     demo_forecast,
     demo_scenario,
 )
-from members.access import officer_access_check
+from members.access import OfficerAccessRefused
 from members.selectors import user_is_officer
 
 logger = logging.getLogger(__name__)
@@ -59,26 +59,6 @@ FORECAST_RUNS_WINDOW = 600
 
 class _Refused(Exception):
     """An upload that cannot be read; the message is shown at the top of the page."""
-
-
-def _officer_ballot(request, pk) -> TriggerBallot | HttpResponse:
-    """The ballot if the user is one of its constituency's officers; else the login page or 403."""
-    refusal = officer_access_check(request)
-    if refusal is not None:
-        return refusal
-    ballot = get_object_or_404(TriggerBallot.objects.select_related("constituency"), pk=pk)
-    officer_access_check(request, constituency=ballot.constituency)
-    return ballot
-
-
-def _ballot_pk(request):
-    value = request.GET.get("ballot")
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        return 0
 
 
 def _read_upload(request) -> dict:
@@ -198,6 +178,9 @@ def whatif(request):
                     errors.append(str(error))
         else:
             forms = _bound(request, *classes)
+            loaded = _posted_ballot(request)
+            if loaded is not None:
+                context.update(_loaded_context(loaded))
             if action in ("add_branches", "add_affiliates"):
                 forms = _with_more_rows(request, forms, classes, action.removeprefix("add_"))
             else:
@@ -205,16 +188,13 @@ def whatif(request):
                 if scenario is not None and action == "download":
                     return _json_download(counting.scenario_to_dict(scenario), "whatif-scenario.json")
     else:
-        pk = _ballot_pk(request)
+        pk = ballot_pk(request.GET.get("ballot"))
         if pk is not None:
-            ballot = _officer_ballot(request, pk)
-            if isinstance(ballot, HttpResponse):
-                return ballot
-            scenario, context["unknown_size_note"] = ballot_whatif(ballot)
-            status = ballot.get_status_display().lower()
-            context["source"] = f"ballot {ballot.pk}: {ballot.sitting_mp}, {ballot.constituency.name} ({status})"
-            context["ballot_tallied"] = ballot.status in TALLIED_STATUSES
-            context["loaded_ballot"] = ballot
+            loaded = whatif_ballot(request, pk)
+            if isinstance(loaded, HttpResponse):
+                return loaded
+            scenario = loaded.scenario
+            context.update(_loaded_context(loaded))
         elif request.GET.get("start") == "empty":
             scenario = counting.Scenario(
                 branches=(counting.Branch("Ward 1", reselect=0, open=0),),
@@ -229,7 +209,66 @@ def whatif(request):
     if scenario is not None:
         context.update(_whatif_results(scenario, errors))
     context.update(_page_context(request, settings_form, branches, affiliates, errors))
+    context.update(_marked_rows(context, settings_form, branches, affiliates, scenario))
     return render(request, "ballots/simulator/whatif.html", context)
+
+
+def _loaded_context(loaded: LoadedBallot) -> dict:
+    ballot = loaded.ballot
+    status = ballot.get_status_display().lower()
+    shown = "as its public results show it" if loaded.public else "every count"
+    return {
+        "source": f"ballot {ballot.pk}: {ballot.sitting_mp}, {ballot.constituency.name} ({status}; {shown})",
+        "unknown_size_note": loaded.note,
+        "ballot_tallied": loaded.tallied,
+        "loaded_ballot": ballot,
+        "loaded": loaded,
+    }
+
+
+def _posted_ballot(request) -> LoadedBallot | None:
+    """The ballot a posted what-if started from (its hidden field), checked again; None if not allowed."""
+    pk = ballot_pk(request.POST.get("ballot"))
+    if not pk:
+        return None
+    try:
+        loaded = whatif_ballot(request, pk)
+    except (Http404, OfficerAccessRefused):
+        return None
+    return None if isinstance(loaded, HttpResponse) else loaded
+
+
+def _marked_rows(context, settings_form, branches, affiliates, scenario) -> dict:
+    """Each row with its marks against the real figures, and the sentence of what changed."""
+    loaded = context.get("loaded")
+    real = loaded.real if loaded is not None else None
+    branch_rows, affiliate_rows = raw_rows(branches), raw_rows(affiliates)
+    if real is None:
+        return {
+            "branch_rows": [(form, {}) for form in branches.forms],
+            "affiliate_rows": [(form, {}) for form in affiliates.forms],
+        }
+    rules = settings_form["rules"].value() or real.rules
+    options = {name: settings_form[name].value() for name in settings_form.option_names}
+    difference = whatif_difference(
+        real=real, branch_rows=branch_rows, affiliate_rows=affiliate_rows, rules=rules, options=options
+    )
+    try:
+        real_open = counting.count(real).open_selection
+    except counting.CountingError:
+        real_open = loaded.ballot.status == TriggerBallot.Status.DECLARED and None
+    result = context.get("result")
+    sentence = None
+    if real_open is not None:
+        sentence = outcome_change_sentence(
+            changes=difference.changes, real_open=real_open, new_open=None if result is None else result.open_selection
+        )
+    return {
+        "branch_rows": list(zip(branches.forms, difference.branch_marks, strict=True)),
+        "affiliate_rows": list(zip(affiliates.forms, difference.affiliate_marks, strict=True)),
+        "difference": difference,
+        "difference_sentence": sentence,
+    }
 
 
 def _page_context(request, settings_form, branches, affiliates, errors) -> dict:
@@ -288,9 +327,9 @@ def forecast(request):
                 if data is not None and action == "download":
                     return _json_download(data, "forecast-scenario.json")
     else:
-        pk = _ballot_pk(request)
+        pk = ballot_pk(request.GET.get("ballot"))
         if pk is not None:
-            ballot = _officer_ballot(request, pk)
+            ballot = officer_ballot(request, pk)
             if isinstance(ballot, HttpResponse):
                 return ballot
             try:

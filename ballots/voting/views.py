@@ -288,7 +288,7 @@ def vote_link(request):
     code = request.GET.get("code", "")
     ballot = (
         TriggerBallot.objects.select_related("constituency").filter(pk=int(ballot_id)).first()
-        if ballot_id.isdigit() and len(ballot_id) < 12
+        if ballot_id.isascii() and ballot_id.isdigit() and len(ballot_id) < 12
         else None
     )
     try:

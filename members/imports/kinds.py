@@ -173,7 +173,8 @@ class AffiliateSpec(ImportSpec):
         members_text = row.cells.get("affiliated_members", "").replace(",", "").replace(" ", "")
         affiliated_members = None
         if members_text:
-            if members_text.isdigit() and len(members_text) < 10:
+            # isascii: str.isdigit accepts superscripts such as '²', which int() refuses.
+            if members_text.isascii() and members_text.isdigit() and len(members_text) < 10:
                 affiliated_members = int(members_text)
             else:
                 errors.append(

@@ -175,7 +175,8 @@ def parse_date(text: str) -> date:
     if "/" in text:
         day, month, year = text.split("/")  # ValueError unless exactly three parts
         if not (
-            day.isdigit()
+            text.isascii()
+            and day.isdigit()
             and month.isdigit()
             and year.isdigit()
             and len(year) == 4

@@ -37,6 +37,7 @@ def test_a_ballot_from_opening_to_a_declared_result(page, phone_page, live_serve
     manage = f"{live_server.url}/ballots/{draft.pk}/manage/"
     log_in(page, live_server, "secretary", OFFICER_PASSWORD)
     page.goto(manage)
+    page.get_by_role("link", name="Open the ballot…").click()
     page.get_by_role("button", name="Open the ballot").click()
     page.get_by_role("link", name="Voting codes").first.click()
     with page.expect_download() as download_info:
@@ -70,7 +71,9 @@ def test_a_ballot_from_opening_to_a_declared_result(page, phone_page, live_serve
     expect(page.get_by_text("GMB Kent: decision recorded.")).to_be_visible()
 
     page.goto(manage)
+    page.get_by_role("link", name="Close the ballot now…").click()
     page.get_by_role("button", name="Close the ballot now").click()
+    page.get_by_role("link", name="Declare the result…").click()
     page.get_by_role("button", name="Declare the result").click()
     expect(page.get_by_text("The result is declared and published.")).to_be_visible()
     assert TriggerBallot.objects.get().status == "declared"

@@ -234,6 +234,12 @@ def test_affiliates_every_bad_row_is_reported_and_nothing_written(constituency):
     assert Affiliate.objects.count() == 0
 
 
+def test_affiliated_members_written_with_a_superscript_digit_are_a_row_error(constituency):
+    data = "name,kind,affiliated_on,affiliated_members\nOrg,other,2010-01-01,1²\n".encode()
+    report = affiliate_import(constituency=constituency, file=data)
+    assert [(error.line, error.column) for error in report.errors] == [(2, "affiliated_members")]
+
+
 @pytest.mark.parametrize("kind", ["trade_union", "Trade Union", "socialist-society", "Co-operative", "other"])
 def test_affiliate_kinds_accept_their_plain_spellings(constituency, kind):
     data = f"name,kind,affiliated_on\nOrg,{kind},2010-01-01\n".encode()

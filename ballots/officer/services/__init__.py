@@ -11,7 +11,8 @@ when it cannot go ahead; permission (officers of the ballot's constituency) is t
 The modules, by job:
   common.py             BallotStateError, the ballot's row lock, its audit record
   ballot_settings.py    BALLOT_FIELDS, the rule sets offered, the checks on a ballot's settings
-  ballot_lifecycle.py   create, edit, open (freezing roll and affiliates' sizes), close, declare
+  ballot_lifecycle.py   create, edit, open (freezing roll and affiliates' sizes), close, declare, void;
+                        the same checks without writing, for the confirmation pages
   voting_codes.py       issue and re-issue codes, the personal voting link
   voting_code_email.py  codes by email, in batches or to one member
   affiliate_votes.py    record or correct an affiliate's decision
@@ -20,13 +21,18 @@ Everything callers use is importable from `ballots.officer.services`.
 
 from ballots.officer.services.affiliate_votes import affiliate_vote_record
 from ballots.officer.services.ballot_lifecycle import (
+    VOID_REASON_MAX_LENGTH,
     ballot_close,
+    ballot_close_check,
     ballot_close_due,
     ballot_counts_affiliates_by_size,
     ballot_create,
     ballot_declare,
+    ballot_declare_check,
     ballot_open,
+    ballot_open_check,
     ballot_update,
+    ballot_void,
 )
 from ballots.officer.services.ballot_settings import (
     BALLOT_FIELDS,
@@ -51,17 +57,22 @@ from ballots.officer.services.voting_codes import (
 __all__ = [
     "BALLOT_FIELDS",
     "OPTION_FIELDS",
+    "VOID_REASON_MAX_LENGTH",
     "BallotStateError",
     "EmailReport",
     "affiliate_vote_record",
     "ballot_close",
+    "ballot_close_check",
     "ballot_close_due",
     "ballot_counts_affiliates_by_size",
     "ballot_create",
     "ballot_declare",
+    "ballot_declare_check",
     "ballot_open",
+    "ballot_open_check",
     "ballot_settings_errors",
     "ballot_update",
+    "ballot_void",
     "personal_voting_link",
     "rule_set_descriptions",
     "rule_set_names",

@@ -1,7 +1,13 @@
-"""A ballot's life: create and edit the draft, open it (freezing roll and affiliates), close, declare.
+"""A ballot's life: create and edit the draft, open it (freezing roll and affiliates), close, declare, void.
 
 Each transition re-reads the ballot under a row lock, checks the state it starts from and
-raises `BallotStateError` with words fit for an officer when it cannot go ahead.
+raises `BallotStateError` with words fit for an officer when it cannot go ahead. The same
+checks, without the lock and without writing, are `ballot_open_check`, `ballot_close_check`
+and `ballot_declare_check`: the confirmation pages use them so that an officer is never
+asked to confirm what would be refused.
+
+A ballot is never deleted: it is voided, with a reason. A voided ballot keeps its status
+(an open one is closed first, so voting ends), and takes no edits and no transitions.
 """
 
 import datetime as dt
@@ -49,10 +55,16 @@ def ballot_create(*, actor: Actor, constituency: Constituency, **values: Any) ->
     return ballot
 
 
+def _voided_refuse(ballot: TriggerBallot) -> None:
+    if ballot.voided_at is not None:
+        raise BallotStateError("This ballot has been voided: nothing more can be done with it.")
+
+
 @transaction.atomic
 def ballot_update(*, actor: Actor, ballot: TriggerBallot, **values: Any) -> TriggerBallot:
     """Change a draft ballot's settings; records which fields changed, from what to what."""
     locked = ballot_lock(ballot)
+    _voided_refuse(locked)
     if locked.status != Status.DRAFT:
         raise BallotStateError("Only a draft ballot can be edited: this one has been opened.")
     before = ballot_settings_detail(locked)
@@ -92,6 +104,31 @@ def _names(names: list[str]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+def _open_refuse(ballot: TriggerBallot, now: dt.datetime) -> list[tuple[int, str, int | None]]:
+    """Raise BallotStateError unless `ballot` can open at `now`; else its eligible affiliates (pk, name, size)."""
+    _voided_refuse(ballot)
+    if ballot.status != Status.DRAFT:
+        raise BallotStateError("This ballot has already been opened.")
+    if ballot.closes_at <= now:
+        raise BallotStateError("The closing time has passed: edit the dates before opening the ballot.")
+    ballot_settings_check({name: getattr(ballot, name) for name in BALLOT_FIELDS})
+    affiliates = list(
+        affiliates_eligible(
+            constituency=ballot.constituency,
+            freeze_date=ballot.freeze_date,
+            min_affiliation_days=ballot.affiliate_min_days,
+        ).values_list("pk", "name", "affiliated_members")
+    )
+    if ballot_counts_affiliates_by_size(ballot):
+        _unknown_sizes_refuse(affiliates)
+    return affiliates
+
+
+def ballot_open_check(*, ballot: TriggerBallot, now: dt.datetime | None = None) -> None:
+    """Raise BallotStateError (or ValidationError) if `ballot` could not be opened now; writes nothing."""
+    _open_refuse(ballot, now or timezone.now())
+
+
 @transaction.atomic
 def ballot_open(*, ballot: TriggerBallot, actor: Actor = None, now: dt.datetime | None = None) -> TriggerBallot:
     """Open a draft ballot: freeze its rules, settings and roll (members with their ward, now).
@@ -106,20 +143,7 @@ def ballot_open(*, ballot: TriggerBallot, actor: Actor = None, now: dt.datetime 
     """
     now = now or timezone.now()
     locked = ballot_lock(ballot)
-    if locked.status != Status.DRAFT:
-        raise BallotStateError("This ballot has already been opened.")
-    if locked.closes_at <= now:
-        raise BallotStateError("The closing time has passed: edit the dates before opening the ballot.")
-    ballot_settings_check({name: getattr(locked, name) for name in BALLOT_FIELDS})
-    affiliates = list(
-        affiliates_eligible(
-            constituency=locked.constituency,
-            freeze_date=locked.freeze_date,
-            min_affiliation_days=locked.affiliate_min_days,
-        ).values_list("pk", "name", "affiliated_members")
-    )
-    if ballot_counts_affiliates_by_size(locked):
-        _unknown_sizes_refuse(affiliates)
+    affiliates = _open_refuse(locked, now)
     members = members_eligible(constituency=locked.constituency, rules=ballot_member_rules(locked)).values_list(
         "pk", "ward_id", "membership_number"
     )
@@ -166,13 +190,23 @@ def _close(locked: TriggerBallot, *, actor: Actor, now: dt.datetime, automatic: 
     )
 
 
+def _close_refuse(ballot: TriggerBallot) -> None:
+    _voided_refuse(ballot)
+    if ballot.status != Status.OPEN:
+        raise BallotStateError(f"Only an open ballot can be closed: this one is {ballot.get_status_display().lower()}.")
+
+
+def ballot_close_check(*, ballot: TriggerBallot) -> None:
+    """Raise BallotStateError if `ballot` could not be closed by hand; writes nothing."""
+    _close_refuse(ballot)
+
+
 @transaction.atomic
 def ballot_close(*, ballot: TriggerBallot, actor: Actor = None, now: dt.datetime | None = None) -> TriggerBallot:
     """Close an open ballot by hand. Votes in flight finish first (they hold the row FOR SHARE)."""
     now = now or timezone.now()
     locked = ballot_lock(ballot)
-    if locked.status != Status.OPEN:
-        raise BallotStateError(f"Only an open ballot can be closed: this one is {locked.get_status_display().lower()}.")
+    _close_refuse(locked)
     _close(locked, actor=actor, now=now, automatic=now >= locked.closes_at)
     ballot_state_copy(target=ballot, source=locked)
     return ballot
@@ -196,20 +230,70 @@ def ballot_close_due(*, now: dt.datetime | None = None) -> int:
     return closed
 
 
+def _declare_refuse(ballot: TriggerBallot, now: dt.datetime) -> None:
+    """Refuse unless `ballot` is closed, or open with its closing time passed (it closes first)."""
+    _voided_refuse(ballot)
+    if ballot.status == Status.OPEN and ballot.closes_at <= now:
+        return
+    if ballot.status == Status.DECLARED:
+        raise BallotStateError("This ballot has already been declared.")
+    if ballot.status != Status.CLOSED:
+        raise BallotStateError("Only a closed ballot can be declared: close it first.")
+
+
+def ballot_declare_check(*, ballot: TriggerBallot, now: dt.datetime | None = None) -> None:
+    """Raise BallotStateError if `ballot` could not be declared now; writes nothing."""
+    _declare_refuse(ballot, now or timezone.now())
+
+
 @transaction.atomic
 def ballot_declare(*, ballot: TriggerBallot, actor: Actor = None, now: dt.datetime | None = None) -> TriggerBallot:
     """Declare a closed ballot: its result becomes public. An open ballot past its time closes first."""
     now = now or timezone.now()
     locked = ballot_lock(ballot)
-    if locked.status == Status.OPEN and locked.closes_at <= now:
+    _declare_refuse(locked, now)
+    if locked.status == Status.OPEN:
         _close(locked, actor=None, now=now, automatic=True)
-    if locked.status != Status.CLOSED:
-        if locked.status == Status.DECLARED:
-            raise BallotStateError("This ballot has already been declared.")
-        raise BallotStateError("Only a closed ballot can be declared: close it first.")
     locked.status = Status.DECLARED
     locked.declared_at = now
     locked.save(update_fields=["status", "declared_at"])
     ballot_audit_record(action="ballot_declared", actor=actor, ballot=locked)
     ballot_state_copy(target=ballot, source=locked)
+    return ballot
+
+
+# Long enough for a paragraph of explanation, short enough to show in full on every page.
+VOID_REASON_MAX_LENGTH = 2000
+
+
+@transaction.atomic
+def ballot_void(
+    *, ballot: TriggerBallot, reason: str, actor: Actor = None, now: dt.datetime | None = None
+) -> TriggerBallot:
+    """Void `ballot` for `reason`, in any state: it is never deleted, and takes no votes or transitions after.
+
+    An open ballot is closed first, as a close by hand would (votes shuffled, the close in
+    the audit), so that voting ends at once and the database constraint "a voided ballot is
+    not open" holds. A declared ballot stays declared: its results page says it was voided.
+    """
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise BallotStateError("Give the reason for voiding the ballot: it is shown on the ballot's pages.")
+    if len(reason) > VOID_REASON_MAX_LENGTH:
+        raise BallotStateError(f"Keep the reason to {VOID_REASON_MAX_LENGTH:,} characters or fewer.")
+    locked = ballot_lock(ballot)
+    if locked.voided_at is not None:
+        raise BallotStateError("This ballot has already been voided.")
+    status_before = locked.status
+    if locked.status == Status.OPEN:
+        _close(locked, actor=actor, now=now, automatic=now >= locked.closes_at)
+    locked.voided_at = now
+    locked.void_reason = reason
+    locked.voided_by = actor if isinstance(actor, get_user_model()) and actor.pk else None
+    locked.save(update_fields=["voided_at", "void_reason", "voided_by"])
+    ballot_audit_record(action="ballot_voided", actor=actor, ballot=locked, reason=reason, status=status_before)
+    ballot_state_copy(target=ballot, source=locked)
+    for name in ("voided_at", "void_reason", "voided_by"):
+        setattr(ballot, name, getattr(locked, name))
     return ballot

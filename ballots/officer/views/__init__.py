@@ -3,6 +3,7 @@ only (anonymous -> log in; anyone else -> 403), and no page writes on GET.
 
   common.py           BallotOfficerMixin (the ballot behind the one officer-access check), no_store
   ballot_pages.py     list, create, edit, dashboard, roll; open, close, declare
+  transitions.py      the confirmation pages of open, close and declare; voiding
   voting_codes.py     the codes page, CSV, email, re-issue
   affiliate_votes.py  affiliates' decisions
   audit.py            the audit log and its CSV
@@ -21,6 +22,12 @@ from ballots.officer.views.ballot_pages import (
     BallotRollView,
 )
 from ballots.officer.views.common import BallotOfficerMixin
+from ballots.officer.views.transitions import (
+    BallotCloseConfirmView,
+    BallotDeclareConfirmView,
+    BallotOpenConfirmView,
+    BallotVoidView,
+)
 from ballots.officer.views.voting_codes import (
     BallotCodesView,
     VotingCodeReissueView,
@@ -35,16 +42,20 @@ __all__ = [
     "AffiliateVoteRecordView",
     "BallotAuditCsvView",
     "BallotAuditView",
+    "BallotCloseConfirmView",
     "BallotCloseView",
     "BallotCodesView",
     "BallotCreateView",
+    "BallotDeclareConfirmView",
     "BallotDeclareView",
     "BallotEditView",
     "BallotListView",
     "BallotManageView",
     "BallotOfficerMixin",
+    "BallotOpenConfirmView",
     "BallotOpenView",
     "BallotRollView",
+    "BallotVoidView",
     "VotingCodeReissueView",
     "VotingCodeSendView",
     "VotingCodesDownloadView",

@@ -1,5 +1,5 @@
 """Officer pages of a ballot's life: the list, create and edit the draft, the dashboard, the roll,
-and the buttons that open, close and declare it.
+and the actions that open, close and declare it (each confirmed first: see transitions.py).
 
 Thin views: reads through ballots.officer.selectors, writes through ballots.officer.services.
 """
@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig
 
@@ -21,10 +20,12 @@ from ballots.officer.forms import BallotForm
 from ballots.officer.services import BallotStateError
 from ballots.officer.tables import IneligibleMemberTable
 from ballots.officer.views.common import PAGE_SIZE, BallotOfficerMixin, Status
+from ballots.officer.views.transitions import TransitionView
 from ballots.state import ballot_effective_status
 from members.access import ConstituencyOfficerMixin
 
 EDIT_REFUSED = "Only a draft ballot can be edited: this one has been opened."
+EDIT_VOIDED_REFUSED = "This ballot has been voided: nothing more can be done with it."
 
 
 class BallotListView(ConstituencyOfficerMixin, TemplateView):
@@ -80,13 +81,13 @@ class BallotEditView(BallotOfficerMixin, FormView):
     form_class = BallotForm
 
     def get(self, request, *args, **kwargs):
-        if self.ballot.status != Status.DRAFT:
-            return self.refused(EDIT_REFUSED)
+        if self.ballot.status != Status.DRAFT or self.ballot.is_voided:
+            return self.refused(EDIT_VOIDED_REFUSED if self.ballot.is_voided else EDIT_REFUSED)
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if self.ballot.status != Status.DRAFT:
-            return self.refused(EDIT_REFUSED)
+        if self.ballot.status != Status.DRAFT or self.ballot.is_voided:
+            return self.refused(EDIT_VOIDED_REFUSED if self.ballot.is_voided else EDIT_REFUSED)
         return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -150,31 +151,19 @@ class BallotRollView(BallotOfficerMixin, TemplateView):
         return context
 
 
-class _TransitionView(BallotOfficerMixin, View):
-    http_method_names = ["post"]
-    service = None
-    done_message = ""
-
-    def post(self, request, *args, **kwargs):
-        try:
-            type(self).service(ballot=self.ballot, actor=request.user)
-        except (BallotStateError, ValidationError) as error:
-            text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            return self.refused(text)
-        messages.success(request, self.done_message)
-        return HttpResponseRedirect(self.manage_url())
-
-
-class BallotOpenView(_TransitionView):
+class BallotOpenView(TransitionView):
+    transition = "open"
     service = services.ballot_open
     done_message = "The ballot is open: its rules and roll are frozen. Now issue the voting codes."
 
 
-class BallotCloseView(_TransitionView):
+class BallotCloseView(TransitionView):
+    transition = "close"
     service = services.ballot_close
     done_message = "The ballot is closed. No more votes can be cast. Check the result, then declare it."
 
 
-class BallotDeclareView(_TransitionView):
+class BallotDeclareView(TransitionView):
+    transition = "declare"
     service = services.ballot_declare
     done_message = "The result is declared and published."

@@ -301,7 +301,7 @@ def test_declaring_an_overdue_ballot_from_its_page_closes_it_first(officer_clien
         opens_at=timezone.now() - 3 * HOUR, closes_at=timezone.now() - HOUR
     )
 
-    officer_client.post(reverse("ballots:ballot_declare", args=[open_ballot.pk]))
+    officer_client.post(reverse("ballots:ballot_declare", args=[open_ballot.pk]), {"confirm": "yes"})
 
     open_ballot.refresh_from_db()
     assert open_ballot.status == "declared"
@@ -318,7 +318,7 @@ def test_declaring_an_overdue_open_ballot_closes_it_first(open_ballot, officer):
 
 def test_the_transition_buttons_work_for_the_constituencys_officer(officer_client, draft_ballot):
     for name, status in (("ballot_open", "open"), ("ballot_close", "closed"), ("ballot_declare", "declared")):
-        response = officer_client.post(reverse(f"ballots:{name}", args=[draft_ballot.pk]))
+        response = officer_client.post(reverse(f"ballots:{name}", args=[draft_ballot.pk]), {"confirm": "yes"})
         assert response.status_code == 302
         draft_ballot.refresh_from_db()
         assert draft_ballot.status == status

@@ -252,6 +252,13 @@ def test_a_broken_personal_link_is_explained(client, ballot_and_voters):
     assert "This voting link is not complete." in client.get("/vote/").content.decode()
 
 
+def test_a_personal_link_whose_ballot_is_a_superscript_digit_is_explained_not_a_server_error(client, db):
+    # '²'.isdigit() is true, but int('²') fails: the link must read as broken, not crash.
+    response = client.get("/vote/link/?ballot=%C2%B2&member=A1&code=ABCD")
+    assert response.status_code == 303
+    assert response["Location"] == "/vote/"
+
+
 def test_the_later_pages_without_verified_credentials_send_the_member_to_the_start(client, db):
     for url in ("/vote/ballot/", "/vote/confirm/"):
         response = client.get(url)

@@ -1,0 +1,76 @@
+"""Who may load which ballot into the simulator, and what they get.
+
+* An officer of the ballot's constituency: its wards and affiliates, and after the close
+  its real tallies (every count), for the what-if; its roll for a forecast.
+* Anyone else, once the ballot is declared: the what-if loaded with what the public results
+  show, never a withheld ward's counts (:func:`ballot_public_whatif`).
+* Anyone else before the declaration: the login page, or 403 for another constituency's
+  officer (nothing about an undeclared ballot is public).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+
+from ballots import counting
+from ballots.models import TriggerBallot
+from ballots.simulator.selectors import TALLIED_STATUSES, ballot_public_whatif, ballot_whatif
+from members.access import officer_access_check
+from members.selectors import officer_runs_constituency, user_is_officer
+
+
+@dataclass(frozen=True)
+class LoadedBallot:
+    """A ballot loaded into the what-if: the scenario shown, and the real figures if it has any."""
+
+    ballot: TriggerBallot
+    scenario: counting.Scenario
+    note: str
+    public: bool
+
+    @property
+    def tallied(self) -> bool:
+        return self.ballot.status in TALLIED_STATUSES
+
+    @property
+    def real(self) -> counting.Scenario | None:
+        """The real figures edits are marked against (None before the close: there are none)."""
+        return self.scenario if self.tallied else None
+
+
+def ballot_pk(value: str | None) -> int | None:
+    """The ``ballot`` parameter as a key: None when absent, 0 (no such ballot) when not a number."""
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return 0
+
+
+def officer_ballot(request, pk) -> TriggerBallot | HttpResponse:
+    """The ballot if the user is one of its constituency's officers; else the login page or 403."""
+    refusal = officer_access_check(request)
+    if refusal is not None:
+        return refusal
+    ballot = get_object_or_404(TriggerBallot.objects.select_related("constituency"), pk=pk)
+    officer_access_check(request, constituency=ballot.constituency)
+    return ballot
+
+
+def whatif_ballot(request, pk) -> LoadedBallot | HttpResponse:
+    """The ballot as this user may load it into the what-if (see the module docstring)."""
+    ballot = get_object_or_404(TriggerBallot.objects.select_related("constituency"), pk=pk)
+    user = request.user
+    runs_it = user_is_officer(user) and officer_runs_constituency(user, ballot.constituency)
+    if not runs_it and ballot.status == TriggerBallot.Status.DECLARED:
+        scenario, note = ballot_public_whatif(ballot)
+        return LoadedBallot(ballot=ballot, scenario=scenario, note=note, public=True)
+    checked = officer_ballot(request, pk)
+    if isinstance(checked, HttpResponse):
+        return checked
+    scenario, note = ballot_whatif(checked)
+    return LoadedBallot(ballot=checked, scenario=scenario, note=note, public=False)

@@ -1,0 +1,206 @@
+"""A deployment that cannot half-work: `check --deploy` refuses settings with which the site would
+start yet do harm, `migrate` makes the cache table, /healthz reports the database and the cache,
+and `make run` puts its own host and port in the voting links."""
+
+import json
+import sqlite3
+import subprocess
+import sys
+from importlib import import_module
+
+import pytest
+from django.db import OperationalError, connection
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from config import checks, views
+from tests.test_security import ROOT, production_env
+
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def check_deploy(**env):
+    """`manage.py check --deploy` under production settings changed by `env`: (exit status, output)."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=production_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+def error_ids(errors):
+    return [error.id for error in errors]
+
+
+# Each refusal is an Error, so `check --deploy` fails (not only at --fail-level WARNING).
+
+
+def test_check_deploy_fails_on_a_development_site_url_and_a_missing_voting_code_key():
+    status, output = check_deploy(SITE_URL="http://127.0.0.1:8000", VOTING_CODE_KEY="")
+
+    assert status != 0
+    for error_id in ("ballots.E001", "ballots.E002", "ballots.E003"):
+        assert f"?: ({error_id})" in output
+    assert "ERRORS:" in output
+
+
+def test_check_deploy_fails_on_plain_text_smtp_and_an_uncounted_proxy():
+    status, output = check_deploy(EMAIL_USE_TLS="0", BEHIND_PROXY="1", TRUSTED_PROXY_COUNT="0")
+
+    assert status != 0
+    assert "?: (ballots.E004)" in output
+    assert "?: (ballots.E005)" in output
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    ["http://ballots.example.org", "https://127.0.0.1", "https://localhost:8443", "https://[::1]", "https://0.0.0.0"],
+)
+def test_a_site_url_that_is_not_public_https_is_an_error(site_url):
+    with override_settings(SITE_URL=site_url):
+        found = error_ids(checks.site_url_is_public_https(None))
+
+    assert found and set(found) <= {"ballots.E001", "ballots.E002"}
+
+
+def test_a_public_https_site_url_passes():
+    with override_settings(SITE_URL="https://ballots.example.org/tb"):
+        assert checks.site_url_is_public_https(None) == []
+
+
+def test_a_voting_code_key_equal_to_the_secret_key_counts_as_missing():
+    with override_settings(SECRET_KEY="s" * 50, VOTING_CODE_KEY="s" * 50):
+        assert error_ids(checks.voting_code_key_is_its_own(None)) == ["ballots.E003"]
+    with override_settings(SECRET_KEY="s" * 50, VOTING_CODE_KEY="v" * 50):
+        assert checks.voting_code_key_is_its_own(None) == []
+
+
+def test_smtp_needs_tls_or_ssl_but_other_backends_do_not():
+    with override_settings(EMAIL_BACKEND=SMTP, EMAIL_USE_TLS=False, EMAIL_USE_SSL=False):
+        assert error_ids(checks.smtp_is_encrypted(None)) == ["ballots.E004"]
+    for tls, ssl in ((True, False), (False, True)):
+        with override_settings(EMAIL_BACKEND=SMTP, EMAIL_USE_TLS=tls, EMAIL_USE_SSL=ssl):
+            assert checks.smtp_is_encrypted(None) == []
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", EMAIL_USE_TLS=False):
+        assert checks.smtp_is_encrypted(None) == []
+
+
+def test_behind_a_proxy_the_proxy_must_be_counted():
+    with override_settings(BEHIND_PROXY=True, TRUSTED_PROXY_COUNT=0):
+        assert error_ids(checks.proxy_is_counted(None)) == ["ballots.E005"]
+    with override_settings(BEHIND_PROXY=True, TRUSTED_PROXY_COUNT=1):
+        assert checks.proxy_is_counted(None) == []
+    with override_settings(BEHIND_PROXY=False, TRUSTED_PROXY_COUNT=0):
+        assert checks.proxy_is_counted(None) == []
+
+
+# The cache table comes with migrate
+
+
+def test_migrate_alone_makes_the_cache_table(tmp_path):
+    database = tmp_path / "fresh.sqlite3"
+    env = production_env(DATABASE_URL=f"sqlite:///{database}")
+    env.pop("REDIS_URL", None)
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    with sqlite3.connect(database) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "trigger_ballot_cache" in tables
+
+
+def test_the_cache_table_migration_remakes_a_missing_table(db):
+    migration = import_module("ballots.migrations.0004_cache_table")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE trigger_ballot_cache")
+    assert "trigger_ballot_cache" not in connection.introspection.table_names()
+
+    migration.cache_table_create(None, type("SchemaEditor", (), {"connection": connection})())
+
+    assert "trigger_ballot_cache" in connection.introspection.table_names()
+
+
+# /healthz
+
+
+def test_healthz_reports_the_database_and_the_cache_and_no_worker_yet(client, db):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    assert json.loads(response.content) == {
+        "status": "ok",
+        "checks": {
+            "database": {"status": "ok"},
+            "cache": {"status": "ok"},
+            "task_worker": {"status": "not configured"},
+        },
+    }
+    assert reverse("healthz") == "/healthz"
+
+
+def test_healthz_is_503_when_the_cache_table_is_missing(client, db):
+    missing = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "no_such_cache_table"}}
+    with override_settings(CACHES=missing):
+        response = client.get("/healthz")
+
+    body = json.loads(response.content)
+    assert response.status_code == 503
+    assert body["status"] == "failing"
+    assert body["checks"]["cache"]["status"] == "failing"
+    assert "createcachetable" in body["checks"]["cache"]["hint"]
+    assert body["checks"]["database"] == {"status": "ok"}
+    # The kind of failure, never its message (which can name tables, hosts or users).
+    assert "no_such_cache_table" not in response.content.decode()
+
+
+def test_healthz_is_503_when_the_database_does_not_answer(client, db, monkeypatch):
+    class DownConnection:
+        def cursor(self):
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr(views, "connection", DownConnection())
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert json.loads(response.content)["checks"]["database"] == {"status": "failing", "error": "OperationalError"}
+
+
+def test_healthz_is_not_redirected_to_https(db):
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        response = Client().get("/healthz")
+        page = Client().get("/")
+
+    assert response.status_code == 200
+    assert page.status_code == 301
+
+
+# make run
+
+
+def test_make_run_puts_its_host_and_port_in_the_voting_links():
+    result = subprocess.run(
+        ["make", "-n", "--no-print-directory", "run", "HOST=127.0.0.1", "PORT=8100"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    runserver = [line for line in result.stdout.splitlines() if "runserver" in line]
+    assert runserver and "SITE_URL=http://127.0.0.1:8100 " in runserver[0]
+    assert "runserver 127.0.0.1:8100" in runserver[0]
