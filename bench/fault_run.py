@@ -257,8 +257,8 @@ def main():
 def check(ballot_id, codes, tally, faults):
     from django.db import connections
 
+    from ballots.codes import receipt_hash
     from ballots.models import MemberVote, RollEntry, VoteReceipt
-    from ballots.voting.codes import receipt_hash
 
     connections.close_all()  # the server restarted: start from fresh connections
     failures = []

@@ -18,9 +18,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from ballots.codes import voting_code_generate, voting_code_hash
 from ballots.models import AffiliateVote, BallotAffiliate, MemberVote, RollEntry, TriggerBallot
 from ballots.officer import services as officer_services
-from ballots.voting.codes import voting_code_generate, voting_code_hash
 from members.models import OFFICERS_GROUP, Affiliate, Constituency, Member, Ward
 
 OFFICER_PASSWORD = "correct horse battery staple"

@@ -21,16 +21,16 @@ docs/voting.md. In short:
 
 import datetime as dt
 import logging
-import random
 import uuid
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ballots.codes import code_normalise, receipt_code_generate, receipt_hash, voting_code_matches
 from ballots.models import Choice, MemberVote, RollEntry, TriggerBallot, VoteReceipt
+from ballots.officer.services import ballot_close_due
 from ballots.state import VOTING_OPEN, ballot_voting_state
-from ballots.voting.codes import code_normalise, receipt_code_generate, receipt_hash, voting_code_matches
 from members.membership_numbers import membership_number_lookup_values
 
 MESSAGES = {
@@ -97,9 +97,6 @@ def ballots_close_due_after_refusal(*, refusal: VoteRefused) -> int:
     """
     if not refusal.closing_time_passed:
         return 0
-    # Imported here: closing a ballot shuffles its votes with votes_shuffle from this module.
-    from ballots.officer.services import ballot_close_due
-
     try:
         return ballot_close_due()
     except Exception:
@@ -241,36 +238,6 @@ def _cast_postgresql(
     return VoteCastResult(receipt_code=receipt)
 
 
-@transaction.atomic
-def votes_shuffle(*, ballot: TriggerBallot) -> int:
-    """Rewrite a ballot's votes, receipts and voted marks so no storage detail links them. Call at close.
-
-    The vote, the receipt and the roll entry's voted mark are written in one transaction, so
-    until this runs the database itself could pair them: on PostgreSQL the rows share a
-    transaction id (the hidden `xmin` column), and on both engines the physical order of the
-    vote rows (SQLite's hidden rowid, PostgreSQL's ctid) follows the order of voting. This
-    deletes the votes and receipts and inserts them again in a random order with fresh
-    random keys, and rewrites every voted mark, all in one transaction: afterwards every such
-    row carries the same transaction id and no order. The dead row versions remain on disk
-    until (auto)VACUUM reclaims them. Returns the number of votes rewritten.
-    """
-    shuffler = random.SystemRandom()
-    votes = list(MemberVote.objects.filter(ballot_id=ballot.pk).values_list("ward_id", "choice"))
-    receipts = list(VoteReceipt.objects.filter(ballot_id=ballot.pk).values_list("receipt_hash", flat=True))
-    shuffler.shuffle(votes)
-    shuffler.shuffle(receipts)
-    MemberVote.objects.filter(ballot_id=ballot.pk).delete()
-    VoteReceipt.objects.filter(ballot_id=ballot.pk).delete()
-    MemberVote.objects.bulk_create(
-        [MemberVote(ballot_id=ballot.pk, ward_id=ward_id, choice=choice) for ward_id, choice in votes], batch_size=1000
-    )
-    VoteReceipt.objects.bulk_create(
-        [VoteReceipt(ballot_id=ballot.pk, receipt_hash=value) for value in receipts], batch_size=1000
-    )
-    RollEntry.objects.filter(ballot_id=ballot.pk, has_voted=True).update(has_voted=True)
-    return len(votes)
-
-
 def receipt_check(*, ballot: TriggerBallot, receipt_code: str) -> bool:
     """Whether a vote with this receipt code was recorded in the ballot. Never says which way it went."""
     if not code_normalise(receipt_code):
@@ -289,5 +256,4 @@ __all__ = [
     "receipt_check",
     "vote_cast",
     "vote_credentials_check",
-    "votes_shuffle",
 ]

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from ballots.codes import voting_code_matches
 from ballots.models import AffiliateVote, RollEntry, TriggerBallot
-from ballots.voting.codes import voting_code_matches
 from tests.e2e.conftest import assert_no_serious_axe_violations, log_in
 from tests.factories import (
     OFFICER_PASSWORD,

@@ -16,6 +16,7 @@ The modules, by job:
   voting_codes.py       issue and re-issue codes, the personal voting link
   voting_code_email.py  codes by email, in batches or to one member
   affiliate_votes.py    record or correct an affiliate's decision
+  vote_shuffle.py       the close's rewrite of votes, receipts and voted marks in a random order
 Everything callers use is importable from `ballots.officer.services`.
 """
 
@@ -42,6 +43,7 @@ from ballots.officer.services.ballot_settings import (
     rule_set_names,
 )
 from ballots.officer.services.common import BallotStateError
+from ballots.officer.services.vote_shuffle import votes_shuffle
 from ballots.officer.services.voting_code_email import (
     EmailReport,
     voting_code_message,
@@ -55,6 +57,7 @@ from ballots.officer.services.voting_codes import (
 )
 
 __all__ = [
+    "votes_shuffle",
     "BALLOT_FIELDS",
     "OPTION_FIELDS",
     "VOID_REASON_MAX_LENGTH",

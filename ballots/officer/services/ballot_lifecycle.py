@@ -33,7 +33,7 @@ from ballots.officer.services.common import (
     ballot_lock,
     ballot_state_copy,
 )
-from ballots.voting.services import votes_shuffle
+from ballots.officer.services.vote_shuffle import votes_shuffle
 from members.models import Constituency
 from members.selectors import affiliates_eligible, members_eligible
 

@@ -14,10 +14,10 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from ballots.codes import code_normalise, voting_code_generate, voting_code_hash
 from ballots.models import RollEntry, TriggerBallot
 from ballots.officer.services.common import Actor, BallotStateError, Status, ballot_audit_record, ballot_lock
 from ballots.state import VOTING_CLOSED, ballot_voting_state
-from ballots.voting.codes import code_normalise, voting_code_generate, voting_code_hash
 
 
 def personal_voting_link(*, ballot: TriggerBallot, membership_number: str, code: str) -> str:

@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from ballots.codes import voting_code_hash
 from ballots.models import RollEntry
 from ballots.officer import services
-from ballots.voting.codes import voting_code_hash
 from members.models import AuditEvent, Member
 from members.services import audit_record
 from tests.factories import MemberFactory

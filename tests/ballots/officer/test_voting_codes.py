@@ -12,16 +12,16 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 
-from ballots.models import RollEntry
-from ballots.officer import services
-from ballots.officer.services import BallotStateError
-from ballots.voting.codes import (
+from ballots.codes import (
     CODE_ALPHABET,
     code_normalise,
     voting_code_generate,
     voting_code_hash,
     voting_code_matches,
 )
+from ballots.models import RollEntry
+from ballots.officer import services
+from ballots.officer.services import BallotStateError
 from ballots.voting.services import vote_cast
 from members.models import AuditEvent, Member
 from tests.factories import MemberFactory, TriggerBallotFactory

@@ -82,7 +82,7 @@ def test_a_failure_to_close_never_replaces_the_refusal(client, constituency, cap
     signed_in_at_the_paper(client, ballot, voter)
     past_closing(ballot)
 
-    with mock.patch("ballots.officer.services.ballot_close_due", side_effect=RuntimeError("lock timeout")):
+    with mock.patch("ballots.voting.services.ballot_close_due", side_effect=RuntimeError("lock timeout")):
         response = client.post("/vote/confirm/", {"choice": "open", "cast": "1"})
 
     assert response.status_code == 409
