@@ -43,20 +43,26 @@ then fewest tied, and among branches of equal margin the one whose ward name com
 (alphabetically) is the one moved; for members one by one, switching towards open before
 towards reselect, votes taken from the largest branches first (the scenario's order between
 equals); for affiliates, the mix with most votes for the side it flips to, and the
-affiliates in the scenario's order.
+affiliates in the scenario's order. **Equally small alternatives**: the change found is
+then set beside every change as small that differs from it in one ward (or affiliate),
+checked by a full count; of them all the one whose names come first alphabetically is
+shown, and :meth:`Flip.sentence` with ``explained=True`` lists the others (or how many)
+and says why the one shown was chosen. With members pooled any votes switched would do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ballots import counting
 from ballots.counting import ABSTAIN, AFFILIATES, MEMBERS, NONE, OPEN, RESELECT, Scenario
+from ballots.counting.scenario import result_from_counts
 from ballots.simulation.flip_search import (
     AffiliateChanges,
     MemberChanges,
+    _branch_moves,
     flip_affiliates_unit,
     flip_affiliates_weighted,
     flip_members_branch,
@@ -81,6 +87,10 @@ class Flip:
     member_changes: tuple[tuple[str, int, str], ...] = ()
     affiliates: int | None = None
     affiliate_changes: tuple[tuple[str, str, str], ...] = ()
+    member_alternatives: tuple[tuple[tuple[str, int, str], ...], ...] = ()
+    affiliate_alternatives: tuple[tuple[tuple[str, str, str], ...], ...] = ()
+    members_pooled: bool = False
+    alternatives_complete: bool = True  # False when the search for alternatives stopped at its limit
 
     @property
     def target(self) -> str:
@@ -88,7 +98,7 @@ class Flip:
             return counting.OUTCOME_RESELECTED
         return counting.OUTCOME_OPEN_SELECTION
 
-    def member_sentence(self) -> str | None:
+    def member_sentence(self, *, explained: bool = False) -> str | None:
         if not self.member_votes:
             return None
         n = self.member_votes
@@ -98,19 +108,56 @@ class Flip:
             parts = [f"{k} in {w} (to {d})" for w, k, d in self.member_changes]
         else:
             parts = [f"{k} in {w}" for w, k, _ in self.member_changes]
-        return f"if {who} had voted the other way: {_and(parts)}"
+        why = self._member_choice() if explained else ""
+        return f"if {who} had voted the other way: {_and(parts)}{why}"
 
-    def affiliate_sentence(self) -> str | None:
+    def _member_choice(self) -> str:
+        """Why these wards: the other equally small changes, and the rule that picked this one."""
+        if self.members_pooled:
+            side = {d for _, _, d in self.member_changes}
+            towards = f" to {side.pop()}" if len(side) == 1 else ""
+            return (
+                f" (members are counted one member, one vote, so any {self.member_votes} votes switched{towards}"
+                " would do, in any ward; the largest wards are shown)"
+            )
+        if not self.member_alternatives:
+            return " (no other change as small would do)"
+        alternatives = [_and([f"{k} in {w}" for w, k, _ in changes]) for changes in self.member_alternatives]
+        return (
+            " ("
+            + _others(alternatives, self.alternatives_complete)
+            + "; shown: the change needing fewest votes, ties broken by ward name)"
+        )
+
+    def affiliate_sentence(self, *, explained: bool = False) -> str | None:
         if not self.affiliates:
             return None
         n = self.affiliates
         who = "1 affiliate" if n == 1 else f"{n} affiliates"
         parts = [f"{name} {_vote_words(to)} instead of {_vote_words(was)}" for name, was, to in self.affiliate_changes]
-        return f"if {who} had voted differently: {_and(parts)}"
+        why = self._affiliate_choice() if explained else ""
+        return f"if {who} had voted differently: {_and(parts)}{why}"
 
-    def sentence(self) -> str:
-        """One or two plain-English sentences, e.g. "The result would have changed if 7 ..."."""
-        members, affiliates = self.member_sentence(), self.affiliate_sentence()
+    def _affiliate_choice(self) -> str:
+        if not self.affiliate_alternatives:
+            return " (no other change as small would do)"
+        alternatives = [
+            _and([f"{name} {_vote_words(to)}" for name, _, to in changes]) for changes in self.affiliate_alternatives
+        ]
+        return (
+            " ("
+            + _others(alternatives, self.alternatives_complete)
+            + "; shown: the fewest affiliates, ties broken by name)"
+        )
+
+    def sentence(self, *, explained: bool = False) -> str:
+        """One or two plain-English sentences, e.g. "The result would have changed if 7 ...".
+
+        ``explained`` adds, after each change, the other changes as small (or how many) and
+        why the one shown was chosen.
+        """
+        members = self.member_sentence(explained=explained)
+        affiliates = self.affiliate_sentence(explained=explained)
         if members and affiliates:
             return f"The result would have changed {members}. It would also have changed {affiliates}."
         if members:
@@ -128,6 +175,11 @@ class Flip:
     def description(self) -> str:
         return self.sentence()
 
+    @property
+    def explained(self) -> str:
+        """The sentence with the other equally small changes and why the one shown was chosen."""
+        return self.sentence(explained=True)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "rules": self.rules,
@@ -138,7 +190,14 @@ class Flip:
             "member_changes": [{"ward": w, "votes": k, "to": d} for w, k, d in self.member_changes],
             "affiliates": self.affiliates,
             "affiliate_changes": [{"name": n, "from": a, "to": b} for n, a, b in self.affiliate_changes],
+            "member_alternatives": [
+                [{"ward": w, "votes": k, "to": d} for w, k, d in changes] for changes in self.member_alternatives
+            ],
+            "affiliate_alternatives": [
+                [{"name": n, "from": a, "to": b} for n, a, b in changes] for changes in self.affiliate_alternatives
+            ],
             "sentence": self.sentence(),
+            "explained_sentence": self.sentence(explained=True),
         }
 
 
@@ -146,6 +205,20 @@ def _and(parts: list[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+SHOWN_ALTERNATIVES = 3
+
+
+def _others(alternatives: list[str], complete: bool) -> str:
+    """E.g. "2 other changes as small would also do: 1 in Heron, or 1 in Sturry"."""
+    n = len(alternatives)
+    lead = "1 other change" if n == 1 else f"{n} other changes"
+    lead = ("" if complete else "at least ") + lead + " as small would also do"
+    shown = alternatives[:SHOWN_ALTERNATIVES]
+    more = n - len(shown)
+    listed = ", or ".join(shown) + (f", or {more} more" if more else "")
+    return f"{lead}: {listed}"
 
 
 def _vote_words(vote: str) -> str:
@@ -182,12 +255,124 @@ def smallest_flip(
         n_affiliates, affiliate_changes = flip_affiliates_weighted(base, want_open)
     elif AFFILIATES in counted_by:
         n_affiliates, affiliate_changes = flip_affiliates_unit(base, want_open)
+    pooled = counted_by.get(MEMBERS) == "individual"
+    member_options: list[tuple[tuple[str, int, str], ...]] = []
+    members_complete = affiliates_complete = True
+    if member_votes and not pooled:
+        swaps, members_complete = _member_swaps(base, member_changes, want_open)
+        member_options = _by_name([tuple(member_changes), *swaps])
+    affiliate_options: list[tuple[tuple[str, str, str], ...]] = []
+    if n_affiliates:
+        affiliate_swaps, affiliates_complete = _affiliate_swaps(base, affiliate_changes, want_open)
+        affiliate_options = _by_name([tuple(affiliate_changes), *affiliate_swaps])
     return Flip(
         rules=rules_name,
         options=applied,
         outcome=result.outcome,
         member_votes=member_votes,
-        member_changes=tuple(member_changes),
+        member_changes=member_options[0] if member_options else tuple(member_changes),
         affiliates=n_affiliates,
-        affiliate_changes=tuple(affiliate_changes),
+        affiliate_changes=affiliate_options[0] if affiliate_options else tuple(affiliate_changes),
+        member_alternatives=tuple(member_options[1:]),
+        affiliate_alternatives=tuple(affiliate_options[1:]),
+        members_pooled=pooled and bool(member_votes),
+        alternatives_complete=members_complete and affiliates_complete,
     )
+
+
+# ------------------------------------------------------------- equally small alternatives
+#
+# Another change as small as the one found: one ward (or affiliate) of it swapped for one
+# outside it, at the same cost, that flips the result too, as the full count says (so the
+# same under every rule set). Candidates are tried in name order, at most MAX_TRIED full
+# counts, and up to MAX_ALTERNATIVES are kept; the one shown is the first by name (the
+# wards' names in alphabetical order), so the choice is the reader's to check.
+
+MAX_ALTERNATIVES = 10
+MAX_TRIED = 200
+_Option = TypeVar("_Option", tuple[tuple[str, int, str], ...], tuple[tuple[str, str, str], ...])
+
+
+def _by_name(options: list[_Option]) -> list[_Option]:
+    unique = list(dict.fromkeys(options))
+    return sorted(unique, key=lambda changes: sorted(name.casefold() for name, _, _ in changes))
+
+
+def _flips(
+    base: Scenario,
+    branches: tuple[counting.Branch, ...],
+    affiliates: tuple[counting.Affiliate, ...],
+    want_open: bool,
+) -> bool:
+    try:
+        changed = Scenario(branches=branches, affiliates=affiliates, rules=base.rules, options=base.options)
+        return counting.count(changed).open_selection == want_open
+    except counting.CountingError:  # e.g. an affiliate of unknown size under weighted counting
+        return False
+
+
+def _with_member_changes(base: Scenario, changes: Sequence[tuple[str, int, str]]) -> tuple[counting.Branch, ...]:
+    moved = {w: (k if d == OPEN else -k) for w, k, d in changes}
+    out = []
+    for b in base.branches:
+        if b.name in moved:
+            k = moved[b.name]
+            b = counting.Branch(name=b.name, reselect=(b.reselect or 0) - k, open=(b.open or 0) + k)
+        out.append(b)
+    return tuple(out)
+
+
+def _member_swaps(
+    base: Scenario, changes: MemberChanges, want_open: bool
+) -> tuple[list[tuple[tuple[str, int, str], ...]], bool]:
+    by_name = {b.name: b for b in base.branches}
+    changed = {w for w, _, _ in changes}
+    ordered = sorted(base.branches, key=lambda b: b.name.casefold())
+    found: list[tuple[tuple[str, int, str], ...]] = []
+    tried = 0
+    for i, (ward, k, direction) in enumerate(changes):
+        branch = by_name[ward]
+        shift = k if direction == OPEN else -k
+        assert branch.reselect is not None and branch.open is not None  # only counted wards move
+        reached = result_from_counts(branch.reselect - shift, branch.open + shift)
+        for other in ordered:
+            if len(found) >= MAX_ALTERNATIVES or tried >= MAX_TRIED:
+                return found, False
+            if other.name in changed or other.reselect is None or other.open is None:
+                continue
+            if _branch_moves(other).get(reached) != shift:
+                continue
+            if (other.reselect if shift > 0 else other.open) < abs(shift):  # only votes cast can switch
+                continue
+            swapped = list(changes)
+            swapped[i] = (other.name, k, direction)
+            tried += 1
+            if _flips(base, _with_member_changes(base, swapped), base.affiliates, want_open):
+                found.append(tuple(swapped))
+    return found, True
+
+
+def _affiliate_swaps(
+    base: Scenario, changes: AffiliateChanges, want_open: bool
+) -> tuple[list[tuple[tuple[str, str, str], ...]], bool]:
+    changed = {name for name, _, _ in changes}
+    ordered = sorted(base.affiliates, key=lambda a: a.name.casefold())
+    found: list[tuple[tuple[str, str, str], ...]] = []
+    tried = 0
+    for i, (_, _, to) in enumerate(changes):
+        for other in ordered:
+            if len(found) >= MAX_ALTERNATIVES or tried >= MAX_TRIED:
+                return found, False
+            if other.name in changed or other.vote in (NONE, to):
+                continue
+            tried += 1
+            swapped = list(changes)
+            swapped[i] = (other.name, other.vote, to)
+            votes = {name: vote for name, _, vote in swapped}
+            affiliates = tuple(
+                counting.Affiliate(name=a.name, vote=votes.get(a.name, a.vote), members=a.members)
+                for a in base.affiliates
+            )
+            if _flips(base, base.branches, affiliates, want_open):
+                found.append(tuple(swapped))
+    return found, True

@@ -162,6 +162,7 @@ def forecast(
             for tie in counting.TIE_OPTIONS:
                 ties[tie] = {**applied, "tied_branch": tie}
         plans.append((name, applied, ties))
+    threshold_rule = counting.get_rule_set(fs.rules).threshold
     totals = {name: 0 for name, _, _ in plans}
     tie_totals = {name: dict.fromkeys(ties, 0) for name, _, ties in plans}
     histogram = np.zeros(HISTOGRAM_BINS, dtype=np.int64)
@@ -189,8 +190,7 @@ def forecast(
             if name == fs.rules:
                 assert share is not None  # asked for under the scenario's own rules
                 shares.add(share)
-                bins = np.minimum((share * HISTOGRAM_BINS).astype(np.int64), HISTOGRAM_BINS - 1)
-                histogram += np.bincount(bins, minlength=HISTOGRAM_BINS)
+                histogram += np.bincount(histogram_bin(share, threshold_rule), minlength=HISTOGRAM_BINS)
                 if vectorised:
                     b, a = pivotal(fs, chunk, agg, name, applied, outcome)
                 else:
@@ -230,6 +230,19 @@ def forecast(
         ),
         seconds=time.perf_counter() - started,
     )
+
+
+def histogram_bin(shares: np.ndarray, threshold: counting.Threshold) -> np.ndarray:
+    """Each share's bar: 5-point bands from the low edge, except that a share exactly at a
+    "more than" threshold (which does not pass it) goes in the bar below, so that every bar
+    lies wholly on one side: exactly 50% is on the reselect side of "more than half"."""
+    bins = np.minimum((shares * HISTOGRAM_BINS).astype(np.int64), HISTOGRAM_BINS - 1)
+    if threshold.test == "more than":
+        at = (shares == float(threshold.value)) & (bins > 0)
+        edge = float(threshold.value) * HISTOGRAM_BINS
+        if edge == int(edge):  # the threshold is a bar's edge: move it to the bar below
+            bins = np.where(at, bins - 1, bins)
+    return bins
 
 
 class ShareTally:

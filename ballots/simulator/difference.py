@@ -54,7 +54,8 @@ def _branch_marks(row: dict, real: counting.Branch | None, changes: list[str]) -
             changes.append(f"counts given for {name}")
         elif (row.get("outcome") or "") != (real.outcome or ""):
             marks["outcome"] = f"real: {_OUTCOME_WORDS.get(real.outcome or '', real.outcome)}"
-            changes.append(f"{name} {_OUTCOME_WORDS.get(row.get('outcome') or '', 'counted')} instead of {real.outcome}")
+            now = _OUTCOME_WORDS.get(row.get("outcome") or "", "counted")
+            changes.append(f"{name} {now} instead of {real.outcome}")
         return marks
     for side, real_count in (("reselect", real.reselect), ("open", real.open)):
         value = row.get(side)

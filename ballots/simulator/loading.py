@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from ballots import counting
 from ballots.models import TriggerBallot
+from ballots.simulator.difference import outcome_change_sentence, whatif_difference
+from ballots.simulator.forms import raw_rows
 from ballots.simulator.selectors import TALLIED_STATUSES, ballot_public_whatif, ballot_whatif
-from members.access import officer_access_check
+from members.access import OfficerAccessRefused, officer_access_check
 from members.selectors import officer_runs_constituency, user_is_officer
 
 
@@ -74,3 +76,61 @@ def whatif_ballot(request, pk) -> LoadedBallot | HttpResponse:
         return checked
     scenario, note = ballot_whatif(checked)
     return LoadedBallot(ballot=checked, scenario=scenario, note=note, public=False)
+
+
+def loaded_context(loaded: LoadedBallot) -> dict:
+    ballot = loaded.ballot
+    status = ballot.get_status_display().lower()
+    shown = "as its public results show it" if loaded.public else "every count"
+    return {
+        "source": f"ballot {ballot.pk}: {ballot.sitting_mp}, {ballot.constituency.name} ({status}; {shown})",
+        "unknown_size_note": loaded.note,
+        "ballot_tallied": loaded.tallied,
+        "loaded_ballot": ballot,
+        "loaded": loaded,
+    }
+
+
+def posted_ballot(request) -> LoadedBallot | None:
+    """The ballot a posted what-if started from (its hidden field), checked again; None if not allowed."""
+    pk = ballot_pk(request.POST.get("ballot"))
+    if not pk:
+        return None
+    try:
+        loaded = whatif_ballot(request, pk)
+    except (Http404, OfficerAccessRefused):
+        return None
+    return None if isinstance(loaded, HttpResponse) else loaded
+
+
+def marked_rows(context: dict, settings_form, branches, affiliates) -> dict:
+    """Each row with its marks against the real figures, and the sentence of what changed."""
+    loaded = context.get("loaded")
+    real = loaded.real if loaded is not None else None
+    branch_rows, affiliate_rows = raw_rows(branches), raw_rows(affiliates)
+    if real is None:
+        return {
+            "branch_rows": [(form, {}) for form in branches.forms],
+            "affiliate_rows": [(form, {}) for form in affiliates.forms],
+        }
+    rules = settings_form["rules"].value() or real.rules
+    options = {name: settings_form[name].value() for name in settings_form.option_names}
+    difference = whatif_difference(
+        real=real, branch_rows=branch_rows, affiliate_rows=affiliate_rows, rules=rules, options=options
+    )
+    try:
+        real_open = counting.count(real).open_selection
+    except counting.CountingError:  # e.g. pooled member votes with withheld wards: no sentence
+        real_open = None
+    result = context.get("result")
+    sentence = None
+    if real_open is not None:
+        sentence = outcome_change_sentence(
+            changes=difference.changes, real_open=real_open, new_open=None if result is None else result.open_selection
+        )
+    return {
+        "branch_rows": list(zip(branches.forms, difference.branch_marks, strict=True)),
+        "affiliate_rows": list(zip(affiliates.forms, difference.affiliate_marks, strict=True)),
+        "difference": difference,
+        "difference_sentence": sentence,
+    }

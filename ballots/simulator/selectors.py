@@ -205,9 +205,8 @@ def ballot_public_whatif(ballot: TriggerBallot) -> tuple[counting.Scenario, str]
         else counting.Branch(name=row.name, reselect=row.tally.reselect, open=row.tally.open)
         for row in shown.branches
     )
-    scenario = counting.Scenario(
-        branches=branches, affiliates=shown.scenario.affiliates, rules=shown.scenario.rules, options=shown.scenario.options
-    )
+    real = shown.scenario
+    scenario = counting.Scenario(branches=branches, affiliates=real.affiliates, rules=real.rules, options=real.options)
     note = shown.unknown_size_note
     withheld = len(shown.withheld_names)
     if withheld:

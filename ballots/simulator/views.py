@@ -12,14 +12,12 @@ import json
 import logging
 from zoneinfo import ZoneInfo
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from ballots import counting, simulation
 from ballots.models import TriggerBallot
-from ballots.simulator.difference import outcome_change_sentence, whatif_difference
-from ballots.simulator.loading import LoadedBallot, ballot_pk, officer_ballot, whatif_ballot
 from ballots.ratelimit import client_address, rate_limit_check, rate_limit_hit
 from ballots.results.presenter import same_count
 from ballots.simulator.charts import histogram_description, histogram_svg, share_label
@@ -37,13 +35,20 @@ from ballots.simulator.forms import (
     whatif_initial,
     whatif_scenario,
 )
+from ballots.simulator.loading import (
+    ballot_pk,
+    loaded_context,
+    marked_rows,
+    officer_ballot,
+    posted_ballot,
+    whatif_ballot,
+)
 from ballots.simulator.selectors import (
     ballot_forecast,
     ballots_for_officer,
     demo_forecast,
     demo_scenario,
 )
-from members.access import OfficerAccessRefused
 from members.selectors import user_is_officer
 
 logger = logging.getLogger(__name__)
@@ -178,9 +183,9 @@ def whatif(request):
                     errors.append(str(error))
         else:
             forms = _bound(request, *classes)
-            loaded = _posted_ballot(request)
+            loaded = posted_ballot(request)
             if loaded is not None:
-                context.update(_loaded_context(loaded))
+                context.update(loaded_context(loaded))
             if action in ("add_branches", "add_affiliates"):
                 forms = _with_more_rows(request, forms, classes, action.removeprefix("add_"))
             else:
@@ -194,7 +199,7 @@ def whatif(request):
             if isinstance(loaded, HttpResponse):
                 return loaded
             scenario = loaded.scenario
-            context.update(_loaded_context(loaded))
+            context.update(loaded_context(loaded))
         elif request.GET.get("start") == "empty":
             scenario = counting.Scenario(
                 branches=(counting.Branch("Ward 1", reselect=0, open=0),),
@@ -209,66 +214,8 @@ def whatif(request):
     if scenario is not None:
         context.update(_whatif_results(scenario, errors))
     context.update(_page_context(request, settings_form, branches, affiliates, errors))
-    context.update(_marked_rows(context, settings_form, branches, affiliates, scenario))
+    context.update(marked_rows(context, settings_form, branches, affiliates))
     return render(request, "ballots/simulator/whatif.html", context)
-
-
-def _loaded_context(loaded: LoadedBallot) -> dict:
-    ballot = loaded.ballot
-    status = ballot.get_status_display().lower()
-    shown = "as its public results show it" if loaded.public else "every count"
-    return {
-        "source": f"ballot {ballot.pk}: {ballot.sitting_mp}, {ballot.constituency.name} ({status}; {shown})",
-        "unknown_size_note": loaded.note,
-        "ballot_tallied": loaded.tallied,
-        "loaded_ballot": ballot,
-        "loaded": loaded,
-    }
-
-
-def _posted_ballot(request) -> LoadedBallot | None:
-    """The ballot a posted what-if started from (its hidden field), checked again; None if not allowed."""
-    pk = ballot_pk(request.POST.get("ballot"))
-    if not pk:
-        return None
-    try:
-        loaded = whatif_ballot(request, pk)
-    except (Http404, OfficerAccessRefused):
-        return None
-    return None if isinstance(loaded, HttpResponse) else loaded
-
-
-def _marked_rows(context, settings_form, branches, affiliates, scenario) -> dict:
-    """Each row with its marks against the real figures, and the sentence of what changed."""
-    loaded = context.get("loaded")
-    real = loaded.real if loaded is not None else None
-    branch_rows, affiliate_rows = raw_rows(branches), raw_rows(affiliates)
-    if real is None:
-        return {
-            "branch_rows": [(form, {}) for form in branches.forms],
-            "affiliate_rows": [(form, {}) for form in affiliates.forms],
-        }
-    rules = settings_form["rules"].value() or real.rules
-    options = {name: settings_form[name].value() for name in settings_form.option_names}
-    difference = whatif_difference(
-        real=real, branch_rows=branch_rows, affiliate_rows=affiliate_rows, rules=rules, options=options
-    )
-    try:
-        real_open = counting.count(real).open_selection
-    except counting.CountingError:
-        real_open = loaded.ballot.status == TriggerBallot.Status.DECLARED and None
-    result = context.get("result")
-    sentence = None
-    if real_open is not None:
-        sentence = outcome_change_sentence(
-            changes=difference.changes, real_open=real_open, new_open=None if result is None else result.open_selection
-        )
-    return {
-        "branch_rows": list(zip(branches.forms, difference.branch_marks, strict=True)),
-        "affiliate_rows": list(zip(affiliates.forms, difference.affiliate_marks, strict=True)),
-        "difference": difference,
-        "difference_sentence": sentence,
-    }
 
 
 def _page_context(request, settings_form, branches, affiliates, errors) -> dict:
