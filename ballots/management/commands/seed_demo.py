@@ -6,13 +6,12 @@ DEMO_OFFICER_PASSWORD environment variable, else a random one that is printed; e
 officers keep their password when none is given.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from ballots.demo import demo_ballots_seed
 from members.demo import demo_members_seed
-
-LOGIN_URL = "http://127.0.0.1:8000/accounts/login/"
 
 
 class Command(BaseCommand):
@@ -28,7 +27,7 @@ class Command(BaseCommand):
         demo_ballots_seed(constituency=members.constituency, actor=officer, stdout=self.stdout)
 
         self.stdout.write("")
-        self.stdout.write(f"Log in at {LOGIN_URL}")
+        self.stdout.write(f"Log in at {settings.SITE_URL}/accounts/login/")
         self.stdout.write(f"  username: {members.officer_username}  (runs {members.constituency.name})")
         self.stdout.write(
             f"  username: {members.regional_username}  (regional: runs {members.constituency.name} "
