@@ -3,8 +3,10 @@
 The declared ballot is run through the same services as a real one, with the clock set back:
 opened in the past (roll frozen then), codes issued through `voting_codes_issue`, every vote
 cast through `ballots.voting.services.vote_cast` (the members' own service) with the code just issued,
-affiliates' decisions recorded, closed at its closing time and declared. The codes live only
-in memory for the moment each vote is cast; they are never printed or stored.
+affiliates' decisions recorded, closed at its closing time, counted and declared. The codes
+live only in memory for the moment each vote is cast; they are never printed or stored. So
+does the ballot's sealing key: made here, used for the count, then forgotten, as an officer's
+would be kept away from the server.
 
 Idempotent: a constituency that already has a declared (or a draft) ballot is left alone.
 Random choices come from a fixed seed, so every fresh database gets the same result.
@@ -20,6 +22,7 @@ from django.utils import timezone
 from ballots import counting
 from ballots.models import BallotAffiliate, TriggerBallot
 from ballots.officer import services
+from ballots.sealing import ballot_key_generate, public_key_of
 from ballots.voting.services import vote_cast
 
 SEED = 20220314
@@ -48,7 +51,10 @@ def _declared_ballot(constituency, actor, rng: random.Random) -> TriggerBallot:
     # Set up three weeks before it opened (the audit log still says when the demo really ran).
     TriggerBallot.objects.filter(pk=ballot.pk).update(created_at=opens_at - dt.timedelta(days=21))
     voting_time = opens_at + dt.timedelta(hours=1)
-    services.ballot_open(ballot=ballot, actor=actor, now=opens_at - dt.timedelta(hours=2))
+    private_key = ballot_key_generate()
+    services.ballot_open(
+        ballot=ballot, public_key=public_key_of(private_key), actor=actor, now=opens_at - dt.timedelta(hours=2)
+    )
     issued = services.voting_codes_issue(ballot=ballot, actor=actor, now=opens_at - dt.timedelta(hours=1))
 
     by_ward = defaultdict(list)
@@ -80,6 +86,8 @@ def _declared_ballot(constituency, actor, rng: random.Random) -> TriggerBallot:
             now=voting_time + dt.timedelta(days=rng.randint(1, 12)),
         )
     services.ballot_close(ballot=ballot, actor=actor, now=closes_at)
+    services.ballot_count(ballot=ballot, private_key=private_key, actor=actor, now=closes_at + dt.timedelta(hours=1))
+    del private_key
     services.ballot_declare(ballot=ballot, actor=actor, now=closes_at + dt.timedelta(hours=18))
     return ballot
 

@@ -3,9 +3,12 @@
 The rule set and its options are choices that the counting registry supplies: the models
 name no rule set and copy none of their words.
 
-Secrecy is a property of the schema: `MemberVote` and `VoteReceipt` carry no link to a
+Secrecy is a property of the schema: `SealedVote` and `VoteReceipt` carry no link to a
 member or roll entry, no timestamp and no ordered key (random UUIDs), so nothing stored
-ties a vote to a voter.
+ties a vote to a voter. While voting runs, each vote is stored sealed to the ballot's public
+key, which nobody on the server can open; the count opens them with the private key the
+officer kept, writes one `WardVoteCount` per ward and deletes the sealed votes
+(ballots/officer/services/vote_count.py).
 """
 
 import uuid
@@ -99,6 +102,23 @@ class TriggerBallot(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    class KeyCustody(models.TextChoices):
+        WHOLE = "whole", "One key, kept by the officer"
+        SHARES = "shares", "Three shares held by trustees, any two of which open the votes"
+
+    # The public half of the ballot's sealing key (64 hex digits), made when it opens. Votes
+    # are sealed to it; only the private half, which the server never keeps, opens them.
+    seal_public_key = models.CharField(max_length=64, blank=True, editable=False)
+    key_custody = models.CharField(max_length=10, choices=KeyCustody.choices, blank=True, editable=False)
+    # Who holds each share, in share order (KeyCustody.SHARES only).
+    key_holders = models.JSONField(default=list, blank=True, editable=False)
+    counted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    counted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # When the tables the votes passed through were rewritten after the count (no dead row left).
+    votes_compacted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     class Meta:
         ordering = ["-opens_at", "-pk"]
         constraints = [
@@ -116,6 +136,18 @@ class TriggerBallot(models.Model):
             models.CheckConstraint(
                 condition=Q(voided_at__isnull=True) | ~Q(status="open"), name="ballot_voided_not_open"
             ),
+            # Votes are only ever taken sealed to the ballot's key.
+            models.CheckConstraint(
+                condition=~Q(status="open") | ~Q(seal_public_key=""), name="ballot_open_has_seal_key"
+            ),
+            # A result is declared only once the sealed votes have been counted.
+            models.CheckConstraint(
+                condition=~Q(status="declared") | Q(counted_at__isnull=False), name="ballot_declared_counted"
+            ),
+            models.CheckConstraint(
+                condition=Q(counted_at__isnull=True) | Q(status__in=["closed", "declared"]),
+                name="ballot_counted_after_close",
+            ),
         ]
 
     def __str__(self):
@@ -124,6 +156,10 @@ class TriggerBallot(models.Model):
     @property
     def is_voided(self) -> bool:
         return self.voided_at is not None
+
+    @property
+    def is_counted(self) -> bool:
+        return self.counted_at is not None
 
     @property
     def options(self) -> dict:
@@ -182,22 +218,35 @@ class Choice(models.TextChoices):
     OPEN = "open", "Hold an open selection"
 
 
-class MemberVote(models.Model):
-    """A member's secret vote: which ballot, which ward branch, which way. Nothing else."""
+class SealedVote(models.Model):
+    """A member's vote while voting runs: which ballot, and the vote sealed to the ballot's key.
+
+    The ward branch and the choice are inside the sealed bytes (ballots/sealing/seal.py), all
+    of one length: the row says nothing of either until the count opens it with the private
+    key. The count deletes every sealed vote of its ballot.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    ballot = models.ForeignKey(TriggerBallot, on_delete=models.PROTECT, related_name="member_votes")
-    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="+")
-    choice = models.CharField(max_length=10, choices=Choice.choices)
-
-    class Meta:
-        indexes = [models.Index(fields=["ballot", "ward", "choice"], name="member_vote_tally_idx")]
-        constraints = [
-            models.CheckConstraint(condition=Q(choice__in=["reselect", "open"]), name="member_vote_choice_valid"),
-        ]
+    ballot = models.ForeignKey(TriggerBallot, on_delete=models.PROTECT, related_name="sealed_votes")
+    sealed = models.BinaryField()
 
     def __str__(self):
-        return "member vote"
+        return "sealed vote"
+
+
+class WardVoteCount(models.Model):
+    """The members' votes of one ward branch in one ballot, written by the count."""
+
+    ballot = models.ForeignKey(TriggerBallot, on_delete=models.PROTECT, related_name="ward_counts")
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="+")
+    reselect = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ballot", "ward"], name="ward_vote_count_once")]
+
+    def __str__(self):
+        return f"ward {self.ward_id} in ballot {self.ballot_id}: {self.reselect} to {self.open}"
 
 
 class VoteReceipt(models.Model):

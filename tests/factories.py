@@ -7,6 +7,10 @@ The ballot builders make a ballot in one of the states the tests start from:
   known voting code, so the voting tests hold the codes that only a member would see.
 - `make_ballot_with_votes`: a closed or declared ballot with votes in it, written as rows in bulk,
   for the results pages and their query counts at any size.
+
+Every ballot that is not a draft is sealed to one key pair made for the test run,
+`BALLOT_KEY` (private) and `BALLOT_PUBLIC_KEY`: `ballot_count_with_key` counts with it, as an
+officer would with the key handed over when the ballot opened.
 """
 
 import datetime as dt
@@ -19,11 +23,17 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from ballots.codes import voting_code_generate, voting_code_hash
-from ballots.models import AffiliateVote, BallotAffiliate, MemberVote, RollEntry, TriggerBallot
+from ballots.models import AffiliateVote, BallotAffiliate, RollEntry, SealedVote, TriggerBallot, WardVoteCount
 from ballots.officer import services as officer_services
+from ballots.sealing import VoteOpener, ballot_key_generate, public_key_of, vote_seal
 from members.models import OFFICERS_GROUP, Affiliate, Constituency, Member, Ward
 
 OFFICER_PASSWORD = "correct horse battery staple"
+
+BALLOT_KEY = ballot_key_generate()
+BALLOT_PUBLIC_KEY = public_key_of(BALLOT_KEY)
+_SEALED = (TriggerBallot.Status.OPEN, TriggerBallot.Status.CLOSED, TriggerBallot.Status.DECLARED)
+_COUNTED = (TriggerBallot.Status.CLOSED, TriggerBallot.Status.DECLARED)
 
 
 class ConstituencyFactory(factory.django.DjangoModelFactory):
@@ -113,6 +123,11 @@ class TriggerBallotFactory(factory.django.DjangoModelFactory):
     freeze_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=7))
     opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
     closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))
+    status = TriggerBallot.Status.DRAFT
+    seal_public_key = factory.LazyAttribute(lambda b: BALLOT_PUBLIC_KEY if b.status in _SEALED else "")
+    key_custody = factory.LazyAttribute(lambda b: TriggerBallot.KeyCustody.WHOLE if b.status in _SEALED else "")
+    # A closed or declared ballot from the factory has been counted, unless a test says counted_at=None.
+    counted_at = factory.LazyAttribute(lambda b: b.closes_at if b.status in _COUNTED else None)
 
 
 class RollEntryFactory(factory.django.DjangoModelFactory):
@@ -147,8 +162,13 @@ def open_ballot_with_roll(*, constituency, wards, per_ward=3, affiliates=2, acto
     members_in(wards, per_ward)
     AffiliateFactory.create_batch(affiliates, constituency=constituency)
     ballot = TriggerBallotFactory(constituency=constituency, **ballot_values)
-    officer_services.ballot_open(ballot=ballot, actor=actor)
+    officer_services.ballot_open(ballot=ballot, public_key=BALLOT_PUBLIC_KEY, actor=actor)
     return ballot
+
+
+def ballot_count_with_key(ballot, *, actor=None, now=None):
+    """Count `ballot`'s sealed votes with the test run's key, as its officer would at close."""
+    return officer_services.ballot_count(ballot=ballot, private_key=BALLOT_KEY, actor=actor, now=now)
 
 
 # Voting side: an open ballot whose voters' codes the test knows.
@@ -218,11 +238,17 @@ def make_ballot_with_votes(
         defaults["declared_at"] = now - dt.timedelta(hours=20)
     defaults.update(ballot_fields)
     ballot = TriggerBallotFactory(constituency=constituency, status=status, **defaults)
-    votes, members, entries = [], [], []
+    votes, sealed, members, entries = [], [], [], []
     for name, reselect, open_, on_roll in wards:
         ward = WardFactory(constituency=constituency, name=name)
-        votes += [MemberVote(ballot=ballot, ward=ward, choice="reselect") for _ in range(reselect)]
-        votes += [MemberVote(ballot=ballot, ward=ward, choice="open") for _ in range(open_)]
+        if ballot.counted_at is not None:
+            votes.append(WardVoteCount(ballot=ballot, ward=ward, reselect=reselect, open=open_))
+        elif ballot.seal_public_key:  # still sealed: what voting leaves until the count (a draft takes none)
+            sealed += [
+                SealedVote(ballot=ballot, sealed=_sealed(ballot, ward, choice))
+                for choice, n in (("reselect", reselect), ("open", open_))
+                for _ in range(n)
+            ]
         for i in range(max(on_roll, reselect + open_)):
             number = f"R{next(_roll_numbers):07d}"
             member = Member(
@@ -235,7 +261,8 @@ def make_ballot_with_votes(
             )
             members.append(member)
             entries.append((member, ward, number, i < reselect + open_))
-    MemberVote.objects.bulk_create(votes, batch_size=2000)
+    WardVoteCount.objects.bulk_create(votes, batch_size=2000)
+    SealedVote.objects.bulk_create(sealed, batch_size=2000)
     Member.objects.bulk_create(members, batch_size=2000)
     if not members or members[0].pk is None:  # SQLite before 3.35 returns no ids
         numbers = [member.membership_number for member in members]
@@ -274,3 +301,15 @@ def make_ballot_with_votes(
         ]
     )
     return ballot
+
+
+def sealed_votes_opened(ballot):
+    """The ballot's sealed votes opened with the test run's key: sorted (ward id, choice) pairs."""
+    opener = VoteOpener(private_key=BALLOT_KEY, ballot_id=ballot.pk)
+    return sorted(
+        opener.open(sealed) for sealed in SealedVote.objects.filter(ballot=ballot).values_list("sealed", flat=True)
+    )
+
+
+def _sealed(ballot, ward, choice):
+    return vote_seal(public_key=ballot.seal_public_key, ballot_id=ballot.pk, ward_id=ward.pk, choice=choice)

@@ -3,8 +3,8 @@
 Selectors only (no writes). Queries are constant, whatever the number of wards, affiliates
 and votes:
 
-* member votes: one ``GROUP BY ward, choice`` over ``MemberVote`` (an index-only scan of
-  ``member_vote_tally_idx`` on PostgreSQL);
+* member votes: one query over ``WardVoteCount``, the count's tallies per ward (a ballot's
+  votes are sealed until counted, so an uncounted ballot has none to read);
 * turnout: one ``GROUP BY ward, has_voted`` over ``RollEntry`` (``roll_turnout_idx``);
 * ward names: one query over the constituency's wards;
 * affiliates: one query over ``BallotAffiliate`` left-joined to that ballot's
@@ -24,7 +24,7 @@ from fractions import Fraction
 from django.db.models import Count, F, FilteredRelation, Q
 
 from ballots import counting
-from ballots.models import BallotAffiliate, MemberVote, RollEntry, TriggerBallot
+from ballots.models import BallotAffiliate, RollEntry, TriggerBallot, WardVoteCount
 from ballots.state import VOTING_CLOSED, ballot_voting_state
 from members.models import Affiliate, Ward
 
@@ -113,13 +113,10 @@ class Tally:
 
 def _member_votes(ids: list[int]) -> dict[int, dict[int, dict[str, int]]]:
     votes: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    for ballot_id, ward_id, choice, n in (
-        MemberVote.objects.filter(ballot_id__in=ids)
-        .values_list("ballot_id", "ward_id", "choice")
-        .annotate(n=Count("*"))
-        .order_by()
+    for ballot_id, ward_id, reselect, open_ in WardVoteCount.objects.filter(ballot_id__in=ids).values_list(
+        "ballot_id", "ward_id", "reselect", "open"
     ):
-        votes[ballot_id][ward_id][choice] = n
+        votes[ballot_id][ward_id] = {counting.RESELECT: reselect, counting.OPEN: open_}
     return votes
 
 
@@ -218,6 +215,11 @@ def ballot_tally(ballot: TriggerBallot, *, votes: bool = True) -> Tally:
 def voting_has_closed(ballot: TriggerBallot, now=None) -> bool:
     """Closed or declared, or open with its closing time passed (no more votes can arrive)."""
     return ballot_voting_state(ballot, now) == VOTING_CLOSED
+
+
+def votes_counted(ballot: TriggerBallot) -> bool:
+    """Whether the ballot's sealed votes have been counted (so there is a result to show)."""
+    return ballot.counted_at is not None
 
 
 def declared_ballots():

@@ -21,7 +21,7 @@ from ballots.models import TriggerBallot
 from ballots.results import charts
 from ballots.results.exports import CSV_HEADER, result_as_dict, result_csv_rows
 from ballots.results.presenter import ballot_result, declared_outcomes, pc
-from ballots.results.selectors import declared_ballots, voting_has_closed
+from ballots.results.selectors import declared_ballots, votes_counted, voting_has_closed
 from members.csv_export import csv_response
 from members.selectors import officer_runs_constituency, user_is_officer
 
@@ -45,8 +45,8 @@ def _load(request, pk):
         raise Http404("No declared result for this ballot.")
     if not runs_it:
         raise PermissionDenied("You are not an officer of this constituency.")
-    if not voting_has_closed(ballot):
-        raise _NotYet(ballot)
+    if not votes_counted(ballot):
+        raise _NotYet(ballot)  # still voting, or closed with the votes still sealed
     return ballot, request.GET.get("view") == "public"
 
 
@@ -61,7 +61,8 @@ def results_page(request, pk):
     try:
         ballot, public = _load(request, pk)
     except _NotYet as not_yet:
-        return render(request, "ballots/results/not_yet.html", {"ballot": not_yet.ballot}, status=200)
+        context = {"ballot": not_yet.ballot, "voting_closed": voting_has_closed(not_yet.ballot)}
+        return render(request, "ballots/results/not_yet.html", context, status=200)
     br = ballot_result(ballot, public=public)
     context = {
         "ballot": ballot,

@@ -8,7 +8,8 @@ docs/voting.md. In short:
   vote lands after the close commits), matches the code in constant time, flips the roll
   entry's `has_voted` with a conditional UPDATE (`... WHERE NOT has_voted`: of two
   submissions racing, the database lets exactly one update the row), then writes the
-  `MemberVote` (ballot, ward, choice: nothing else) and the `VoteReceipt` (a keyed hash of a
+  `SealedVote` (the ballot, and the ward and choice sealed to the ballot's public key, which
+  nobody on the server can open: ballots/sealing/) and the `VoteReceipt` (a keyed hash of a
   random receipt code). On PostgreSQL the guard and both inserts are one statement (a
   data-modifying WITH), so a vote costs two round trips inside the transaction. Any refusal
   raises, and the transaction rolls back: no half-written vote.
@@ -28,8 +29,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ballots.codes import code_normalise, receipt_code_generate, receipt_hash, voting_code_matches
-from ballots.models import Choice, MemberVote, RollEntry, TriggerBallot, VoteReceipt
+from ballots.models import Choice, RollEntry, SealedVote, TriggerBallot, VoteReceipt
 from ballots.officer.services import ballot_close_due
+from ballots.sealing import vote_seal
 from ballots.state import VOTING_OPEN, ballot_voting_state
 from members.membership_numbers import membership_number_lookup_values
 
@@ -138,7 +140,7 @@ def vote_credentials_check(*, ballot, membership_number, code, now=None):
 
 def _ballot_for_casting(ballot_id):
     """The ballot re-read inside the vote's transaction (SQLite: one writer at a time anyway)."""
-    return TriggerBallot.objects.only("id", "status", "opens_at", "closes_at").get(pk=ballot_id)
+    return TriggerBallot.objects.only("id", "status", "opens_at", "closes_at", "seal_public_key").get(pk=ballot_id)
 
 
 @transaction.atomic
@@ -163,12 +165,14 @@ def vote_cast(
         return _cast_postgresql(
             ballot_id=ballot.pk, membership_number=membership_number, code=code, choice=choice, now=now
         )
-    _state_refusal(_ballot_for_casting(ballot.pk), now)
+    current = _ballot_for_casting(ballot.pk)
+    _state_refusal(current, now)
     entry = _roll_entry_matching(ballot_id=ballot.pk, membership_number=membership_number, code=code)
     # The once-only guard: of any number of concurrent submissions, exactly one flips the flag.
     if not RollEntry.objects.filter(pk=entry.pk, has_voted=False).update(has_voted=True):
         raise VoteRefused("already_voted")
-    MemberVote.objects.create(ballot_id=ballot.pk, ward_id=entry.ward_id, choice=choice)
+    sealed = vote_seal(public_key=current.seal_public_key, ballot_id=ballot.pk, ward_id=entry.ward_id, choice=choice)
+    SealedVote.objects.create(ballot_id=ballot.pk, sealed=sealed)
     receipt = receipt_code_generate()
     VoteReceipt.objects.create(ballot_id=ballot.pk, receipt_hash=receipt_hash(ballot_id=ballot.pk, receipt=receipt))
     return VoteCastResult(receipt_code=receipt)
@@ -176,7 +180,7 @@ def vote_cast(
 
 _BALLOT = TriggerBallot._meta.db_table
 _ROLL = RollEntry._meta.db_table
-_VOTE = MemberVote._meta.db_table
+_VOTE = SealedVote._meta.db_table
 _RECEIPT = VoteReceipt._meta.db_table
 
 # 1. The ballot's state, locked FOR SHARE, and the roll entry, in one round trip. FOR SHARE
@@ -184,7 +188,7 @@ _RECEIPT = VoteReceipt._meta.db_table
 #    row) waits until the votes in flight commit, and a vote that starts after the close
 #    committed sees it closed: no vote lands after the close.
 _READ = f"""
-    SELECT b.status, b.opens_at, b.closes_at, r.id, r.code_hash
+    SELECT b.status, b.opens_at, b.closes_at, b.seal_public_key, r.id, r.ward_id, r.code_hash
     FROM "{_BALLOT}" b
     LEFT JOIN "{_ROLL}" r ON r.ballot_id = b.id AND r.membership_number = ANY(%s)
     WHERE b.id = %s
@@ -194,13 +198,13 @@ _READ = f"""
 
 # 2. The once-only guard and both writes as ONE statement: the UPDATE flips has_voted only if
 #    it was false (of concurrent submissions, PostgreSQL lets exactly one do so; the others
-#    wait for its row lock, re-check the condition and match nothing), and the vote and the
-#    receipt are inserted only from the row it returned. No row back: already voted, nothing written.
+#    wait for its row lock, re-check the condition and match nothing), and the sealed vote and
+#    the receipt are inserted only from the row it returned. No row back: already voted, nothing written.
 _WRITE = f"""
     WITH marked AS (
-        UPDATE "{_ROLL}" SET has_voted = true WHERE id = %s AND NOT has_voted RETURNING ward_id
+        UPDATE "{_ROLL}" SET has_voted = true WHERE id = %s AND NOT has_voted RETURNING id
     ), vote AS (
-        INSERT INTO "{_VOTE}" (id, ballot_id, ward_id, choice) SELECT %s, %s, ward_id, %s FROM marked
+        INSERT INTO "{_VOTE}" (id, ballot_id, sealed) SELECT %s, %s, %s FROM marked
     )
     INSERT INTO "{_RECEIPT}" (id, ballot_id, receipt_hash) SELECT %s, %s, %s FROM marked RETURNING 1
 """  # noqa: S608
@@ -216,18 +220,19 @@ def _cast_postgresql(
         row = cursor.fetchone()
         if row is None:
             raise VoteRefused("unknown_or_wrong")
-        status, opens_at, closes_at, entry_id, code_hash = row
+        status, opens_at, closes_at, public_key, entry_id, ward_id, code_hash = row
         _state_refusal(TriggerBallot(pk=ballot_id, status=status, opens_at=opens_at, closes_at=closes_at), now)
         if not voting_code_matches(ballot_id=ballot_id, code=code, code_hash=code_hash or _DUMMY_HASH) or not entry_id:
             raise VoteRefused("unknown_or_wrong")
         receipt = receipt_code_generate()
+        sealed = vote_seal(public_key=public_key, ballot_id=ballot_id, ward_id=ward_id, choice=choice)
         cursor.execute(
             _WRITE,
             [
                 entry_id,
                 uuid.uuid4(),
                 ballot_id,
-                choice,
+                sealed,
                 uuid.uuid4(),
                 ballot_id,
                 receipt_hash(ballot_id=ballot_id, receipt=receipt),

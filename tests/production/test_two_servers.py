@@ -8,10 +8,10 @@ import threading
 
 import pytest
 
-from ballots.models import MemberVote, RollEntry, VoteReceipt
+from ballots.models import RollEntry, SealedVote, VoteReceipt
 from ballots.officer.services import ballot_open, voting_codes_issue
 from bench.voter_client import Voter
-from tests.factories import MemberFactory, TriggerBallotFactory, WardFactory
+from tests.factories import BALLOT_PUBLIC_KEY, MemberFactory, TriggerBallotFactory, WardFactory
 from tests.production.conftest import requires_postgresql
 
 pytestmark = [requires_postgresql, pytest.mark.django_db(transaction=True)]
@@ -24,7 +24,7 @@ def open_ballot_with_codes(constituency):
     ward = WardFactory(constituency=constituency, name="Barton")
     MemberFactory.create_batch(ROUNDS + 2, ward=ward)
     ballot = TriggerBallotFactory(constituency=constituency)
-    ballot_open(ballot=ballot)
+    ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=ballot)
     codes = {entry.membership_number: code for entry, code in voting_codes_issue(ballot=ballot)}
     return ballot, codes
 
@@ -69,7 +69,7 @@ def test_the_same_ballot_paper_sent_to_two_servers_at_once_counts_once(two_serve
         assert "already voted" in refusals[0].body
         outcomes.append(receipts[0])
 
-    assert MemberVote.objects.filter(ballot=ballot).count() == ROUNDS
+    assert SealedVote.objects.filter(ballot=ballot).count() == ROUNDS
     assert RollEntry.objects.filter(ballot=ballot, has_voted=True).count() == ROUNDS
     assert VoteReceipt.objects.filter(ballot=ballot).count() == ROUNDS
     assert len(set(outcomes)) == ROUNDS
@@ -90,4 +90,4 @@ def test_the_rate_limit_counts_failures_made_on_both_servers(two_servers, open_b
         assert "Too many attempts. You can try again after" in reply.body
         assert not reply.url.endswith("/vote/ballot/")
     assert not RollEntry.objects.get(ballot=ballot, membership_number=number).has_voted
-    assert MemberVote.objects.filter(ballot=ballot).count() == 0
+    assert SealedVote.objects.filter(ballot=ballot).count() == 0

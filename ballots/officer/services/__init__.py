@@ -4,7 +4,7 @@ Every officer action and every change of state is recorded in the audit log. No 
 is ever written to an audit entry, a log or the database: codes are returned once to the
 caller (for the CSV or the email) and only their keyed hash is stored.
 
-A ballot goes draft -> open -> closed -> declared. Each service checks the state it starts
+A ballot goes draft -> open -> closed -> (counted) -> declared. Each service checks the state it starts
 from (re-read under a row lock) and raises `BallotStateError` with words fit for an officer
 when it cannot go ahead; permission (officers of the ballot's constituency) is the views' job.
 
@@ -16,7 +16,8 @@ The modules, by job:
   voting_codes.py       issue and re-issue codes, the personal voting link
   voting_code_email.py  codes by email, in batches or to one member
   affiliate_votes.py    record or correct an affiliate's decision
-  vote_shuffle.py       the close's rewrite of votes, receipts and voted marks in a random order
+  vote_count.py         the count: sealed votes opened with the officer's key, tallied per ward,
+                        receipts and voted marks shuffled, vote tables rewritten
 Everything callers use is importable from `ballots.officer.services`.
 """
 
@@ -43,7 +44,14 @@ from ballots.officer.services.ballot_settings import (
     rule_set_names,
 )
 from ballots.officer.services.common import BallotStateError
-from ballots.officer.services.vote_shuffle import votes_shuffle
+from ballots.officer.services.vote_count import (
+    LOST_KEY_ADVICE,
+    ballot_count,
+    ballot_count_check,
+    receipts_shuffle,
+    vote_storage_compact,
+    vote_storage_compact_pending,
+)
 from ballots.officer.services.voting_code_email import (
     EmailReport,
     voting_code_message,
@@ -57,7 +65,12 @@ from ballots.officer.services.voting_codes import (
 )
 
 __all__ = [
-    "votes_shuffle",
+    "LOST_KEY_ADVICE",
+    "ballot_count",
+    "ballot_count_check",
+    "receipts_shuffle",
+    "vote_storage_compact",
+    "vote_storage_compact_pending",
     "BALLOT_FIELDS",
     "OPTION_FIELDS",
     "VOID_REASON_MAX_LENGTH",

@@ -1,4 +1,5 @@
-"""A ballot's life: create and edit the draft, open it (freezing roll and affiliates), close, declare, void.
+"""A ballot's life: create and edit the draft, open it (freezing roll and affiliates, sealed to its key), close,
+declare, void. Counting the sealed votes between close and declare is vote_count.py's.
 
 Each transition re-reads the ballot under a row lock, checks the state it starts from and
 raises `BallotStateError` with words fit for an officer when it cannot go ahead. The same
@@ -33,7 +34,7 @@ from ballots.officer.services.common import (
     ballot_lock,
     ballot_state_copy,
 )
-from ballots.officer.services.vote_shuffle import votes_shuffle
+from ballots.sealing import key_fingerprint
 from members.models import Constituency
 from members.selectors import affiliates_eligible, members_eligible
 
@@ -129,9 +130,35 @@ def ballot_open_check(*, ballot: TriggerBallot, now: dt.datetime | None = None) 
     _open_refuse(ballot, now or timezone.now())
 
 
+def _seal_key_check(public_key: str, key_custody: str, key_holders: list[str]) -> None:
+    try:
+        valid = len(bytes.fromhex(public_key)) == 32
+    except (TypeError, ValueError):
+        valid = False
+    if not valid:
+        raise BallotStateError("A ballot opens with the public half of its sealing key (64 hex digits).")
+    if key_custody not in TriggerBallot.KeyCustody.values:
+        raise BallotStateError("Say who keeps the ballot's key: the officer, or trustees holding shares.")
+    if key_custody == TriggerBallot.KeyCustody.SHARES and len(key_holders) < 2:
+        raise BallotStateError("Name each trustee who holds a share of the key.")
+
+
 @transaction.atomic
-def ballot_open(*, ballot: TriggerBallot, actor: Actor = None, now: dt.datetime | None = None) -> TriggerBallot:
-    """Open a draft ballot: freeze its rules, settings and roll (members with their ward, now).
+def ballot_open(
+    *,
+    ballot: TriggerBallot,
+    public_key: str,
+    key_custody: str = TriggerBallot.KeyCustody.WHOLE,
+    key_holders: list[str] | None = None,
+    actor: Actor = None,
+    now: dt.datetime | None = None,
+) -> TriggerBallot:
+    """Open a draft ballot, sealed to `public_key`: freeze its rules, settings and roll (members with their ward, now).
+
+    `public_key` is the public half of the ballot's sealing key (ballots/sealing/keys.py):
+    every vote is stored sealed to it, and only the private half, which the caller has handed
+    to the officer (whole, `key_custody` "whole") or to the trustees named in `key_holders`
+    (in shares, "shares"), can open them at the count. The server keeps only the public half.
 
     The roll is one RollEntry per eligible member, with the ward and membership number
     copied, and one BallotAffiliate per eligible affiliate with its affiliated membership
@@ -142,6 +169,8 @@ def ballot_open(*, ballot: TriggerBallot, actor: Actor = None, now: dt.datetime 
     already open.
     """
     now = now or timezone.now()
+    key_holders = [holder.strip() for holder in key_holders or [] if holder.strip()]
+    _seal_key_check(public_key, key_custody, key_holders)
     locked = ballot_lock(ballot)
     affiliates = _open_refuse(locked, now)
     members = members_eligible(constituency=locked.constituency, rules=ballot_member_rules(locked)).values_list(
@@ -160,7 +189,10 @@ def ballot_open(*, ballot: TriggerBallot, actor: Actor = None, now: dt.datetime 
     )
     locked.status = Status.OPEN
     locked.opened_at = now
-    locked.save(update_fields=["status", "opened_at"])
+    locked.seal_public_key = public_key
+    locked.key_custody = key_custody
+    locked.key_holders = key_holders if key_custody == TriggerBallot.KeyCustody.SHARES else []
+    locked.save(update_fields=["status", "opened_at", "seal_public_key", "key_custody", "key_holders"])
     ballot_audit_record(
         action="ballot_opened",
         actor=actor,
@@ -169,6 +201,9 @@ def ballot_open(*, ballot: TriggerBallot, actor: Actor = None, now: dt.datetime 
         affiliates_eligible=len(affiliates),
         rules=locked.rules,
         options=locked.options,
+        key=key_fingerprint(public_key),
+        key_custody=key_custody,
+        key_holders=locked.key_holders,
     )
     ballot_state_copy(target=ballot, source=locked)
     return ballot
@@ -178,9 +213,7 @@ def _close(locked: TriggerBallot, *, actor: Actor, now: dt.datetime, automatic: 
     locked.status = Status.CLOSED
     locked.closed_at = min(now, locked.closes_at)
     locked.save(update_fields=["status", "closed_at"])
-    # Votes were written beside their voters' "voted" marks; rewrite them all at once so that
-    # no transaction id or row order pairs a vote with its voter once voting has ended.
-    votes_shuffle(ballot=locked)
+    # The votes stay sealed: the count (vote_count.py) opens them with the officer's key.
     ballot_audit_record(
         action="ballot_closed_automatically" if automatic else "ballot_closed",
         actor=None if automatic else actor,
@@ -231,14 +264,14 @@ def ballot_close_due(*, now: dt.datetime | None = None) -> int:
 
 
 def _declare_refuse(ballot: TriggerBallot, now: dt.datetime) -> None:
-    """Refuse unless `ballot` is closed, or open with its closing time passed (it closes first)."""
+    """Refuse unless `ballot` is closed and its votes counted."""
     _voided_refuse(ballot)
-    if ballot.status == Status.OPEN and ballot.closes_at <= now:
-        return
     if ballot.status == Status.DECLARED:
         raise BallotStateError("This ballot has already been declared.")
     if ballot.status != Status.CLOSED:
-        raise BallotStateError("Only a closed ballot can be declared: close it first.")
+        raise BallotStateError("Only a closed ballot can be declared: close it, then count the votes.")
+    if ballot.counted_at is None:
+        raise BallotStateError("The votes are still sealed: count them with the ballot's key before declaring.")
 
 
 def ballot_declare_check(*, ballot: TriggerBallot, now: dt.datetime | None = None) -> None:
@@ -248,12 +281,10 @@ def ballot_declare_check(*, ballot: TriggerBallot, now: dt.datetime | None = Non
 
 @transaction.atomic
 def ballot_declare(*, ballot: TriggerBallot, actor: Actor = None, now: dt.datetime | None = None) -> TriggerBallot:
-    """Declare a closed ballot: its result becomes public. An open ballot past its time closes first."""
+    """Declare a closed, counted ballot: its result becomes public."""
     now = now or timezone.now()
     locked = ballot_lock(ballot)
     _declare_refuse(locked, now)
-    if locked.status == Status.OPEN:
-        _close(locked, actor=None, now=now, automatic=True)
     locked.status = Status.DECLARED
     locked.declared_at = now
     locked.save(update_fields=["status", "declared_at"])
@@ -272,8 +303,7 @@ def ballot_void(
 ) -> TriggerBallot:
     """Void `ballot` for `reason`, in any state: it is never deleted, and takes no votes or transitions after.
 
-    An open ballot is closed first, as a close by hand would (votes shuffled, the close in
-    the audit), so that voting ends at once and the database constraint "a voided ballot is
+    An open ballot is closed first, as a close by hand would (the close in the audit), so that voting ends at once and the database constraint "a voided ballot is
     not open" holds. A declared ballot stays declared: its results page says it was voided.
     """
     now = now or timezone.now()

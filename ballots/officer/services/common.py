@@ -22,8 +22,18 @@ def ballot_lock(ballot: TriggerBallot) -> TriggerBallot:
 
 
 def ballot_state_copy(*, target: TriggerBallot, source: TriggerBallot) -> None:
-    """Copy the status and its times from the locked row back to the caller's object."""
-    for name in ("status", "opened_at", "closed_at", "declared_at"):
+    """Copy the status, its times and the sealing key from the locked row back to the caller's object."""
+    for name in (
+        "status",
+        "opened_at",
+        "closed_at",
+        "declared_at",
+        "counted_at",
+        "counted_by_id",
+        "seal_public_key",
+        "key_custody",
+        "key_holders",
+    ):
         setattr(target, name, getattr(source, name))
 
 

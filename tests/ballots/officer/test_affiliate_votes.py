@@ -12,7 +12,7 @@ from ballots.models import AffiliateVote, BallotAffiliate
 from ballots.officer import services
 from ballots.officer.services import BallotStateError
 from members.models import AuditEvent
-from tests.factories import AffiliateFactory, ConstituencyFactory
+from tests.factories import BALLOT_PUBLIC_KEY, AffiliateFactory, ConstituencyFactory
 
 
 def an_eligible_affiliate(ballot):
@@ -100,7 +100,7 @@ def test_an_affiliate_not_on_the_ballot_cannot_vote(open_ballot, constituency, o
 
 
 def test_decisions_are_refused_before_opening_and_after_closing(draft_ballot, officer):
-    services.ballot_open(ballot=draft_ballot, actor=officer)
+    services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=draft_ballot, actor=officer)
     affiliate = an_eligible_affiliate(draft_ballot)
     services.affiliate_vote_record(
         ballot=draft_ballot, affiliate=affiliate, choice="open", delegate_name="Pat", actor=officer

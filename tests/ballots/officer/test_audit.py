@@ -13,7 +13,7 @@ from ballots.models import BallotAffiliate
 from ballots.officer import services
 from members.models import AuditEvent
 from members.services import audit_record
-from tests.factories import AffiliateFactory, TriggerBallotFactory, members_in
+from tests.factories import BALLOT_PUBLIC_KEY, AffiliateFactory, TriggerBallotFactory, ballot_count_with_key, members_in
 
 
 def csv_rows(response):
@@ -32,7 +32,7 @@ def test_a_ballots_whole_life_is_in_its_audit_log_with_who_did_it(constituency, 
     )
     services.ballot_update(actor=officer, ballot=ballot, tied_branch="split")
     AffiliateFactory(constituency=constituency)
-    services.ballot_open(ballot=ballot, actor=officer)
+    services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=ballot, actor=officer)
     entry, _ = services.voting_codes_issue(ballot=ballot, actor=officer)[0]
     services.voting_code_reissue(roll_entry=entry, actor=officer)
     affiliate = BallotAffiliate.objects.get(ballot=ballot).affiliate
@@ -41,6 +41,7 @@ def test_a_ballots_whole_life_is_in_its_audit_log_with_who_did_it(constituency, 
             ballot=ballot, affiliate=affiliate, choice=choice, delegate_name="A", actor=officer
         )
     services.ballot_close(ballot=ballot, actor=officer)
+    ballot_count_with_key(ballot, actor=officer)
     services.ballot_declare(ballot=ballot, actor=officer)
 
     events = list(AuditEvent.objects.filter(ballot_id=ballot.pk).order_by("pk"))
@@ -53,6 +54,7 @@ def test_a_ballots_whole_life_is_in_its_audit_log_with_who_did_it(constituency, 
         "affiliate_vote_recorded",
         "affiliate_vote_corrected",
         "ballot_closed",
+        "votes_counted",
         "ballot_declared",
     ]
     assert all(event.actor == officer and event.constituency == constituency for event in events)

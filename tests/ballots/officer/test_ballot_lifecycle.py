@@ -19,7 +19,15 @@ from ballots.state import ballot_effective_status, ballot_voting_state
 from ballots.voting.services import VoteRefused, vote_cast
 from members.models import AuditEvent, Member
 from members.services import member_update
-from tests.factories import AffiliateFactory, MemberFactory, TriggerBallotFactory, members_in, open_ballot_with_roll
+from tests.factories import (
+    BALLOT_PUBLIC_KEY,
+    AffiliateFactory,
+    MemberFactory,
+    TriggerBallotFactory,
+    ballot_count_with_key,
+    members_in,
+    open_ballot_with_roll,
+)
 
 HOUR = dt.timedelta(hours=1)
 
@@ -89,7 +97,7 @@ def test_opening_puts_exactly_the_eligible_members_on_the_roll_with_their_ward(c
     MemberFactory(ward=wards[1], status=Member.Status.ARREARS)
     ballot = TriggerBallotFactory(constituency=constituency)
 
-    services.ballot_open(ballot=ballot, actor=officer)
+    services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=ballot, actor=officer)
 
     roll = {(e.member_id, e.ward_id, e.membership_number) for e in RollEntry.objects.filter(ballot=ballot)}
     assert roll == {(m.pk, m.ward_id, m.membership_number) for m in eligible}
@@ -103,7 +111,7 @@ def test_members_in_arrears_are_on_the_roll_when_the_ballot_allows_them(constitu
     in_arrears = MemberFactory(ward=wards[1], status=Member.Status.ARREARS)
     ballot = TriggerBallotFactory(constituency=constituency, arrears_allowed=True)
 
-    services.ballot_open(ballot=ballot, actor=officer)
+    services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=ballot, actor=officer)
 
     assert RollEntry.objects.filter(ballot=ballot, member=in_arrears).exists()
 
@@ -126,7 +134,7 @@ def test_opening_freezes_the_eligible_affiliates_and_their_size(constituency, wa
     AffiliateFactory(constituency=constituency, affiliated_on=timezone.localdate())  # too recent for 60 days
     ballot = TriggerBallotFactory(constituency=constituency, affiliate_min_days=60)
 
-    services.ballot_open(ballot=ballot, actor=officer)
+    services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=ballot, actor=officer)
     early.affiliated_members = 9999
     early.save()
 
@@ -136,7 +144,7 @@ def test_opening_freezes_the_eligible_affiliates_and_their_size(constituency, wa
 
 def test_a_ballot_can_be_opened_only_once(open_ballot, officer):
     with pytest.raises(BallotStateError):
-        services.ballot_open(ballot=open_ballot, actor=officer)
+        services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=open_ballot, actor=officer)
 
     assert AuditEvent.objects.filter(action="ballot_opened").count() == 1
 
@@ -147,7 +155,7 @@ def test_a_ballot_whose_closing_time_has_passed_cannot_be_opened(constituency, w
     )
 
     with pytest.raises(BallotStateError):
-        services.ballot_open(ballot=ballot, actor=officer)
+        services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=ballot, actor=officer)
 
     assert not RollEntry.objects.filter(ballot=ballot).exists()
 
@@ -158,7 +166,7 @@ def test_close_only_an_open_ballot_and_declare_only_a_closed_one(draft_ballot, o
     with pytest.raises(BallotStateError):
         services.ballot_declare(ballot=draft_ballot, actor=officer)
 
-    services.ballot_open(ballot=draft_ballot, actor=officer)
+    services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=draft_ballot, actor=officer)
     with pytest.raises(BallotStateError):
         services.ballot_declare(ballot=draft_ballot, actor=officer)
 
@@ -167,8 +175,11 @@ def test_close_only_an_open_ballot_and_declare_only_a_closed_one(draft_ballot, o
     with pytest.raises(BallotStateError):
         services.ballot_close(ballot=draft_ballot, actor=officer)
     with pytest.raises(BallotStateError):
-        services.ballot_open(ballot=draft_ballot, actor=officer)
+        services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=draft_ballot, actor=officer)
+    with pytest.raises(BallotStateError, match="still sealed"):
+        services.ballot_declare(ballot=draft_ballot, actor=officer)
 
+    ballot_count_with_key(draft_ballot, actor=officer)
     services.ballot_declare(ballot=draft_ballot, actor=officer)
     draft_ballot.refresh_from_db()
     assert draft_ballot.status == TriggerBallot.Status.DECLARED
@@ -176,7 +187,7 @@ def test_close_only_an_open_ballot_and_declare_only_a_closed_one(draft_ballot, o
     with pytest.raises(BallotStateError):
         services.ballot_declare(ballot=draft_ballot, actor=officer)
     actions = list(AuditEvent.objects.filter(ballot_id=draft_ballot.pk).order_by("pk").values_list("action", flat=True))
-    assert actions == ["ballot_opened", "ballot_closed", "ballot_declared"]
+    assert actions == ["ballot_opened", "ballot_closed", "votes_counted", "ballot_declared"]
 
 
 def test_voting_state_follows_status_and_the_clock(constituency):
@@ -214,7 +225,7 @@ def test_a_vote_after_the_closing_time_is_refused_even_if_nobody_pressed_close(o
 def test_overdue_ballots_close_automatically_with_no_actor(constituency, wards):
     overdue = open_ballot_with_roll(constituency=constituency, wards=wards)
     running = TriggerBallotFactory(constituency=constituency)
-    services.ballot_open(ballot=running)
+    services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=running)
     later = overdue.closes_at + dt.timedelta(minutes=5)
     TriggerBallot.objects.filter(pk=running.pk).update(closes_at=later + HOUR)
 
@@ -264,7 +275,7 @@ def test_an_officer_page_shows_an_overdue_ballot_as_closed_without_writing(offic
     response = officer_client.get(reverse("ballots:ballot_manage", args=[open_ballot.pk]))
 
     assert response.status_code == 200
-    assert b"Declare the result" in response.content
+    assert b"Count the votes" in response.content
     assert b'<span class="status status-closed">Closed</span>' in response.content
     open_ballot.refresh_from_db()
     assert open_ballot.status == "open"
@@ -296,7 +307,7 @@ def test_the_ballot_list_shows_an_overdue_ballot_as_closed(officer_client, open_
     assert b'<span class="status status-closed">Closed</span>' in response.content
 
 
-def test_declaring_an_overdue_ballot_from_its_page_closes_it_first(officer_client, open_ballot):
+def test_declaring_an_overdue_ballot_from_its_page_is_refused_while_its_votes_are_sealed(officer_client, open_ballot):
     TriggerBallot.objects.filter(pk=open_ballot.pk).update(
         opens_at=timezone.now() - 3 * HOUR, closes_at=timezone.now() - HOUR
     )
@@ -304,24 +315,30 @@ def test_declaring_an_overdue_ballot_from_its_page_closes_it_first(officer_clien
     officer_client.post(reverse("ballots:ballot_declare", args=[open_ballot.pk]), {"confirm": "yes"})
 
     open_ballot.refresh_from_db()
-    assert open_ballot.status == "declared"
-    assert AuditEvent.objects.filter(action="ballot_closed_automatically").count() == 1
+    assert open_ballot.status == "open" and open_ballot.counted_at is None
 
 
-def test_declaring_an_overdue_open_ballot_closes_it_first(open_ballot, officer):
-    services.ballot_declare(ballot=open_ballot, actor=officer, now=open_ballot.closes_at + HOUR)
+def test_counting_an_overdue_open_ballot_closes_it_first_then_it_can_be_declared(open_ballot, officer):
+    later = open_ballot.closes_at + HOUR
+    ballot_count_with_key(open_ballot, actor=officer, now=later)
+    services.ballot_declare(ballot=open_ballot, actor=officer, now=later)
 
     actions = list(AuditEvent.objects.filter(ballot_id=open_ballot.pk).order_by("pk").values_list("action", flat=True))
-    assert actions[-2:] == ["ballot_closed_automatically", "ballot_declared"]
+    assert actions[-3:] == ["ballot_closed_automatically", "votes_counted", "ballot_declared"]
     assert open_ballot.status == "declared"
 
 
-def test_the_transition_buttons_work_for_the_constituencys_officer(officer_client, draft_ballot):
-    for name, status in (("ballot_open", "open"), ("ballot_close", "closed"), ("ballot_declare", "declared")):
-        response = officer_client.post(reverse(f"ballots:{name}", args=[draft_ballot.pk]), {"confirm": "yes"})
-        assert response.status_code == 302
-        draft_ballot.refresh_from_db()
-        assert draft_ballot.status == status
+def test_the_close_and_declare_buttons_work_for_the_constituencys_officer(officer_client, open_ballot, officer):
+    response = officer_client.post(reverse("ballots:ballot_close", args=[open_ballot.pk]), {"confirm": "yes"})
+    assert response.status_code == 302
+    open_ballot.refresh_from_db()
+    assert open_ballot.status == "closed"
+
+    ballot_count_with_key(open_ballot, actor=officer)
+    response = officer_client.post(reverse("ballots:ballot_declare", args=[open_ballot.pk]), {"confirm": "yes"})
+    assert response.status_code == 302
+    open_ballot.refresh_from_db()
+    assert open_ballot.status == "declared"
 
 
 def test_a_transition_from_the_wrong_state_is_refused_with_a_message(officer_client, draft_ballot):
@@ -352,7 +369,7 @@ def test_two_officers_opening_at_once_freeze_one_roll(constituency, wards):
     def press_open():
         try:
             barrier.wait()
-            services.ballot_open(ballot=TriggerBallot.objects.get(pk=ballot.pk))
+            services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=TriggerBallot.objects.get(pk=ballot.pk))
             outcomes.append("opened")
         except BallotStateError:
             outcomes.append("refused")

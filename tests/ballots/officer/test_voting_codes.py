@@ -24,7 +24,7 @@ from ballots.officer import services
 from ballots.officer.services import BallotStateError
 from ballots.voting.services import vote_cast
 from members.models import AuditEvent, Member
-from tests.factories import MemberFactory, TriggerBallotFactory
+from tests.factories import BALLOT_PUBLIC_KEY, MemberFactory, TriggerBallotFactory
 
 CODE_PATTERN = re.compile(rf"^[{CODE_ALPHABET}]{{4}}(-[{CODE_ALPHABET}]{{4}}){{3}}$")
 
@@ -67,7 +67,7 @@ def test_issuing_stores_only_a_keyed_hash_and_returns_each_code_once(open_ballot
 def test_codes_are_issued_only_while_the_ballot_is_open(draft_ballot, officer):
     with pytest.raises(BallotStateError):
         services.voting_codes_issue(ballot=draft_ballot, actor=officer)
-    services.ballot_open(ballot=draft_ballot, actor=officer)
+    services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=draft_ballot, actor=officer)
     services.ballot_close(ballot=draft_ballot, actor=officer)
     with pytest.raises(BallotStateError):
         services.voting_codes_issue(ballot=draft_ballot, actor=officer)
@@ -201,7 +201,7 @@ def test_emailing_codes_goes_in_batches_and_counts_sent_and_skipped(constituency
     MemberFactory.create_batch(5, ward=wards[0])
     MemberFactory(ward=wards[1], email="")
     ballot = TriggerBallotFactory(constituency=constituency)
-    services.ballot_open(ballot=ballot, actor=officer)
+    services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=ballot, actor=officer)
 
     report = services.voting_codes_email(ballot=ballot, actor=officer, batch_size=2)
 

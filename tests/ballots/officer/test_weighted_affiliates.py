@@ -13,7 +13,7 @@ from ballots.models import BallotAffiliate, RollEntry
 from ballots.officer import services
 from ballots.officer.services import BallotStateError
 from members.models import Affiliate, AuditEvent
-from tests.factories import AffiliateFactory, TriggerBallotFactory, members_in
+from tests.factories import BALLOT_PUBLIC_KEY, AffiliateFactory, TriggerBallotFactory, ballot_count_with_key, members_in
 
 
 def weighted_ballot(constituency, **values):
@@ -26,7 +26,7 @@ def test_opening_freezes_every_eligible_affiliates_size_on_the_ballot(constituen
     AffiliateFactory(constituency=constituency, name="Fabians", affiliated_members=0)
     ballot = weighted_ballot(constituency)
 
-    services.ballot_open(ballot=ballot)
+    services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=ballot)
 
     frozen = dict(BallotAffiliate.objects.filter(ballot=ballot).values_list("affiliate__name", "affiliated_members"))
     assert frozen == {"Unite": 300, "Fabians": 0}
@@ -40,7 +40,7 @@ def test_a_weighted_ballot_is_not_opened_while_an_affiliates_size_is_unknown(con
     ballot = weighted_ballot(constituency)
 
     with pytest.raises(BallotStateError) as refused:
-        services.ballot_open(ballot=ballot)
+        services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=ballot)
 
     message = str(refused.value)
     assert "Co-op Party and GMB Kent" in message
@@ -69,10 +69,10 @@ def test_once_the_size_is_entered_the_weighted_ballot_opens(constituency, wards)
     unknown = AffiliateFactory(constituency=constituency, name="GMB Kent", affiliated_members=None)
     ballot = weighted_ballot(constituency)
     with pytest.raises(BallotStateError):
-        services.ballot_open(ballot=ballot)
+        services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=ballot)
 
     Affiliate.objects.filter(pk=unknown.pk).update(affiliated_members=45)
-    services.ballot_open(ballot=ballot)
+    services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=ballot)
 
     assert ballot.status == "open"
     assert BallotAffiliate.objects.get(ballot=ballot).affiliated_members == 45
@@ -83,7 +83,7 @@ def test_an_affiliate_of_unknown_size_does_not_stop_a_ballot_counting_affiliates
     AffiliateFactory(constituency=constituency, name="GMB Kent", affiliated_members=None)
     ballot = TriggerBallotFactory(constituency=constituency, affiliate_counting="unit")
 
-    services.ballot_open(ballot=ballot)
+    services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=ballot)
 
     assert ballot.status == "open"
     assert BallotAffiliate.objects.get(ballot=ballot).affiliated_members is None
@@ -100,7 +100,7 @@ def test_an_ineligible_affiliate_of_unknown_size_does_not_stop_a_weighted_ballot
         affiliated_on=ballot.freeze_date + dt.timedelta(days=1),
     )
 
-    services.ballot_open(ballot=ballot)
+    services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=ballot)
 
     assert list(BallotAffiliate.objects.filter(ballot=ballot).values_list("affiliate__name", flat=True)) == ["Unite"]
 
@@ -111,13 +111,14 @@ def declared_weighted_ballot(constituency, wards, officer):
     unite = AffiliateFactory(constituency=constituency, name="Unite", affiliated_members=100)
     gmb = AffiliateFactory(constituency=constituency, name="GMB Kent", affiliated_members=300)
     ballot = weighted_ballot(constituency)
-    services.ballot_open(ballot=ballot, actor=officer)
+    services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=ballot, actor=officer)
     for affiliate, choice in ((unite, "open"), (gmb, "reselect")):
         services.affiliate_vote_record(
             ballot=ballot, affiliate=affiliate, choice=choice, delegate_name="A Delegate", actor=officer
         )
     later = timezone.now() + dt.timedelta(days=15)
     services.ballot_close(ballot=ballot, actor=officer, now=later)
+    ballot_count_with_key(ballot, actor=officer, now=later)
     services.ballot_declare(ballot=ballot, actor=officer, now=later)
     return ballot, gmb
 

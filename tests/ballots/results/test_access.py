@@ -7,7 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ballots.models import TriggerBallot
-from tests.factories import ConstituencyFactory, OfficerFactory, UserFactory, make_ballot_with_votes
+from tests.factories import (
+    ConstituencyFactory,
+    OfficerFactory,
+    UserFactory,
+    ballot_count_with_key,
+    make_ballot_with_votes,
+)
 
 VIEWS = ("ballots:results", "ballots:results_json", "ballots:results_csv")
 
@@ -57,13 +63,20 @@ def test_the_constituencys_officers_see_a_closed_ballot_marked_provisional(offic
     assert "provisional" in csv["Content-Disposition"]
 
 
-def test_an_open_ballot_past_its_closing_time_counts_as_closed_for_its_officers(officer_client, constituency):
+def test_an_open_ballot_past_its_closing_time_shows_its_officers_the_way_to_count_it(officer_client, constituency):
     ballot = make_ballot_with_votes(
         constituency=constituency, status="open", closes_at=timezone.now() - dt.timedelta(minutes=1)
     )
     page = officer_client.get(reverse("ballots:results", args=[ballot.pk]))
     assert page.status_code == 200
-    assert b"banner-provisional" in page.content
+    assert b"The votes are sealed until an officer counts them" in page.content
+    assert reverse("ballots:ballot_count", args=[ballot.pk]).encode() in page.content
+    assert b"Barton" not in page.content
+
+    ballot_count_with_key(ballot)
+
+    page = officer_client.get(reverse("ballots:results", args=[ballot.pk]))
+    assert b"banner-provisional" in page.content and b"Barton" in page.content
 
 
 @pytest.mark.parametrize("status", ["draft", "open"])

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ballots import counting
-from ballots.models import AffiliateVote, MemberVote, RollEntry, TriggerBallot
+from ballots.models import AffiliateVote, RollEntry, TriggerBallot, WardVoteCount
 from members.models import Member
 from tests.factories import AffiliateFactory, MemberFactory, OfficerFactory, TriggerBallotFactory
 
@@ -200,10 +200,7 @@ def _closed_ballot(constituency, wards, status=TriggerBallot.Status.CLOSED):
     """A ballot with a roll in every ward (Westgate's two members did not vote) and one affiliate."""
     ballot = TriggerBallotFactory(constituency=constituency, status=status, tied_branch="split")
     for ward, reselect, open_ in zip(wards, (5, 2, 0), (1, 4, 0), strict=True):
-        MemberVote.objects.bulk_create(
-            [MemberVote(ballot=ballot, ward=ward, choice="reselect") for _ in range(reselect)]
-            + [MemberVote(ballot=ballot, ward=ward, choice="open") for _ in range(open_)]
-        )
+        WardVoteCount.objects.create(ballot=ballot, ward=ward, reselect=reselect, open=open_)
         voters = reselect + open_
         for i, member in enumerate(MemberFactory.create_batch(voters + 2, ward=ward)):
             RollEntry.objects.create(

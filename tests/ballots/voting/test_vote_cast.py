@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from ballots.models import MemberVote, RollEntry, TriggerBallot, VoteReceipt
+from ballots.models import RollEntry, SealedVote, TriggerBallot, VoteReceipt
 from ballots.voting.services import (
     MESSAGES,
     VoteRefused,
@@ -18,14 +18,14 @@ from ballots.voting.services import (
     vote_cast,
     vote_credentials_check,
 )
-from tests.factories import open_ballot_with_voters
+from tests.factories import open_ballot_with_voters, sealed_votes_opened
 
 pytestmark = pytest.mark.django_db
 
 
 def nothing_written(ballot):
     return (
-        not MemberVote.objects.filter(ballot=ballot).exists()
+        not SealedVote.objects.filter(ballot=ballot).exists()
         and not VoteReceipt.objects.filter(ballot=ballot).exists()
         and not RollEntry.objects.filter(ballot=ballot, has_voted=True).exists()
     )
@@ -42,8 +42,7 @@ def test_a_member_with_the_right_code_casts_one_vote_in_their_ward_and_gets_a_re
 
     result = vote_cast(ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="open")
 
-    vote = MemberVote.objects.get(ballot=ballot)
-    assert (vote.ward_id, vote.choice) == (voter.entry.ward_id, "open")
+    assert sealed_votes_opened(ballot) == [(voter.entry.ward_id, "open")]
     assert list(RollEntry.objects.filter(ballot=ballot, has_voted=True)) == [voter.entry]
     assert VoteReceipt.objects.filter(ballot=ballot).count() == 1
     assert receipt_check(ballot=ballot, receipt_code=result.receipt_code)
@@ -57,7 +56,7 @@ def test_the_number_and_code_are_accepted_however_they_are_spaced_or_cased(const
 
     vote_cast(ballot=ballot, membership_number=typed_number, code=typed_code, choice="reselect")
 
-    assert MemberVote.objects.filter(ballot=ballot, choice="reselect").count() == 1
+    assert sealed_votes_opened(ballot) == [(voter.entry.ward_id, "reselect")]
 
 
 def test_a_wrong_code_is_refused_and_nothing_is_written(constituency):
@@ -108,7 +107,7 @@ def test_a_second_vote_by_the_same_member_is_refused_and_the_first_stands(consti
     assert refusal.message == (
         "This membership number has already voted in this ballot. Your vote was counted; each member votes once."
     )
-    assert list(MemberVote.objects.values_list("choice", flat=True)) == ["reselect"]
+    assert [choice for _ward, choice in sealed_votes_opened(ballot)] == ["reselect"]
     assert VoteReceipt.objects.count() == 1
 
 
@@ -179,11 +178,11 @@ def test_the_vote_and_the_voted_mark_are_written_together_or_not_at_all(constitu
 
     assert nothing_written(ballot)
     vote_cast(ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="open")
-    assert MemberVote.objects.count() == RollEntry.objects.filter(has_voted=True).count() == 1
+    assert SealedVote.objects.count() == RollEntry.objects.filter(has_voted=True).count() == 1
 
 
-def test_a_vote_row_holds_only_ballot_ward_and_choice(constituency):
-    assert [field.name for field in MemberVote._meta.concrete_fields] == ["id", "ballot", "ward", "choice"]
+def test_a_vote_row_holds_only_its_ballot_and_the_sealed_vote(constituency):
+    assert [field.name for field in SealedVote._meta.concrete_fields] == ["id", "ballot", "sealed"]
     assert [field.name for field in VoteReceipt._meta.concrete_fields] == ["id", "ballot", "receipt_hash"]
 
 
@@ -192,10 +191,10 @@ def test_vote_keys_are_random_uuids_that_say_nothing_about_the_order_of_voting(c
     for voter in voters:
         vote_cast(ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="open")
 
-    ids = list(MemberVote.objects.values_list("id", flat=True))
+    ids = list(SealedVote.objects.values_list("id", flat=True))
     receipt_ids = list(VoteReceipt.objects.values_list("id", flat=True))
     assert all(isinstance(key, uuid.UUID) and key.version == 4 for key in ids + receipt_ids)
-    assert MemberVote._meta.pk.default is uuid.uuid4
+    assert SealedVote._meta.pk.default is uuid.uuid4
 
 
 def test_casting_a_vote_runs_a_fixed_number_of_queries(constituency, django_assert_num_queries):

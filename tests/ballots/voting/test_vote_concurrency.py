@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections
 
-from ballots.models import MemberVote, RollEntry, TriggerBallot, VoteReceipt
+from ballots.models import RollEntry, SealedVote, TriggerBallot, VoteReceipt
 from ballots.voting.services import VoteRefused, vote_cast
 from tests.factories import ConstituencyFactory, open_ballot_with_voters
 
@@ -60,7 +60,7 @@ def test_one_ballot_paper_submitted_from_many_threads_at_once_counts_exactly_onc
             )
             assert sorted(outcomes) == ["already_voted"] * (THREADS - 1) + ["ok"]
 
-    assert MemberVote.objects.filter(ballot=ballot).count() == rounds
+    assert SealedVote.objects.filter(ballot=ballot).count() == rounds
     assert VoteReceipt.objects.filter(ballot=ballot).count() == rounds
     assert RollEntry.objects.filter(ballot=ballot, has_voted=True).count() == rounds
 
@@ -93,7 +93,7 @@ def test_many_members_voting_at_once_leave_as_many_votes_as_roll_entries_marked_
     voted = RollEntry.objects.filter(ballot=ballot, has_voted=True).count()
     assert outcomes.count("ok") == len(voters) == voted
     assert outcomes.count("already_voted") == len(voters[::4])
-    assert MemberVote.objects.filter(ballot=ballot).count() == voted
+    assert SealedVote.objects.filter(ballot=ballot).count() == voted
     assert VoteReceipt.objects.filter(ballot=ballot).count() == voted
 
 
@@ -130,4 +130,4 @@ def test_a_vote_in_flight_when_the_ballot_is_closed_waits_and_is_refused_after_t
 
     assert result["outcome"] == "closed"
     assert result["returned_after_the_close"]  # it waited for the close to commit
-    assert not MemberVote.objects.filter(ballot=ballot).exists()
+    assert not SealedVote.objects.filter(ballot=ballot).exists()
