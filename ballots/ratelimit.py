@@ -1,20 +1,55 @@
 """Rate limiting of failed attempts, in Django's cache, so it holds across app servers.
 
-A sliding window kept as at most `limit` numbered slots per key. Each failure claims a free
-slot with `cache.add` (an INSERT on the database cache, SET NX on Redis: atomic, so two
-servers can never both claim one slot), storing the time of the failure and expiring
-`window` seconds later. A key is limited while all its slots are taken; it frees when the
-oldest slot expires, which is the time we tell the person. `cache.incr` is not used: on the
-database cache it is a read then a write, and concurrent failures would be lost.
+The primitive. A sliding window kept as at most `limit` numbered slots per key. Each failure
+claims a free slot with `cache.add` (an INSERT on the database cache, SET NX on Redis: atomic,
+so two servers can never both claim one slot), storing the whole second of the failure and
+expiring `window` seconds later. A key is limited while all its slots are taken; it frees when
+the oldest slot expires, which is the time we tell the person. `cache.incr` is not used: on
+the database cache it is a read then a write, and concurrent failures would be lost.
+`rate_limit_check(key, limit=..., window=...)` before checking a secret, `rate_limit_hit(...)`
+after a failure; officer login and the simulator use these.
 
-Reusable: `rate_limit_check(key, limit=..., window=...)` before checking a secret,
-`rate_limit_hit(...)` after a failure. Keys are hashed, so membership numbers and
-addresses do not sit in the cache in clear.
+What the cache holds. Every cache key is an HMAC-SHA256 of the logical key under a server key
+(RATE_LIMIT_KEY, or one derived from SECRET_KEY), never a plain hash: membership numbers are
+short and guessable, so a plain SHA-256 of one could be reversed by trying them all. Values
+are whole seconds (or a second with a keyed client id), never microsecond times that could be
+matched against other records; every entry expires with its window.
+
+Voting: who can be stopped by whose failures. A limit keyed on a membership number alone lets
+a stranger who types that number lock its member out, so the number's limits are soft:
+
+* (client address, membership number) pair: VOTE_RATE_LIMIT failures per
+  VOTE_RATE_WINDOW_SECONDS, then refused. Only that member from that address is stopped.
+* client address: VOTE_RATE_CLIENT_LIMIT failures (high, for a room of members behind one
+  NAT), then refused. This stops one address trying many numbers. Failures count here only
+  while the pair has room, so one member's typos add at most VOTE_RATE_LIMIT to it.
+* membership number, slow-down: once it has VOTE_RATE_SLOW_AFTER failures in the window, an
+  attempt within VOTE_RATE_SLOW_SECONDS of its last failure is refused with "wait a moment",
+  unless that last failure came from the same client (whose own retries the pair limit
+  governs). A stranger can delay the member by seconds, never lock them out.
+* membership number, hard lock: only when VOTE_RATE_LOCK_CLIENTS distinct clients (at least 2)
+  have each failed on it within the window. Distinct clients are counted in slots claimed
+  with `cache.add` holding a keyed hash of the client, after an atomic per-(number, client)
+  marker, so concurrent requests from one client cannot take two slots.
+* the personal link (`personal_link=True`) skips both number limits: it carries the code, so
+  a guesser gains nothing from it, and a member whose number is under attack still votes.
+
+Attempts refused by a limit are not failures and are counted nowhere. A success resets
+nothing (otherwise one good credential would reset an attacker's count).
+
+What remains. An attacker with several addresses can still hard-lock a number for one window
+(the member then uses the personal link), and a phone whose address changes between requests
+looks like several clients. X-Forwarded-For is believed only for TRUSTED_PROXY_COUNT proxies
+of our own; with the count 0 behind a proxy, every client shares the proxy's address, which
+`check --deploy` refuses (ballots.E005) and `client_address` warns of once per process.
 """
 
 import datetime as dt
 import hashlib
+import hmac
+import logging
 import math
+import threading
 import time
 from dataclasses import dataclass
 
@@ -24,8 +59,15 @@ from django.utils import timezone
 
 from members.membership_numbers import membership_number_normalise
 
-# Refuse to give a silly time if the cache holds something odd.
+logger = logging.getLogger(__name__)
+
 _PREFIX = "ratelimit"
+
+# What stopped an attempt: too many failures (hard), a number locked by several clients
+# (hard), or a number to wait a moment on (soft).
+KIND_ATTEMPTS = "attempts"
+KIND_NUMBER_LOCKED = "number_locked"
+KIND_SLOW = "slow"
 
 
 @dataclass(frozen=True)
@@ -33,7 +75,8 @@ class RateLimitState:
     limited: bool
     failures: int
     limit: int
-    retry_at: dt.datetime | None  # when limited: the moment the oldest failure leaves the window
+    retry_at: dt.datetime | None  # when limited: the moment the limit lifts
+    kind: str = KIND_ATTEMPTS
 
     @property
     def retry_at_minute(self) -> dt.datetime | None:
@@ -44,44 +87,91 @@ class RateLimitState:
         return dt.datetime.fromtimestamp(ceiling, tz=dt.UTC)
 
 
+def _server_key() -> bytes:
+    key = getattr(settings, "RATE_LIMIT_KEY", "")
+    if key:
+        return key.encode()
+    return hmac.new(settings.SECRET_KEY.encode(), b"rate-limit", hashlib.sha256).digest()
+
+
+def _keyed_hash(text: str) -> str:
+    return hmac.new(_server_key(), text.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _second(now: float | None) -> int:
+    return math.floor(time.time() if now is None else now)
+
+
 def _slot_keys(key: str, limit: int) -> list[str]:
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    digest = _keyed_hash(key)
     return [f"{_PREFIX}:{digest}:{slot}" for slot in range(limit)]
 
 
-def _state(taken: dict, limit: int, window: int, now: float) -> RateLimitState:
-    live = [stamp for stamp in taken.values() if isinstance(stamp, int | float) and stamp + window > now]
+def _stamp_of(value) -> int | None:
+    """The second a slot holds: a plain stamp, or [stamp, client id]."""
+    if isinstance(value, list | tuple) and value:
+        value = value[0]
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _live_stamps(taken: dict, window: int, now: int) -> list[int]:
+    stamps = [_stamp_of(value) for value in taken.values()]
+    return [stamp for stamp in stamps if stamp is not None and stamp + window > now]
+
+
+def _state(taken: dict, limit: int, window: int, now: int, kind: str = KIND_ATTEMPTS) -> RateLimitState:
+    live = _live_stamps(taken, window, now)
     limited = len(live) >= limit
     retry_at = dt.datetime.fromtimestamp(min(live) + window, tz=dt.UTC) if limited else None
-    return RateLimitState(limited=limited, failures=len(live), limit=limit, retry_at=retry_at)
+    return RateLimitState(limited=limited, failures=len(live), limit=limit, retry_at=retry_at, kind=kind)
+
+
+def _slot_claim(keys: list[str], value, *, window: int, now: int) -> tuple[bool, dict]:
+    """Claim the first free slot for `value`: (whether one was claimed, the slots as last seen)."""
+    taken = cache.get_many(keys)
+    for slot_key in keys:
+        stamp = _stamp_of(taken.get(slot_key))
+        if slot_key in taken and stamp is not None and stamp + window > now:
+            continue
+        if slot_key in taken:
+            cache.delete(slot_key)  # expired but not yet purged by the cache
+        if cache.add(slot_key, value, timeout=window):
+            taken[slot_key] = value
+            return True, taken
+        # Another server claimed this slot a moment ago: read it and try the next.
+        taken[slot_key] = cache.get(slot_key, value)
+    return False, taken
 
 
 def rate_limit_check(key: str, *, limit: int, window: int, now: float | None = None) -> RateLimitState:
     """How many failures `key` has in the window, and whether it is limited. Writes nothing."""
-    now = time.time() if now is None else now
-    return _state(cache.get_many(_slot_keys(key, limit)), limit, window, now)
+    return _state(cache.get_many(_slot_keys(key, limit)), limit, window, _second(now))
 
 
 def rate_limit_hit(key: str, *, limit: int, window: int, now: float | None = None) -> RateLimitState:
     """Record one failure for `key`; return the state after it."""
-    now = time.time() if now is None else now
-    keys = _slot_keys(key, limit)
-    taken = cache.get_many(keys)
-    for slot_key in keys:
-        stamp = taken.get(slot_key)
-        if stamp is not None and stamp + window > now:
-            continue
-        if stamp is not None:
-            cache.delete(slot_key)  # expired but not yet purged by the cache
-        if cache.add(slot_key, now, timeout=window):
-            taken[slot_key] = now
-            break
-        # Another server claimed this slot a moment ago: read it and try the next.
-        taken[slot_key] = cache.get(slot_key, now)
-    return _state(taken, limit, window, now)
+    second = _second(now)
+    _claimed, taken = _slot_claim(_slot_keys(key, limit), second, window=window, now=second)
+    return _state(taken, limit, window, second)
 
 
-# -- Voting: failures per membership number and per client -------------------------------------
+# -- The client's address ----------------------------------------------------------------------
+
+_uncounted_proxy_warned = False
+_uncounted_proxy_lock = threading.Lock()
+
+
+def _warn_uncounted_proxy_once() -> None:
+    global _uncounted_proxy_warned
+    with _uncounted_proxy_lock:
+        if _uncounted_proxy_warned:
+            return
+        _uncounted_proxy_warned = True
+    logger.warning(
+        "Requests carry X-Forwarded-For but TRUSTED_PROXY_COUNT is 0: the site seems to be behind a proxy "
+        "that is not counted, so every client may share the proxy's address in the rate limits. "
+        "Set TRUSTED_PROXY_COUNT to the number of your own proxies."
+    )
 
 
 def client_address(request) -> str:
@@ -91,44 +181,142 @@ def client_address(request) -> str:
     proxies of its own (each appends the address it saw); otherwise anyone could forge it.
     """
     proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        forwarded = [part.strip() for part in header.split(",") if part.strip()]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
+    elif header.strip():
+        _warn_uncounted_proxy_once()
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def _vote_keys(*, membership_number: str, client: str) -> list[str]:
+# -- Voting: the pair, the client, and the number's slow-down and lock --------------------------
+
+
+def _window() -> int:
+    return settings.VOTE_RATE_WINDOW_SECONDS
+
+
+def _pair_key(number: str, client: str) -> str:
+    return f"vote-pair:{number}|{client}"
+
+
+def _client_key(client: str) -> str:
+    return f"vote-client:{client}"
+
+
+def _client_id(client: str) -> str:
+    return _keyed_hash(f"vote-client-id:{client}")[:16]
+
+
+def _number_slots(number: str) -> list[str]:
+    return _slot_keys(f"vote-number:{number}", settings.VOTE_RATE_SLOW_AFTER)
+
+
+def _number_clients_slots(number: str) -> list[str]:
+    return _slot_keys(f"vote-number-clients:{number}", settings.VOTE_RATE_LOCK_CLIENTS)
+
+
+def _number_last_key(number: str) -> str:
+    return f"{_PREFIX}:{_keyed_hash(f'vote-number-last:{number}')}"
+
+
+def _number_client_marker(number: str, client: str) -> str:
+    return f"{_PREFIX}:{_keyed_hash(f'vote-number-client:{number}|{client}')}"
+
+
+def _number_slow_down(number: str, client: str, now: int) -> RateLimitState:
+    slow_after, delay = settings.VOTE_RATE_SLOW_AFTER, settings.VOTE_RATE_SLOW_SECONDS
+    failures = len(_live_stamps(cache.get_many(_number_slots(number)), _window(), now))
+    last = cache.get(_number_last_key(number))
+    slowed = False
+    retry_at = None
+    if failures >= slow_after and isinstance(last, list | tuple) and len(last) == 2:
+        stamp, last_client = _stamp_of(last), last[1]
+        if stamp is not None and stamp + delay > now and last_client != _client_id(client):
+            slowed = True
+            retry_at = dt.datetime.fromtimestamp(stamp + delay, tz=dt.UTC)
+    return RateLimitState(limited=slowed, failures=failures, limit=slow_after, retry_at=retry_at, kind=KIND_SLOW)
+
+
+def vote_rate_limit_check(
+    *, membership_number: str, client: str, personal_link: bool = False, now: float | None = None
+) -> RateLimitState:
+    """Whether an attempt may have its code checked. Hard limits first (the latest time wins),
+    then the number's slow-down; the personal link skips both of the number's limits."""
+    second = _second(now)
+    window = _window()
     number = membership_number_normalise(membership_number)
-    keys = [f"vote-client:{client}"]
+    states = [rate_limit_check(_client_key(client), limit=settings.VOTE_RATE_CLIENT_LIMIT, window=window, now=second)]
     if number:
-        keys.append(f"vote-number:{number}")
-    return keys
-
-
-def _vote_limits():
-    return {"limit": settings.VOTE_RATE_LIMIT, "window": settings.VOTE_RATE_WINDOW_SECONDS}
-
-
-def vote_rate_limit_check(*, membership_number: str, client: str) -> RateLimitState:
-    """Limited if EITHER the number or the client has used up its failures; the later time wins."""
-    states = [
-        rate_limit_check(key, **_vote_limits())
-        for key in _vote_keys(membership_number=membership_number, client=client)
-    ]
-    limited = [state for state in states if state.limited]
-    if limited:
-        return max(limited, key=lambda state: state.retry_at)
+        states.append(
+            rate_limit_check(_pair_key(number, client), limit=settings.VOTE_RATE_LIMIT, window=window, now=second)
+        )
+        if not personal_link:
+            clients = cache.get_many(_number_clients_slots(number))
+            states.append(_state(clients, settings.VOTE_RATE_LOCK_CLIENTS, window, second, KIND_NUMBER_LOCKED))
+    hard = [state for state in states if state.limited]
+    if hard:
+        return max(hard, key=lambda state: state.retry_at)
+    if number and not personal_link:
+        slow = _number_slow_down(number, client, second)
+        if slow.limited:
+            return slow
     return max(states, key=lambda state: state.failures)
 
 
-def vote_rate_limit_failure(*, membership_number: str, client: str) -> None:
-    for key in _vote_keys(membership_number=membership_number, client=client):
-        rate_limit_hit(key, **_vote_limits())
+def _number_client_count(number: str, client: str, second: int) -> None:
+    """Count `client` once among the clients failing on `number` (its slot refreshed on each failure)."""
+    window = _window()
+    marker = _number_client_marker(number, client)
+    first = cache.add(marker, second, timeout=window)
+    if not first:
+        stamp = _stamp_of(cache.get(marker))
+        if stamp is None or stamp + window <= second:  # expired but not yet purged
+            cache.delete(marker)
+            first = cache.add(marker, second, timeout=window)
+    client_id = _client_id(client)
+    keys = _number_clients_slots(number)
+    taken = cache.get_many(keys)
+    for slot_key in keys:
+        value = taken.get(slot_key)
+        stamp = _stamp_of(value)
+        if stamp is not None and stamp + window > second and list(value[1:]) == [client_id]:
+            cache.set(slot_key, [second, client_id], timeout=window)  # only this client writes it
+            return
+    if first:  # only the request that set the marker may claim, so one client takes one slot
+        _slot_claim(keys, [second, client_id], window=window, now=second)
+
+
+def vote_rate_limit_failure(*, membership_number: str, client: str, now: float | None = None) -> None:
+    """Record one failed attempt (a wrong code or an unknown number) from `client`."""
+    second = _second(now)
+    window = _window()
+    number = membership_number_normalise(membership_number)
+    if number:
+        claimed, _taken = _slot_claim(
+            _slot_keys(_pair_key(number, client), settings.VOTE_RATE_LIMIT), second, window=window, now=second
+        )
+        if not claimed:
+            return  # the pair was already at its limit (a race): this member adds no more anywhere
+    _slot_claim(_slot_keys(_client_key(client), settings.VOTE_RATE_CLIENT_LIMIT), second, window=window, now=second)
+    if number:
+        _slot_claim(_number_slots(number), second, window=window, now=second)
+        cache.set(_number_last_key(number), [second, _client_id(client)], timeout=settings.VOTE_RATE_SLOW_SECONDS)
+        _number_client_count(number, client, second)
 
 
 def rate_limit_message(state: RateLimitState) -> str:
+    """The refusal in plain words, with the time in UK time."""
+    if state.kind == KIND_SLOW:
+        when = timezone.localtime(state.retry_at)
+        return f"Please wait a moment: you can try again at {when:%H:%M:%S} UK time."
     when = timezone.localtime(state.retry_at_minute)
-    today = timezone.localdate()
-    day = "" if when.date() == today else f" on {when:%-d %B}"
+    day = "" if when.date() == timezone.localdate() else f" on {when:%-d %B}"
+    if state.kind == KIND_NUMBER_LOCKED:
+        return (
+            "Too many attempts have been made with this membership number. You can try again after "
+            f"{when:%H:%M} UK time{day}, or now with the personal voting link you were sent."
+        )
     return f"Too many attempts. You can try again after {when:%H:%M} UK time{day}."

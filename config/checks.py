@@ -110,3 +110,19 @@ def proxy_is_counted(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(deploy=True)
+def proxy_count_has_a_proxy(app_configs, **kwargs):
+    """Counting proxies that are not there lets anyone forge X-Forwarded-For and pose as many clients."""
+    if settings.TRUSTED_PROXY_COUNT > 0 and not settings.BEHIND_PROXY:
+        return [
+            Warning(
+                f"TRUSTED_PROXY_COUNT is {settings.TRUSTED_PROXY_COUNT} but BEHIND_PROXY is off: if clients can reach "
+                "the app without passing through your proxy, they can forge X-Forwarded-For, escape the rate limits "
+                "and pose as several clients (enough to lock a membership number).",
+                hint="Behind your own proxy set BEHIND_PROXY=1; with no proxy set TRUSTED_PROXY_COUNT=0.",
+                id="ballots.W002",
+            )
+        ]
+    return []

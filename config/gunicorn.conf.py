@@ -13,6 +13,8 @@ max_requests = 5000
 max_requests_jitter = 500
 accesslog = "-"
 # %(U)s is the path WITHOUT the query string: a personal voting link's code never reaches the log.
-access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+# No response size (%(b)s, %(B)s): the pages after each choice differ in length, so a logged
+# size beside an address and a time could tell how someone voted.
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(M)sms'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -236,9 +236,22 @@ SITE_URL = env_site_url("SITE_URL", "http://127.0.0.1:8000")
 # Per-ward counts below this many votes are withheld on public results pages.
 RESULTS_DISCLOSURE_THRESHOLD = env_int("RESULTS_DISCLOSURE_THRESHOLD", 10)
 
-# Failed voting attempts allowed per membership number and per client in the window.
+# Failed voting attempts (the scheme is explained in ballots/ratelimit.py). Per (client,
+# membership number) pair: VOTE_RATE_LIMIT in the window, then refused. Per client: a higher
+# limit, since a branch meeting may share one address. Per number: failures only slow it
+# (VOTE_RATE_SLOW_SECONDS after its last failure, once it has VOTE_RATE_SLOW_AFTER), and lock
+# it only when VOTE_RATE_LOCK_CLIENTS distinct clients have failed on it; at least 2, so no
+# single stranger can lock a member out.
 VOTE_RATE_LIMIT = env_int("VOTE_RATE_LIMIT", 10, minimum=1)
 VOTE_RATE_WINDOW_SECONDS = env_int("VOTE_RATE_WINDOW_SECONDS", 15 * 60, minimum=1)
+VOTE_RATE_CLIENT_LIMIT = env_int("VOTE_RATE_CLIENT_LIMIT", 60, minimum=1)
+VOTE_RATE_SLOW_AFTER = env_int("VOTE_RATE_SLOW_AFTER", 3, minimum=1)
+VOTE_RATE_SLOW_SECONDS = env_int("VOTE_RATE_SLOW_SECONDS", 30, minimum=1)
+VOTE_RATE_LOCK_CLIENTS = env_int("VOTE_RATE_LOCK_CLIENTS", 3, minimum=2)
+# The key of the HMAC that names rate-limit entries in the cache (so no membership number or
+# address can be recovered from a key). Unset: derived from SECRET_KEY in ballots/ratelimit.py;
+# changing it only resets the counters.
+RATE_LIMIT_KEY = env_text("RATE_LIMIT_KEY")
 # How many proxies of our own stand in front of the app (each appends to X-Forwarded-For).
 # 0: the client address is REMOTE_ADDR and X-Forwarded-For is ignored (it could be forged).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -2,6 +2,7 @@
 start yet do harm, `migrate` makes the cache table, /healthz reports the database and the cache,
 and `make run` puts its own host and port in the voting links."""
 
+import importlib.util
 import json
 import sqlite3
 import subprocess
@@ -96,6 +97,32 @@ def test_behind_a_proxy_the_proxy_must_be_counted():
         assert checks.proxy_is_counted(None) == []
     with override_settings(BEHIND_PROXY=False, TRUSTED_PROXY_COUNT=0):
         assert checks.proxy_is_counted(None) == []
+
+
+def test_counting_proxies_without_being_behind_one_is_a_warning():
+    with override_settings(BEHIND_PROXY=False, TRUSTED_PROXY_COUNT=1):
+        assert error_ids(checks.proxy_count_has_a_proxy(None)) == ["ballots.W002"]
+    with override_settings(BEHIND_PROXY=True, TRUSTED_PROXY_COUNT=1):
+        assert checks.proxy_count_has_a_proxy(None) == []
+    with override_settings(BEHIND_PROXY=False, TRUSTED_PROXY_COUNT=0):
+        assert checks.proxy_count_has_a_proxy(None) == []
+
+
+def test_the_readme_production_example_passes_the_proxy_checks():
+    status, output = check_deploy(BEHIND_PROXY="1", TRUSTED_PROXY_COUNT="1")
+    assert status == 0, output
+    assert "ballots.E005" not in output and "ballots.W002" not in output
+
+
+def test_the_access_log_format_has_no_response_size():
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "config" / "gunicorn.conf.py")
+    gunicorn_conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gunicorn_conf)
+
+    log_format = gunicorn_conf.access_log_format
+    assert "%(s)s" in log_format  # the format is the one gunicorn uses, with its fields
+    assert "%(b)s" not in log_format and "%(B)s" not in log_format
+    assert "content-length" not in log_format.lower()
 
 
 # The cache table comes with migrate
