@@ -19,7 +19,7 @@ from ballots import counting
 from ballots.models import TriggerBallot
 from ballots.simulator.difference import outcome_change_sentence, whatif_difference
 from ballots.simulator.forms import raw_rows
-from ballots.simulator.selectors import TALLIED_STATUSES, ballot_public_whatif, ballot_whatif
+from ballots.simulator.selectors import ballot_public_whatif, ballot_tallied, ballot_whatif
 from members.access import OfficerAccessRefused, officer_access_check
 from members.selectors import officer_runs_constituency, user_is_officer
 
@@ -35,11 +35,11 @@ class LoadedBallot:
 
     @property
     def tallied(self) -> bool:
-        return self.ballot.status in TALLIED_STATUSES
+        return ballot_tallied(self.ballot)
 
     @property
     def real(self) -> counting.Scenario | None:
-        """The real figures edits are marked against (None before the close: there are none)."""
+        """The real figures edits are marked against (None before the count: there are none)."""
         return self.scenario if self.tallied else None
 
 

@@ -21,7 +21,9 @@ from members.selectors import (
 )
 
 DEMO_CONSTITUENCY = "Canterbury"
-TALLIED_STATUSES = (TriggerBallot.Status.CLOSED, TriggerBallot.Status.DECLARED)
+def ballot_tallied(ballot: TriggerBallot) -> bool:
+    """Whether the ballot has votes to show: counted (its sealed votes opened with its key)."""
+    return ballot.counted_at is not None
 
 # A built-in Canterbury-like example (invented figures) for a site with no demo data.
 DEMO_WARDS = (
@@ -136,10 +138,10 @@ def _draft_tally(ballot: TriggerBallot) -> Tally:
 
 
 def _ballot_start_tally(ballot: TriggerBallot) -> Tally:
-    """The wards on the roll and the eligible affiliates; their votes only once voting has closed."""
+    """The wards on the roll and the eligible affiliates; their votes only once they are counted."""
     if ballot.status == TriggerBallot.Status.DRAFT:
         return _draft_tally(ballot)
-    return ballot_tally(ballot, votes=ballot.status in TALLIED_STATUSES)
+    return ballot_tally(ballot, votes=ballot_tallied(ballot))
 
 
 def ballot_whatif(ballot: TriggerBallot) -> tuple[counting.Scenario, str]:
