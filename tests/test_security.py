@@ -93,3 +93,13 @@ def test_unknown_page_is_a_friendly_404_that_leaks_nothing(client, db):
     assert b"Page not found" in response.content
     assert b"Traceback" not in response.content
     assert b"urlpatterns" not in response.content
+
+
+def test_a_form_sent_without_its_csrf_token_gets_the_sites_own_page_in_plain_words(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/vote/", {"membership_number": "L1", "code": "X"})
+
+    assert response.status_code == 403
+    assert b"This form has expired" in response.content
+    assert b"start again with your membership number" in response.content
