@@ -303,7 +303,8 @@ def ballot_void(
 ) -> TriggerBallot:
     """Void `ballot` for `reason`, in any state: it is never deleted, and takes no votes or transitions after.
 
-    An open ballot is closed first, as a close by hand would (the close in the audit), so that voting ends at once and the database constraint "a voided ballot is
+    An open ballot is closed first, as a close by hand would (the close in the audit), so that
+    voting ends at once and the database constraint "a voided ballot is
     not open" holds. A declared ballot stays declared: its results page says it was voided.
     """
     now = now or timezone.now()
