@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("ballots.urls")),
 ]
 
+handler400 = "django.views.defaults.bad_request"
 handler403 = "config.views.permission_denied"
 handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"

@@ -66,15 +66,31 @@ class VoteStartForm(forms.Form):
         self.fields["ballot"].queryset = open_ballots
 
 
+# The radio buttons' values, all of one length, so the size of the form's request body does
+# not tell the choice either; clean_choice turns them into the stored Choice.
+CHOICE_OF_VALUE = {"keep": Choice.RESELECT, "open": Choice.OPEN}
+VALUE_OF_CHOICE = {choice: value for value, choice in CHOICE_OF_VALUE.items()}
+
+
 class BallotPaperForm(forms.Form):
+    """The member's choice, as posted by the ballot paper, the confirmation and "Go back and change"."""
+
     choice = forms.ChoiceField(
-        choices=Choice.choices,
+        choices=[(value, choice.label) for value, choice in CHOICE_OF_VALUE.items()],
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose one of the two options.",
             "invalid_choice": "Choose one of the two options.",
         },
     )
+
+    def clean_choice(self):
+        return CHOICE_OF_VALUE[self.cleaned_data["choice"]]
+
+    def posted_value(self):
+        """The choice as posted ("keep" or "open"), or None when it is missing or not one of them."""
+        value = self.data.get("choice") if self.is_bound else None
+        return value if value in CHOICE_OF_VALUE else None
 
 
 class ReceiptCheckForm(forms.Form):

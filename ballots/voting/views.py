@@ -1,81 +1,98 @@
-"""Members' voting pages: /vote/ -> /vote/ballot/ -> /vote/confirm/ -> /vote/done/, the personal
-link /vote/link/ and the receipt check /vote/receipt/.
+"""Members' voting pages: /vote/ (number and code) -> the ballot paper -> /vote/confirm/ -> the
+receipt; the personal link /vote/link/ and the receipt check /vote/receipt/.
 
 Thin views: every check and write is in ballots/voting/services.py; failed credential checks
-are rate limited (ballots/ratelimit.py). Between steps the verified credentials wait in the
-server-side session (never in a page or a URL) and are removed when the vote is cast. Every
-page is sent with Cache-Control: no-store.
+are rate limited (ballots/ratelimit.py). No page uses the session (pages.sessionless): once
+the number and code are checked, each page carries them to the next in a sealed, expiring
+token (ballots/voting/tokens.py), and each form post is answered with the next page itself,
+never a redirect. The choice is only ever in the form; pages that hold it are padded to one
+length (ballots/voting/equal_length.py). Every page is sent with Cache-Control: no-store.
 
 No page writes on GET. When a POST is refused because the ballot's closing time has passed,
-the due ballots are closed once the refusal page has been sent (`_RefusalThenCloseDue`).
+the due ballots are closed once the refusal page has been sent (pages.page).
 """
 
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from types import SimpleNamespace
+
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ballots.models import Choice, TriggerBallot
+from ballots.models import TriggerBallot
 from ballots.ratelimit import client_address, rate_limit_message, vote_rate_limit_check, vote_rate_limit_failure
-from ballots.voting.forms import BallotPaperForm, ReceiptCheckForm, VoteStartForm
+from ballots.voting.equal_length import page_of_equal_length
+from ballots.voting.forms import CHOICE_OF_VALUE, BallotPaperForm, ReceiptCheckForm, VoteStartForm
+from ballots.voting.pages import page, sessionless
 from ballots.voting.services import (
     VoteRefused,
-    ballots_close_due_after_refusal,
     ballots_open_for_voting,
     receipt_check,
     vote_cast,
     vote_credentials_check,
 )
+from ballots.voting.tokens import TOKEN_LIFETIME_MINUTES, VoteTokenInvalid, vote_token_make, vote_token_read
 
-SESSION_VOTE = "voting"
-SESSION_RECEIPT = "voting_receipt"
-SESSION_ERROR = "voting_error"
-# Voting sessions of members (who have no accounts) end an hour after the last step.
-VOTING_SESSION_SECONDS = 60 * 60
-# Refusals after which this ballot paper can never be cast: the session forgets it.
-FINAL_REFUSALS = {"already_voted", "closed", "unknown_or_wrong"}
-
-
-class _RefusalThenCloseDue(HttpResponse):
-    """A refusal page that, once sent, closes the ballots whose closing time has passed.
-
-    The server calls close() after the last byte of the response has gone, so the member
-    reads the refusal without waiting for the close (which rewrites the ballot's votes), and
-    nothing the close does can change or lose the page: ballots_close_due_after_refusal
-    never raises.
-    """
-
-    def __init__(self, content, *, status, refusal):
-        super().__init__(content, status=status)
-        self.refusal = refusal
-
-    def close(self):
-        try:
-            ballots_close_due_after_refusal(refusal=self.refusal)
-        finally:
-            super().close()
+START_AGAIN = {
+    "missing": "To see your ballot paper, enter your membership number and voting code.",
+    "expired": (
+        f"Your ballot paper was open for more than {TOKEN_LIFETIME_MINUTES} minutes, so it has expired. "
+        "No vote was cast. Enter your membership number and voting code again."
+    ),
+    "invalid": (
+        "We could not read your ballot paper: the page may be incomplete or out of date. "
+        "No vote was cast. Enter your membership number and voting code again."
+    ),
+}
+BAD_LINK = (
+    "This voting link is not complete. Check you copied all of it, "
+    "or enter your membership number and voting code below."
+)
+# Choices a page can show, in the order of the ballot paper; None is a paper with nothing ticked.
+PAPER_VALUES = (None, *CHOICE_OF_VALUE)
 
 
-def _page(request, template, context, *, status=200, refusal=None):
-    """The page; a POST refused for lateness closes the due ballots after it is sent (never a GET)."""
-    if refusal is not None and refusal.closing_time_passed and request.method == "POST":
-        content = render_to_string(template, context, request)
-        return _RefusalThenCloseDue(content, status=status, refusal=refusal)
-    return render(request, template, context, status=status)
+def _ballot(ballot_id):
+    return TriggerBallot.objects.select_related("constituency").filter(pk=ballot_id).first()
 
 
-def _see_other(name):
-    response = redirect(reverse(f"ballots:{name}"))
-    response.status_code = 303
-    return response
+def _start(request, *, form=None, problems=(), status=200, refusal=None):
+    open_ballots = ballots_open_for_voting()
+    if form is None:
+        form = VoteStartForm(open_ballots=open_ballots)
+    else:
+        form.show_open_ballots(open_ballots)
+    content = render_to_string(
+        "ballots/voting/start.html",
+        {"form": form, "open_ballots": open_ballots, "problems": list(problems)},
+        request,
+    )
+    return page(request, content, status=status, refusal=refusal)
 
 
-def _credentials_verify(request, *, ballot, membership_number, code):
+def _start_again(request, reason, *, status):
+    return _start(request, problems=[START_AGAIN[reason]], status=status)
+
+
+def _posted_token(request):
+    """The token posted with the form, or VoteTokenInvalid("invalid")."""
+    return vote_token_read(request.POST.get("token", ""))
+
+
+def _token_for(ballot, *, membership_number, code):
+    return vote_token_make(
+        ballot_id=ballot.pk,
+        membership_number=membership_number,
+        code=code,
+        constituency_name=ballot.constituency.name,
+        sitting_mp=ballot.sitting_mp,
+    )
+
+
+def _credentials_verify(request, *, ballot, membership_number, code, personal_link=False):
     """vote_credentials_check behind the rate limits; failures count against number and client."""
     client = client_address(request)
-    state = vote_rate_limit_check(membership_number=membership_number, client=client)
+    state = vote_rate_limit_check(membership_number=membership_number, client=client, personal_link=personal_link)
     if state.limited:
         raise VoteRefused("rate_limited", rate_limit_message(state))
     try:
@@ -86,231 +103,214 @@ def _credentials_verify(request, *, ballot, membership_number, code):
         raise
 
 
-def _session_start(request, *, ballot, membership_number, code):
-    if request.session.session_key:
-        request.session.cycle_key()  # a fresh session id once credentials are verified (no fixation)
-    request.session[SESSION_VOTE] = {"ballot": ballot.pk, "number": membership_number, "code": code}
-    request.session.pop(SESSION_RECEIPT, None)
-    if not request.user.is_authenticated:
-        request.session.set_expiry(VOTING_SESSION_SECONDS)
+def _refused(request, ballot, refusal, *, status=409, **extra):
+    content = render_to_string("ballots/voting/refused.html", {"ballot": ballot, "refusal": refusal, **extra}, request)
+    return page(request, content, status=status, refusal=refusal)
 
 
-def _session_vote(request):
-    """(ballot, verified credentials) from the session, or (None, None)."""
-    data = request.session.get(SESSION_VOTE)
-    if not data:
-        return None, None
-    ballot = TriggerBallot.objects.select_related("constituency").filter(pk=data["ballot"]).first()
-    if ballot is None:
-        request.session.pop(SESSION_VOTE, None)
-        return None, None
-    return ballot, data
-
-
-def _start_again(request):
-    request.session[SESSION_ERROR] = (
-        "Enter your membership number and voting code to see your ballot paper. "
-        "If you had started, your session ended or your vote was already cast."
-    )
-    return _see_other("vote_start")
-
-
-def _refused(request, ballot, refusal, *, status=409):
-    if refusal.reason in FINAL_REFUSALS:
-        request.session.pop(SESSION_VOTE, None)
-    return _page(
-        request, "ballots/voting/refused.html", {"ballot": ballot, "refusal": refusal}, status=status, refusal=refusal
-    )
-
-
-def _question(ballot):
+def _question(constituency_name, sitting_mp):
     return (
-        f"Do you want {ballot.sitting_mp} to be automatically reselected as the Labour candidate for "
-        f"{ballot.constituency.name}, or should there be an open selection?"
+        f"Do you want {sitting_mp} to be automatically reselected as the Labour candidate for "
+        f"{constituency_name}, or should there be an open selection?"
     )
 
 
-def _choice_labels(ballot):
-    return {
-        Choice.RESELECT: f"Reselect {ballot.sitting_mp} automatically",
-        Choice.OPEN: "Hold an open selection",
-    }
+def _choice_labels(sitting_mp):
+    return {"keep": f"Reselect {sitting_mp} automatically", "open": "Hold an open selection"}
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def vote_start(request):
-    open_ballots = ballots_open_for_voting()
-    problems = []
-    status = None
-    refusal = None
-    if request.method == "POST":
-        form = VoteStartForm(request.POST, open_ballots=open_ballots)
-        if form.is_valid():
-            ballot = form.cleaned_data["ballot"]
-            number = form.cleaned_data["membership_number"]
-            code = form.cleaned_data["code"]
-            try:
-                _credentials_verify(request, ballot=ballot, membership_number=number, code=code)
-            except VoteRefused as refused:
-                refusal = refused
-                form.add_error(None, refusal.message)
-                if refusal.reason == "rate_limited":
-                    status = 429
-            else:
-                _session_start(request, ballot=ballot, membership_number=number, code=code)
-                return _see_other("vote_paper")
-        form.show_open_ballots(open_ballots)
-    else:
-        form = VoteStartForm(open_ballots=open_ballots)
-        message = request.session.pop(SESSION_ERROR, None)
-        if message:
-            problems.append(message)
-    return _page(
-        request,
-        "ballots/voting/start.html",
-        {"form": form, "open_ballots": open_ballots, "problems": problems},
-        status=status or (400 if form.errors else 200),
-        refusal=refusal,
-    )
+def _paper(request, ballot, token, *, form=None, selected=None, status=200, from_link=False):
+    """The ballot paper, padded so that which choice is ticked (if any) does not change its length."""
+    form = form or BallotPaperForm()
+    labels = _choice_labels(ballot.sitting_mp)
 
-
-def _paper(request, ballot, form, *, status=200):
-    labels = _choice_labels(ballot)
-    return render(
-        request,
-        "ballots/voting/paper.html",
-        {
+    def render(value):
+        context = {
             "ballot": ballot,
             "form": form,
-            "question": _question(ballot),
-            "choices": [(value, labels[value]) for value in (Choice.RESELECT, Choice.OPEN)],
-            "selected": form["choice"].value() if form.is_bound else None,
-        },
-        status=status,
-    )
+            "token": token,
+            "minutes": TOKEN_LIFETIME_MINUTES,
+            "question": _question(ballot.constituency.name, ballot.sitting_mp),
+            "choices": [(option, labels[option]) for option in CHOICE_OF_VALUE],
+            "selected": value,
+            "from_link": from_link,
+        }
+        return render_to_string("ballots/voting/paper.html", context, request)
+
+    return page(request, page_of_equal_length(render, selected, PAPER_VALUES), status=status)
+
+
+def _paper_after_check(request, token, form, *, selected=None, status=200):
+    """Check the token's credentials again and show the paper, or the refusal, or the start again."""
+    ballot = _ballot(token.ballot_id)
+    if ballot is None:
+        return _start_again(request, "invalid", status=400)
+    try:
+        vote_credentials_check(ballot=ballot, membership_number=token.membership_number, code=token.code)
+    except VoteRefused as refusal:
+        return _refused(request, ballot, refusal)
+    fresh = _token_for(ballot, membership_number=token.membership_number, code=token.code)
+    return _paper(request, ballot, fresh, form=form, selected=selected, status=status)
 
 
 @never_cache
+@sessionless
+@require_http_methods(["GET", "POST"])
+def vote_start(request):
+    if request.method == "GET":
+        return _start(request)
+    open_ballots = ballots_open_for_voting()
+    form = VoteStartForm(request.POST, open_ballots=open_ballots)
+    if not form.is_valid():
+        return _start(request, form=form, status=400)
+    ballot = form.cleaned_data["ballot"]
+    number = form.cleaned_data["membership_number"]
+    code = form.cleaned_data["code"]
+    try:
+        _credentials_verify(request, ballot=ballot, membership_number=number, code=code)
+    except VoteRefused as refusal:
+        form.add_error(None, refusal.message)
+        status = 429 if refusal.reason == "rate_limited" else 400
+        return _start(request, form=form, status=status, refusal=refusal)
+    return _paper(request, ballot, _token_for(ballot, membership_number=number, code=code))
+
+
+@never_cache
+@sessionless
 @require_http_methods(["GET", "POST"])
 def vote_paper(request):
-    """The ballot paper. Its form posts to /vote/confirm/; a POST here is "Go back and change"."""
-    ballot, data = _session_vote(request)
-    if ballot is None:
-        return _start_again(request)
+    """The ballot paper again: a POST here is "Go back and change", the choice ticked as it was."""
+    if request.method == "GET":
+        return _start_again(request, "missing", status=200)
     try:
-        vote_credentials_check(ballot=ballot, membership_number=data["number"], code=data["code"])
-    except VoteRefused as refusal:
-        return _refused(request, ballot, refusal)
-    form = BallotPaperForm(request.POST) if request.method == "POST" else BallotPaperForm()
-    return _paper(request, ballot, form)
+        token = _posted_token(request)
+    except VoteTokenInvalid as invalid:
+        return _start_again(request, invalid.reason, status=400)
+    form = BallotPaperForm(request.POST)
+    return _paper_after_check(request, token, BallotPaperForm(), selected=form.posted_value())
 
 
 @never_cache
+@sessionless
 @require_http_methods(["GET", "POST"])
 def vote_confirm(request):
-    """POST with a choice: show it back with "Cast my vote". POST with `cast` too: cast the vote.
-
-    The choice travels in the form, never in the session: nothing stored on the server ever
-    holds a membership number and a choice together, even for a moment.
-    """
-    data = request.session.get(SESSION_VOTE)
-    if not data:
-        return _start_again(request)
+    """POST with a choice: show it back with "Cast my vote". POST with `cast` too: cast the vote."""
     if request.method == "GET":
-        return _see_other("vote_paper")
-    form = BallotPaperForm(request.POST)
-    if "cast" in request.POST and form.is_valid():
-        return _cast(request, data, form.cleaned_data["choice"])
-    ballot, data = _session_vote(request)
-    if ballot is None:
-        return _start_again(request)
-    if not form.is_valid():
-        return _paper(request, ballot, form, status=400)
+        return _start_again(request, "missing", status=200)
     try:
-        vote_credentials_check(ballot=ballot, membership_number=data["number"], code=data["code"])
+        token = _posted_token(request)
+    except VoteTokenInvalid as invalid:
+        return _start_again(request, invalid.reason, status=400)
+    form = BallotPaperForm(request.POST)
+    if not form.is_valid():
+        return _paper_after_check(request, token, form, status=400)
+    if "cast" in request.POST:
+        return _cast(request, token, form)
+    ballot = _ballot(token.ballot_id)
+    if ballot is None:
+        return _start_again(request, "invalid", status=400)
+    try:
+        vote_credentials_check(ballot=ballot, membership_number=token.membership_number, code=token.code)
     except VoteRefused as refusal:
         return _refused(request, ballot, refusal)
-    choice = form.cleaned_data["choice"]
-    return render(
-        request,
-        "ballots/voting/confirm.html",
-        {
+    fresh = _token_for(ballot, membership_number=token.membership_number, code=token.code)
+    return _choice_page(request, "ballots/voting/confirm.html", fresh, ballot, form.posted_value())
+
+
+def _choice_page(request, template, token, ballot, value, *, status=200):
+    """A page that shows the choice back: padded to one length whichever it is."""
+    labels = _choice_labels(ballot.sitting_mp)
+
+    def render(option):
+        context = {
             "ballot": ballot,
-            "question": _question(ballot),
-            "choice": choice,
-            "choice_label": _choice_labels(ballot)[choice],
-        },
+            "token": token,
+            "minutes": TOKEN_LIFETIME_MINUTES,
+            "question": _question(ballot.constituency.name, ballot.sitting_mp),
+            "choice": option,
+            "choice_label": labels[option],
+        }
+        return render_to_string(template, context, request)
+
+    return page(request, page_of_equal_length(render, value, CHOICE_OF_VALUE), status=status)
+
+
+def _ballot_named_by(token):
+    """The ballot as the token names it: enough to make a page with no database at hand."""
+    return SimpleNamespace(
+        pk=token.ballot_id, sitting_mp=token.sitting_mp, constituency=SimpleNamespace(name=token.constituency_name)
     )
 
 
-def _cast(request, data, choice):
+def _cast(request, token, form):
     # vote_cast re-reads the ballot itself, inside its transaction: the id is all it needs.
+    # Everything the reply needs is in the token, so once the vote is written no query can
+    # fail between it and the member's receipt.
     try:
         result = vote_cast(
-            ballot=TriggerBallot(pk=data["ballot"]), membership_number=data["number"], code=data["code"], choice=choice
+            ballot=TriggerBallot(pk=token.ballot_id),
+            membership_number=token.membership_number,
+            code=token.code,
+            choice=form.cleaned_data["choice"],
+        )
+    except (OperationalError, InterfaceError):
+        # The connection failed mid-vote: perhaps the vote was committed, perhaps not. The
+        # same token and choice go back in the form; a second press casts it or says it was.
+        return _choice_page(
+            request,
+            "ballots/voting/unconfirmed.html",
+            request.POST["token"],
+            _ballot_named_by(token),
+            form.posted_value(),
+            status=503,
         )
     except VoteRefused as refusal:
-        ballot = TriggerBallot.objects.select_related("constituency").filter(pk=data["ballot"]).first()
-        if refusal.reason == "already_voted":
-            # Perhaps this very paper, a moment ago, in another tab or by a double click:
-            # leave the session alone so that request's receipt is not overwritten.
-            return _page(
-                request,
-                "ballots/voting/refused.html",
-                {"ballot": ballot, "refusal": refusal, "maybe_receipt": True},
-                status=409,
-                refusal=refusal,
-            )
-        return _refused(request, ballot, refusal)
-    request.session.pop(SESSION_VOTE, None)
-    request.session[SESSION_RECEIPT] = {"receipt": result.receipt_code, "ballot": data["ballot"]}
-    return _see_other("vote_done")
+        try:
+            ballot = _ballot(token.ballot_id)
+        except DatabaseError:
+            ballot = None  # the refusal's own words are enough
+        extra = {"maybe_receipt": True} if refusal.reason == "already_voted" else {}
+        return _refused(request, ballot, refusal, **extra)
+    content = render_to_string(
+        "ballots/voting/done.html", {"receipt": result.receipt_code, "ballot": _ballot_named_by(token)}, request
+    )
+    return page(request, content)
 
 
 @never_cache
+@sessionless
 @require_GET
 def vote_done(request):
-    # Shown once: the receipt code leaves the session as this page is made.
-    receipt = request.session.pop(SESSION_RECEIPT, None)
-    ballot = (
-        TriggerBallot.objects.select_related("constituency").filter(pk=receipt["ballot"]).first() if receipt else None
-    )
-    return render(request, "ballots/voting/done.html", {"receipt": receipt, "ballot": ballot})
+    """Where a receipt would be, had the page been kept: it never is, so this says so."""
+    return page(request, render_to_string("ballots/voting/done.html", {"receipt": None}, request))
 
 
 @never_cache
+@sessionless
 @require_GET
 def vote_link(request):
-    """The personal link from the email: check it, keep it in the session, move to a clean URL."""
+    """The personal link from the email: check it and show the ballot paper at once."""
     ballot_id = request.GET.get("ballot", "")
     number = request.GET.get("member", "")
     code = request.GET.get("code", "")
-    ballot = (
-        TriggerBallot.objects.select_related("constituency").filter(pk=int(ballot_id)).first()
-        if ballot_id.isascii() and ballot_id.isdigit() and len(ballot_id) < 12
-        else None
-    )
+    ballot = _ballot(int(ballot_id)) if ballot_id.isascii() and ballot_id.isdigit() and len(ballot_id) < 12 else None
     try:
-        if ballot is None or not number or not code:
-            raise VoteRefused(
-                "bad_link",
-                "This voting link is not complete. Check you copied all of it, "
-                "or enter your membership number and voting code below.",
-            )
-        _credentials_verify(request, ballot=ballot, membership_number=number, code=code)
+        if ballot is None or not number or not code or len(number) > 40 or len(code) > 40:
+            raise VoteRefused("bad_link", BAD_LINK)
+        _credentials_verify(request, ballot=ballot, membership_number=number, code=code, personal_link=True)
     except VoteRefused as refusal:
-        request.session[SESSION_ERROR] = refusal.message
-        response = _see_other("vote_start")
+        status = 429 if refusal.reason == "rate_limited" else 400
+        response = _start(request, problems=[refusal.message], status=status, refusal=refusal)
     else:
-        _session_start(request, ballot=ballot, membership_number=number, code=code)
-        response = _see_other("vote_paper")
-    # The code is in this request's URL: make sure no later request names it in a Referer.
+        token = _token_for(ballot, membership_number=number, code=code)
+        response = _paper(request, ballot, token, from_link=True)
+    # The code is in this page's address: no request made from it may name it in a Referer.
     response["Referrer-Policy"] = "no-referrer"
     return response
 
 
 @never_cache
+@sessionless
 @require_http_methods(["GET", "POST"])
 def vote_receipt_check(request):
     ballots = (
@@ -330,9 +330,7 @@ def vote_receipt_check(request):
         listed = list(ballots)
         initial = next((b.pk for b in listed if str(b.pk) == wanted), listed[0].pk if len(listed) == 1 else None)
         form = ReceiptCheckForm(ballots=ballots, initial={"ballot": initial})
-    return render(
-        request,
-        "ballots/voting/receipt.html",
-        {"form": form, "found": found, "checked_ballot": checked_ballot},
-        status=400 if form.errors else 200,
+    content = render_to_string(
+        "ballots/voting/receipt.html", {"form": form, "found": found, "checked_ballot": checked_ballot}, request
     )
+    return page(request, content, status=400 if form.errors else 200)

@@ -1,5 +1,6 @@
-"""Members voting in a real browser: on a 360-pixel phone, by keyboard alone, by personal link;
-axe-core clean and within the Content-Security-Policy on every page."""
+"""Members voting in a real browser: on a 360-pixel phone, by keyboard alone, by personal link,
+with and without JavaScript; axe-core clean and within the Content-Security-Policy on every
+page, and never a session cookie."""
 
 import re
 from urllib.parse import urlencode
@@ -7,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import expect
 
-from ballots.models import MemberVote
+from tests.ballots.voting.voting_pages import choices_recorded
 from tests.e2e.conftest import assert_no_serious_axe_violations
 from tests.factories import ConstituencyFactory, open_ballot_with_voters
 
@@ -20,6 +21,10 @@ ALREADY = "This membership number has already voted in this ballot."
 def ballot_and_voters(db):
     constituency = ConstituencyFactory(name="Canterbury", sitting_mp="Alex Morgan")
     return open_ballot_with_voters(constituency, voters=2, sitting_mp="Alex Morgan")
+
+
+def assert_no_session_cookie(page):
+    assert "sessionid" not in {cookie["name"] for cookie in page.context.cookies()}
 
 
 def assert_fits_the_screen(page):
@@ -38,7 +43,7 @@ def test_a_member_votes_on_a_phone_sees_a_receipt_and_cannot_vote_again(phone_pa
     page.get_by_label("Voting code").fill(voter.code.lower())
     page.get_by_role("button", name="Continue").tap()
 
-    page.wait_for_url("**/vote/ballot/")
+    expect(page.get_by_role("heading", name="Your ballot paper")).to_be_visible()
     group = page.get_by_role("group", name=re.compile("Do you want Alex Morgan to be automatically reselected"))
     expect(group).to_be_visible()
     assert_no_serious_axe_violations(page)
@@ -56,12 +61,13 @@ def test_a_member_votes_on_a_phone_sees_a_receipt_and_cannot_vote_again(phone_pa
     expect(page.get_by_text("Your vote: Hold an open selection")).to_be_visible()
     page.get_by_role("button", name="Cast my vote").tap()
 
-    page.wait_for_url("**/vote/done/")
     expect(page.get_by_role("heading", name="Your vote has been cast")).to_be_visible()
     receipt = page.locator("#receipt-code").inner_text()
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", receipt)
     assert_no_serious_axe_violations(page)
     assert_fits_the_screen(page)
+    page.get_by_role("link", name="Check a receipt code").tap()
+    expect(page.get_by_label("Ballot")).to_have_value(str(ballot.pk))
 
     page.goto(live_server.url + "/vote/")
     page.get_by_label("Membership number").fill(voter.membership_number)
@@ -76,7 +82,8 @@ def test_a_member_votes_on_a_phone_sees_a_receipt_and_cannot_vote_again(phone_pa
     page.get_by_role("button", name="Check").tap()
     expect(page.get_by_role("heading", name="Counted")).to_be_visible()
     assert_no_serious_axe_violations(page)
-    assert list(MemberVote.objects.values_list("choice", flat=True)) == ["open"]
+    assert choices_recorded(ballot.pk) == ["open"]
+    assert_no_session_cookie(page)
 
 
 def test_a_wrong_code_is_announced_and_focused_for_screen_readers(page, live_server, ballot_and_voters):
@@ -104,13 +111,13 @@ def test_a_member_votes_with_the_keyboard_alone(page, live_server, ballot_and_vo
     assert page.evaluate("document.activeElement.textContent.trim()") == "Continue"
     page.keyboard.press("Enter")
 
-    page.wait_for_url("**/vote/ballot/")
+    expect(page.get_by_role("heading", name="Your ballot paper")).to_be_visible()
     page.keyboard.press("Tab")  # skip link
     for _ in range(12):
         if page.evaluate("document.activeElement.name") == "choice":
             break
         page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.value") == "reselect"
+    assert page.evaluate("document.activeElement.value") == "keep"
     page.keyboard.press("ArrowDown")  # radios move with the arrow keys
     page.keyboard.press("Space")
     assert page.get_by_label("Hold an open selection").is_checked()
@@ -124,9 +131,8 @@ def test_a_member_votes_with_the_keyboard_alone(page, live_server, ballot_and_vo
             break
     page.keyboard.press("Enter")
 
-    page.wait_for_url("**/vote/done/")
     expect(page.get_by_role("heading", name="Your vote has been cast")).to_be_visible()
-    assert MemberVote.objects.get().choice == "open"
+    assert choices_recorded(ballot.pk) == ["open"]
 
 
 def test_the_personal_link_ends_at_a_clean_address(page, live_server, ballot_and_voters):
@@ -140,5 +146,45 @@ def test_the_personal_link_ends_at_a_clean_address(page, live_server, ballot_and
     page.get_by_label(re.compile("Reselect Alex Morgan")).check()
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Cast my vote").click()
-    page.wait_for_url("**/vote/done/")
     expect(page.get_by_role("heading", name="Your vote has been cast")).to_be_visible()
+    assert voter.code not in page.content()
+    assert choices_recorded(ballot.pk) == ["reselect"]
+    assert_no_session_cookie(page)
+
+
+def test_a_member_votes_with_javascript_switched_off(browser, live_server, ballot_and_voters):
+    ballot, [voter, _] = ballot_and_voters
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/vote/")
+        page.get_by_label("Membership number").fill(voter.membership_number)
+        page.get_by_label("Voting code").fill(voter.code)
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_label("Hold an open selection").check()
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("button", name="Go back and change").click()
+        expect(page.get_by_label("Hold an open selection")).to_be_checked()
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("button", name="Cast my vote").click()
+        expect(page.get_by_role("heading", name="Your vote has been cast")).to_be_visible()
+        assert choices_recorded(ballot.pk) == ["open"]
+        assert_no_session_cookie(page)
+    finally:
+        context.close()
+
+
+def test_a_personal_link_without_javascript_still_votes(browser, live_server, ballot_and_voters):
+    ballot, [_, voter] = ballot_and_voters
+    query = urlencode({"ballot": ballot.pk, "member": voter.membership_number, "code": voter.code})
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/vote/link/?{query}")
+        page.get_by_label("Hold an open selection").check()
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("button", name="Cast my vote").click()
+        expect(page.get_by_role("heading", name="Your vote has been cast")).to_be_visible()
+        assert choices_recorded(ballot.pk) == ["open"]
+    finally:
+        context.close()

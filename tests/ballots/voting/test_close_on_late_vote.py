@@ -10,8 +10,9 @@ from django.core.signals import request_finished
 from django.db import close_old_connections
 from django.utils import timezone
 
-from ballots.models import MemberVote, TriggerBallot
+from ballots.models import SealedVote, TriggerBallot
 from ballots.voting.services import VoteRefused, ballots_close_due_after_refusal, vote_cast
+from tests.ballots.voting.voting_pages import token_on
 from tests.factories import open_ballot_with_voters
 
 pytestmark = pytest.mark.django_db
@@ -32,35 +33,41 @@ def status_of(ballot):
 
 
 def signed_in_at_the_paper(client, ballot, voter):
+    """The ballot paper's token, as the page the member holds carries it."""
     response = client.post(
         "/vote/", {"ballot": ballot.pk, "membership_number": voter.membership_number, "code": voter.code}
     )
-    assert response.status_code == 303
+    assert response.status_code == 200
+    return token_on(response)
 
 
 def test_a_vote_cast_after_the_closing_time_is_refused_and_the_ballot_is_closed(client, constituency):
     ballot, [voter] = open_ballot_with_voters(constituency, voters=1)
-    signed_in_at_the_paper(client, ballot, voter)
+    token = signed_in_at_the_paper(client, ballot, voter)
     past_closing(ballot)
 
-    response = client.post("/vote/confirm/", {"choice": "open", "cast": "1"})
+    response = client.post("/vote/confirm/", {"token": token, "choice": "open", "cast": "1"})
 
     assert response.status_code == 409
     assert CLOSED in response.content.decode()
-    assert not MemberVote.objects.exists()
+    assert not SealedVote.objects.exists()
     assert status_of(ballot) == TriggerBallot.Status.CLOSED
 
 
 def test_the_refusal_is_made_before_the_ballot_is_closed_and_the_close_waits_for_the_page_to_be_sent(rf, constituency):
-    from django.contrib.sessions.backends.db import SessionStore
-
+    from ballots.voting.tokens import vote_token_make
     from ballots.voting.views import vote_confirm
 
     ballot, [voter] = open_ballot_with_voters(constituency, voters=1)
+    token = vote_token_make(
+        ballot_id=ballot.pk,
+        membership_number=voter.membership_number,
+        code=voter.code,
+        constituency_name=ballot.constituency.name,
+        sitting_mp=ballot.sitting_mp,
+    )
     past_closing(ballot)
-    request = rf.post("/vote/confirm/", {"choice": "open", "cast": "1"})
-    request.session = SessionStore()
-    request.session["voting"] = {"ballot": ballot.pk, "number": voter.membership_number, "code": voter.code}
+    request = rf.post("/vote/confirm/", {"token": token, "choice": "open", "cast": "1"})
     request._dont_enforce_csrf_checks = True
 
     response = vote_confirm(request)
@@ -79,11 +86,11 @@ def test_the_refusal_is_made_before_the_ballot_is_closed_and_the_close_waits_for
 
 def test_a_failure_to_close_never_replaces_the_refusal(client, constituency, caplog):
     ballot, [voter] = open_ballot_with_voters(constituency, voters=1)
-    signed_in_at_the_paper(client, ballot, voter)
+    token = signed_in_at_the_paper(client, ballot, voter)
     past_closing(ballot)
 
     with mock.patch("ballots.voting.services.ballot_close_due", side_effect=RuntimeError("lock timeout")):
-        response = client.post("/vote/confirm/", {"choice": "open", "cast": "1"})
+        response = client.post("/vote/confirm/", {"token": token, "choice": "open", "cast": "1"})
 
     assert response.status_code == 409
     assert CLOSED in response.content.decode()
@@ -109,15 +116,15 @@ def test_reading_a_voting_page_after_the_closing_time_refuses_but_writes_nothing
     signed_in_at_the_paper(client, ballot, voter)
     past_closing(ballot)
 
-    paper = client.get("/vote/ballot/")
+    paper = client.get("/vote/ballot/")  # no token: the start page, whatever the ballot's state
     start = client.get("/vote/")
     link = client.get(
         "/vote/link/?" + urlencode({"ballot": ballot.pk, "member": voter.membership_number, "code": voter.code})
     )
     receipt = client.get("/vote/receipt/")
 
-    assert paper.status_code == 409 and CLOSED in paper.content.decode()
-    assert start.status_code == 200 and link.status_code == 303 and receipt.status_code == 200
+    assert paper.status_code == 200 and start.status_code == 200 and receipt.status_code == 200
+    assert link.status_code == 400 and CLOSED in link.content.decode()
     assert status_of(ballot) == TriggerBallot.Status.OPEN
 
 

@@ -1,20 +1,30 @@
-"""The members' voting pages, end to end with Django's test client: no JavaScript needed anywhere."""
+"""The members' voting pages, end to end with Django's test client: no JavaScript and no session
+needed anywhere, each form post answered with the next page itself."""
 
 import datetime as dt
 import re
 from urllib.parse import urlencode
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
-from ballots.models import MemberVote, RollEntry, TriggerBallot, VoteReceipt
+from ballots.models import RollEntry, SealedVote, TriggerBallot, VoteReceipt
 from ballots.voting.services import receipt_check
+from tests.ballots.voting.voting_pages import (
+    ALREADY,
+    WRONG,
+    cast_from,
+    choices_recorded,
+    confirm,
+    receipt_on,
+    start,
+    token_on,
+    vote,
+)
 from tests.factories import ConstituencyFactory, open_ballot_with_voters
 
 pytestmark = pytest.mark.django_db
-
-WRONG = "We could not match that membership number and voting code. Check both and try again."
-ALREADY = "This membership number has already voted in this ballot. Your vote was counted; each member votes once."
 
 
 @pytest.fixture
@@ -24,21 +34,8 @@ def ballot_and_voters(constituency):
     return open_ballot_with_voters(constituency, voters=3, sitting_mp="Alex Morgan")
 
 
-def start(client, ballot, voter, code=None):
-    return client.post(
-        "/vote/",
-        {"ballot": ballot.pk, "membership_number": voter.membership_number, "code": code or voter.code},
-    )
-
-
-def cast(client, choice):
-    """Choose on the ballot paper (which posts to the confirmation), then cast."""
-    client.post("/vote/confirm/", {"choice": choice})
-    return client.post("/vote/confirm/", {"choice": choice, "cast": "1"})
-
-
-def receipt_on(page):
-    return re.search(r'id="receipt-code">([A-Z0-9-]+)<', page).group(1)
+def link_to(ballot, number, code):
+    return "/vote/link/?" + urlencode({"ballot": ballot.pk, "member": number, "code": code})
 
 
 def test_a_member_votes_through_the_pages_and_sees_a_receipt_that_checks_as_counted(client, ballot_and_voters):
@@ -47,58 +44,69 @@ def test_a_member_votes_through_the_pages_and_sees_a_receipt_that_checks_as_coun
     form_page = client.get("/vote/")
     assert form_page.status_code == 200
     assert 'type="hidden" name="ballot"' in form_page.content.decode()  # the only open ballot is chosen
-    response = start(client, ballot, voter)
-    assert (response.status_code, response["Location"]) == (303, "/vote/ballot/")
 
-    paper = client.get("/vote/ballot/").content.decode()
+    paper = start(client, ballot, voter)
+    assert paper.status_code == 200  # the paper itself, no redirect
+    page = paper.content.decode()
     assert (
         '<legend class="ballot-question">Do you want Alex Morgan to be automatically reselected as the Labour '
-        "candidate for Canterbury, or should there be an open selection?</legend>" in paper
+        "candidate for Canterbury, or should there be an open selection?</legend>" in page
     )
-    assert "Reselect Alex Morgan automatically" in paper and "Hold an open selection" in paper
+    assert "Reselect Alex Morgan automatically" in page and "Hold an open selection" in page
+    assert 'value="keep"' in page and 'value="open"' in page
+    assert 'action="/vote/confirm/"' in page
+    assert "works for 60 minutes" in page
 
-    assert 'action="/vote/confirm/"' in paper
-    response = client.post("/vote/confirm/", {"choice": "open"})
-    assert response.status_code == 200
-    confirm = response.content.decode()
-    assert "Your vote: <strong>Hold an open selection</strong>" in confirm
-    assert "Cast my vote" in confirm and "Go back and change" in confirm
-    assert not MemberVote.objects.exists()  # nothing is cast before the confirmation
+    confirmation = confirm(client, paper, "open")
+    assert confirmation.status_code == 200
+    page = confirmation.content.decode()
+    assert "Your vote: <strong>Hold an open selection</strong>" in page
+    assert "Cast my vote" in page and "Go back and change" in page
+    assert not SealedVote.objects.exists()  # nothing is cast before the confirmation
 
-    response = client.post("/vote/confirm/", {"choice": "open", "cast": "1"})
-    assert (response.status_code, response["Location"]) == (303, "/vote/done/")
-    done = client.get("/vote/done/").content.decode()
-    receipt = receipt_on(done)
-
-    assert MemberVote.objects.get().choice == "open"
+    receipt_page = cast_from(client, confirmation, "open")
+    assert receipt_page.status_code == 200
+    receipt = receipt_on(receipt_page)
+    assert choices_recorded(ballot.pk) == ["open"]
     assert receipt_check(ballot=ballot, receipt_code=receipt)
-    assert "voting" not in client.session  # the credentials are gone
-    assert "Alex Morgan, Canterbury" in done
-    assert receipt not in client.get("/vote/done/").content.decode()  # shown once
+    assert "Alex Morgan, Canterbury" in receipt_page.content.decode()
+    assert f'href="/vote/receipt/?ballot={ballot.pk}"' in receipt_page.content.decode()
+    assert receipt not in client.get("/vote/done/").content.decode()  # shown on that page alone
 
 
 def test_going_back_to_change_keeps_the_choice_and_casts_the_new_one(client, ballot_and_voters):
     ballot, [voter, *_] = ballot_and_voters
-    start(client, ballot, voter)
-    client.post("/vote/confirm/", {"choice": "open"})
+    confirmation = confirm(client, start(client, ballot, voter), "open")
 
-    paper = client.post("/vote/ballot/", {"choice": "open"}).content.decode()  # "Go back and change"
-    assert re.search(r'value="open"\s+checked', paper)
-    cast(client, "reselect")
+    back = client.post("/vote/ballot/", {"token": token_on(confirmation), "choice": "open"})  # "Go back and change"
+    assert back.status_code == 200
+    assert re.search(r'value="open"\s+checked', back.content.decode())
+    cast_from(client, confirm(client, back, "keep"), "keep")
 
-    assert list(MemberVote.objects.values_list("choice", flat=True)) == ["reselect"]
+    assert choices_recorded(ballot.pk) == ["reselect"]
 
 
 def test_a_ballot_paper_sent_without_a_choice_asks_for_one(client, ballot_and_voters):
     ballot, [voter, *_] = ballot_and_voters
-    start(client, ballot, voter)
+    paper = start(client, ballot, voter)
 
-    response = client.post("/vote/confirm/", {})
+    response = client.post("/vote/confirm/", {"token": token_on(paper)})
 
     assert response.status_code == 400
     page = response.content.decode()
     assert "Choose one of the two options." in page
     assert 'role="alert"' in page and 'href="#id_choice_0"' in page
+    assert 'name="token"' in page  # the member can choose and go on
+
+
+def test_the_confirmation_refuses_a_choice_not_on_the_paper_and_casts_nothing(client, ballot_and_voters):
+    ballot, [voter, *_] = ballot_and_voters
+    token = token_on(start(client, ballot, voter))
+
+    for choice in ("reselect", "abstain", ""):
+        response = client.post("/vote/confirm/", {"token": token, "choice": choice, "cast": "1"})
+        assert response.status_code == 400 and "Choose one of the two options." in response.content.decode()
+    assert not SealedVote.objects.exists()
 
 
 def test_wrong_code_and_unknown_number_get_the_same_words_on_the_page(client, ballot_and_voters):
@@ -111,7 +119,7 @@ def test_wrong_code_and_unknown_number_get_the_same_words_on_the_page(client, ba
         assert response.status_code == 400
         assert WRONG in response.content.decode()
         assert 'role="alert"' in response.content.decode()
-    assert "voting" not in client.session
+        assert 'name="token"' not in response.content.decode()
 
 
 def test_empty_fields_are_named_in_the_error_summary_and_tied_to_their_inputs(client, ballot_and_voters):
@@ -132,51 +140,51 @@ def test_a_member_who_has_voted_is_told_so_at_the_start(client, ballot_and_voter
     assert ALREADY in response.content.decode()
 
 
-def test_the_same_confirmation_sent_twice_from_one_browser_counts_once(client, ballot_and_voters):
+def test_the_same_confirmation_sent_twice_counts_once_and_the_second_hears_already_voted(client, ballot_and_voters):
     ballot, [voter, *_] = ballot_and_voters
-    start(client, ballot, voter)
-    client.post("/vote/confirm/", {"choice": "open"})
+    confirmation = confirm(client, start(client, ballot, voter), "open")
 
-    first = client.post("/vote/confirm/", {"choice": "open", "cast": "1"})
-    again = client.post("/vote/confirm/", {"choice": "reselect", "cast": "1"})
+    first = cast_from(client, confirmation, "open")
+    again = cast_from(client, confirmation, "keep")
 
-    assert first["Location"] == "/vote/done/"
-    assert again["Location"] == "/vote/"  # the credentials left the session with the first
-    assert MemberVote.objects.count() == 1 == VoteReceipt.objects.count()
+    assert first.status_code == 200 and receipt_on(first)
+    assert again.status_code == 409
+    assert ALREADY in again.content.decode() and "No second vote was cast" in again.content.decode()
+    assert "it was recorded and is counted once" in again.content.decode()
+    assert SealedVote.objects.count() == 1 == VoteReceipt.objects.count()
     assert ALREADY in start(client, ballot, voter).content.decode()
 
 
 def test_a_vote_cast_in_another_browser_meanwhile_stops_the_confirmation(client, ballot_and_voters):
-    from django.test import Client
-
     ballot, [voter, *_] = ballot_and_voters
     other = Client()
-    for browser in (client, other):
-        start(browser, ballot, voter)
-        browser.post("/vote/confirm/", {"choice": "open"})
+    here = confirm(client, start(client, ballot, voter), "open")
+    there = confirm(other, start(other, ballot, voter), "keep")
 
-    assert client.post("/vote/confirm/", {"choice": "open", "cast": "1"}).status_code == 303
-    refused = other.post("/vote/confirm/", {"choice": "reselect", "cast": "1"})
+    assert cast_from(client, here, "open").status_code == 200
+    refused = cast_from(other, there, "keep")
 
     assert refused.status_code == 409
     assert ALREADY in refused.content.decode()
     assert "No second vote was cast" in refused.content.decode()
-    assert MemberVote.objects.count() == 1
+    assert SealedVote.objects.count() == 1
 
 
 def test_a_ballot_closing_while_a_member_reads_the_paper_refuses_the_vote_with_clear_words(client, ballot_and_voters):
     ballot, [voter, *_] = ballot_and_voters
-    start(client, ballot, voter)
-    client.post("/vote/confirm/", {"choice": "reselect"})
+    confirmation = confirm(client, start(client, ballot, voter), "keep")
     TriggerBallot.objects.filter(pk=ballot.pk).update(
-        closes_at=timezone.now() - dt.timedelta(seconds=1), opens_at=timezone.now() - dt.timedelta(days=1)
+        status=TriggerBallot.Status.CLOSED,
+        closes_at=timezone.now() - dt.timedelta(seconds=1),
+        opens_at=timezone.now() - dt.timedelta(days=1),
     )
 
-    response = client.post("/vote/confirm/", {"choice": "reselect", "cast": "1"})
+    response = cast_from(client, confirmation, "keep")
 
     assert response.status_code == 409
     assert "Voting in this ballot has closed. No more votes can be cast." in response.content.decode()
-    assert not MemberVote.objects.exists()
+    assert "Voting in the ballot for Canterbury closed" in response.content.decode()
+    assert not SealedVote.objects.exists()
 
 
 def test_a_ballot_not_open_yet_is_refused_with_its_opening_time(client, constituency):
@@ -187,13 +195,11 @@ def test_a_ballot_not_open_yet_is_refused_with_its_opening_time(client, constitu
         closes_at=timezone.now() + dt.timedelta(days=8),
     )
 
-    response = client.get(
-        "/vote/link/?" + urlencode({"ballot": ballot.pk, "member": voter.membership_number, "code": voter.code})
-    )
-    page = client.get(response["Location"]).content.decode()
+    response = client.get(link_to(ballot, voter.membership_number, voter.code))
 
-    assert "Voting in this ballot has not opened yet." in page
-    assert "voting" not in client.session
+    assert response.status_code == 400
+    assert "Voting in this ballot has not opened yet." in response.content.decode()
+    assert 'name="token"' not in response.content.decode()
 
 
 def test_no_open_ballot_says_so_plainly(client, db):
@@ -208,97 +214,36 @@ def test_with_several_open_ballots_the_member_chooses_theirs_by_constituency(cli
     page = client.get("/vote/").content.decode()
     assert "<select" in page and "Canterbury: Alex Morgan" in page and "Dover: Sam Lee" in page
 
-    response = start(client, other_ballot, other_voter)
-    assert response["Location"] == "/vote/ballot/"
-    assert "Dover" in client.get("/vote/ballot/").content.decode()
+    paper = start(client, other_ballot, other_voter)
+    assert paper.status_code == 200 and "Dover" in paper.content.decode()
 
 
-def test_the_personal_link_moves_the_code_out_of_the_address_and_never_shows_it_again(client, ballot_and_voters):
-    ballot, [voter, *_] = ballot_and_voters
-    link = "/vote/link/?" + urlencode({"ballot": ballot.pk, "member": voter.membership_number, "code": voter.code})
-
-    response = client.get(link)
-    assert (response.status_code, response["Location"]) == (303, "/vote/ballot/")
-    assert response["Referrer-Policy"] == "no-referrer"
-    assert "no-store" in response["Cache-Control"]
-
-    pages = [
-        client.get("/vote/ballot/"),
-        client.post("/vote/confirm/", {"choice": "reselect"}),
-        client.post("/vote/confirm/", {"choice": "reselect", "cast": "1"}),
-        client.get("/vote/done/"),
-    ]
-    for page in pages:
-        assert voter.code not in page.content.decode()
-        assert voter.code not in page.get("Location", "")
-    assert MemberVote.objects.get().choice == "reselect"
-
-
-def test_a_personal_link_with_a_wrong_code_lands_on_the_form_with_the_reason(client, ballot_and_voters):
-    ballot, [voter, *_] = ballot_and_voters
-
-    response = client.get(
-        "/vote/link/?" + urlencode({"ballot": ballot.pk, "member": voter.membership_number, "code": "WRONG"})
-    )
-    assert (response.status_code, response["Location"]) == (303, "/vote/")
-    page = client.get("/vote/").content.decode()
-    assert WRONG in page
-    assert "WRONG" not in page
-
-
-def test_a_broken_personal_link_is_explained(client, ballot_and_voters):
-    response = client.get("/vote/link/?ballot=abc&member=")
-    assert response["Location"] == "/vote/"
-    assert "This voting link is not complete." in client.get("/vote/").content.decode()
-
-
-def test_a_personal_link_whose_ballot_is_a_superscript_digit_is_explained_not_a_server_error(client, db):
-    # '²'.isdigit() is true, but int('²') fails: the link must read as broken, not crash.
-    response = client.get("/vote/link/?ballot=%C2%B2&member=A1&code=ABCD")
-    assert response.status_code == 303
-    assert response["Location"] == "/vote/"
-
-
-def test_the_later_pages_without_verified_credentials_send_the_member_to_the_start(client, db):
+def test_the_later_pages_without_a_token_show_the_start_with_a_plain_message(client, ballot_and_voters):
     for url in ("/vote/ballot/", "/vote/confirm/"):
         response = client.get(url)
-        assert (response.status_code, response["Location"]) == (303, "/vote/")
-    assert client.post("/vote/confirm/", {"choice": "open", "cast": "1"})["Location"] == "/vote/"
-    assert "Enter your membership number and voting code" in client.get("/vote/").content.decode()
-
-
-def test_the_confirmation_without_a_choice_goes_back_to_the_ballot_paper(client, ballot_and_voters):
-    ballot, [voter, *_] = ballot_and_voters
-    start(client, ballot, voter)
-
-    assert client.get("/vote/confirm/")["Location"] == "/vote/ballot/"
-    response = client.post("/vote/confirm/", {"cast": "1"})
-    assert response.status_code == 400 and "Choose one of the two options." in response.content.decode()
-    assert client.post("/vote/confirm/", {"choice": "abstain", "cast": "1"}).status_code == 400
-    assert not MemberVote.objects.exists()
-
-
-def test_the_choice_is_never_kept_in_the_session_beside_the_membership_number(client, ballot_and_voters):
-    ballot, [voter, *_] = ballot_and_voters
-    start(client, ballot, voter)
-
-    client.get("/vote/ballot/")
-    client.post("/vote/confirm/", {"choice": "open"})
-
-    assert client.session["voting"] == {"ballot": ballot.pk, "number": voter.membership_number, "code": voter.code}
+        assert response.status_code == 200
+        assert "To see your ballot paper, enter your membership number and voting code." in response.content.decode()
+        assert 'action="/vote/"' in response.content.decode()
+    response = client.post("/vote/confirm/", {"choice": "open", "cast": "1"})
+    assert response.status_code == 400
+    assert "We could not read your ballot paper" in response.content.decode()
+    assert not SealedVote.objects.exists()
 
 
 def test_every_voting_page_is_not_stored_and_keeps_addresses_on_the_site(client, ballot_and_voters):
     ballot, [voter, *_] = ballot_and_voters
+    paper = start(client, ballot, voter)
+    confirmation = confirm(client, paper, "open")
     responses = [
         client.get("/vote/"),
-        start(client, ballot, voter),
-        client.get("/vote/ballot/"),
-        client.post("/vote/confirm/", {"choice": "open"}),
-        client.post("/vote/ballot/", {"choice": "open"}),
-        client.post("/vote/confirm/", {"choice": "open", "cast": "1"}),
+        paper,
+        confirmation,
+        client.post("/vote/ballot/", {"token": token_on(confirmation), "choice": "open"}),
+        cast_from(client, confirmation, "open"),
         client.get("/vote/done/"),
         client.get("/vote/receipt/"),
+        client.get("/vote/ballot/"),
+        client.post("/vote/confirm/", {"token": "nonsense"}),
     ]
     for response in responses:
         assert "no-store" in response["Cache-Control"]
@@ -306,19 +251,22 @@ def test_every_voting_page_is_not_stored_and_keeps_addresses_on_the_site(client,
         assert "unsafe-inline" not in response["Content-Security-Policy"]
 
 
-def test_every_form_posts_with_a_csrf_token_and_is_refused_without_one(ballot_and_voters):
-    from django.test import Client
-
+def test_every_form_posts_with_a_csrf_token_and_is_refused_without_one(ballot_and_voters, settings):
     ballot, [voter, *_] = ballot_and_voters
+    assert settings.CSRF_USE_SESSIONS is False  # the CSRF secret is in its own cookie, not a session
     strict = Client(enforce_csrf_checks=True)
     page = strict.get("/vote/").content.decode()
     assert 'name="csrfmiddlewaretoken"' in page
-    assert (
-        strict.post(
-            "/vote/", {"ballot": ballot.pk, "membership_number": voter.membership_number, "code": voter.code}
-        ).status_code
-        == 403
-    )
+    credentials = {"ballot": ballot.pk, "membership_number": voter.membership_number, "code": voter.code}
+    assert strict.post("/vote/", credentials).status_code == 403
+
+    paper = start(Client(), ballot, voter)
+    confirmation = confirm(Client(), paper, "open")
+    for response in (paper, confirmation):
+        forms = re.findall(r"<form[^>]*method=\"post\".*?</form>", response.content.decode(), re.S)
+        assert forms and all('name="csrfmiddlewaretoken"' in form for form in forms)
+    assert strict.post("/vote/confirm/", {"token": token_on(paper), "choice": "open", "cast": "1"}).status_code == 403
+    assert not SealedVote.objects.exists()
     assert 'name="csrfmiddlewaretoken"' in strict.get("/vote/receipt/").content.decode()
 
 
@@ -333,11 +281,19 @@ def test_the_forms_need_no_javascript_and_switch_off_autocomplete_for_the_code(c
     assert 'style="' not in page and " onclick=" not in page
 
 
+def test_the_ballot_paper_has_no_inline_script_and_loads_only_the_sites_files(client, ballot_and_voters):
+    ballot, [voter, *_] = ballot_and_voters
+    page = start(client, ballot, voter).content.decode()
+
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", page, re.S)
+    assert scripts and all(body == "" for body in scripts)
+    assert set(re.findall(r'<script src="([^"]+)"', page)) == {"/static/js/voting.js", "/static/js/vote.js"}
+    assert 'style="' not in page and " onclick=" not in page
+
+
 def test_the_receipt_page_says_counted_or_not_found_and_nothing_more(client, ballot_and_voters):
     ballot, [voter, *_] = ballot_and_voters
-    start(client, ballot, voter)
-    cast(client, "open")
-    receipt = receipt_on(client.get("/vote/done/").content.decode())
+    receipt = receipt_on(vote(client, ballot, voter, "open"))
 
     counted = client.post("/vote/receipt/", {"ballot": ballot.pk, "receipt_code": receipt}).content.decode()
     missing = client.post("/vote/receipt/", {"ballot": ballot.pk, "receipt_code": "ABCD-EFGH-JKMN"}).content.decode()
@@ -348,32 +304,22 @@ def test_the_receipt_page_says_counted_or_not_found_and_nothing_more(client, bal
     assert "Enter your receipt code." in client.post("/vote/receipt/", {"ballot": ballot.pk}).content.decode()
 
 
-def test_a_member_votes_with_the_link_the_officers_services_make_for_a_ballot_they_opened(
-    client, constituency, settings
-):
-    from ballots.officer.services import ballot_open, personal_voting_link, voting_codes_issue
-    from tests.factories import MemberFactory, TriggerBallotFactory, WardFactory
+def test_the_receipt_check_preselects_the_ballot_the_receipt_page_names(client, ballot_and_voters):
+    ballot, _ = ballot_and_voters
+    ConstituencyFactory(name="Dover")
+    open_ballot_with_voters(ConstituencyFactory(name="Ashford"), voters=1)
 
-    member = MemberFactory(ward=WardFactory(constituency=constituency))
-    ballot = TriggerBallotFactory(constituency=constituency)
-    ballot_open(ballot=ballot)
-    [(entry, code)] = voting_codes_issue(ballot=ballot)
-    link = personal_voting_link(ballot=ballot, membership_number=member.membership_number, code=code)
+    page = client.get(f"/vote/receipt/?ballot={ballot.pk}").content.decode()
 
-    response = client.get(link.removeprefix(settings.SITE_URL))
-    assert response["Location"] == "/vote/ballot/"
-    cast(client, "open")
-
-    assert RollEntry.objects.get(pk=entry.pk).has_voted
-    assert MemberVote.objects.get(ballot=ballot).ward_id == member.ward_id
+    assert re.search(rf'<option value="{ballot.pk}"\s+selected>', page)
 
 
-def test_signing_in_gives_a_fresh_session_id_so_a_planted_session_cannot_be_used(client, ballot_and_voters):
-    ballot, [voter, *_] = ballot_and_voters
-    client.get("/vote/link/?ballot=abc")  # leaves an error message, hence a session, behind
-    planted = client.cookies["sessionid"].value
+def test_a_request_django_cannot_read_gets_the_sites_own_400_page_not_a_bare_one(client, ballot_and_voters):
+    too_many_fields = {f"field{index}": "x" for index in range(1200)}
 
-    start(client, ballot, voter)
+    response = client.post("/vote/confirm/", too_many_fields)
 
-    assert client.cookies["sessionid"].value != planted
-    assert "voting" in client.session
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Your request could not be read" in page and 'href="/vote/"' in page
+    assert "Bad Request (400)" not in page
