@@ -99,42 +99,64 @@ def _groups_runs(text: str) -> list[list[str]]:
     return [run for run in runs if run]
 
 
-def _pieces(texts: Iterable[str]) -> list[tuple[int, bytes]]:
-    pieces = []
+def _piece(groups: list[str]) -> tuple[int, bytes] | None:
+    """(kind, payload) of 14 groups, or None when their check fails."""
+    data = _decode("".join(groups), 35)
+    body, check = data[:-2], data[-2:]
+    if _check(body) != check:
+        return None
+    return body[0], body[1:]
+
+
+def _pieces(texts: Iterable[str]) -> tuple[list[tuple[int, bytes]], list[str]]:
+    """Every key or share found in `texts`, and what was wrong with what looked like one but was not.
+
+    Text around a key (the ballot's name, a trustee's, a date) may hold four-character words
+    too, so a run of groups is searched for any 14 in a row whose check holds; only a run with
+    no key in it, and long enough to have been meant as one, is reported as a mistake.
+    """
+    pieces, problems = [], []
     for text in texts:
         for run in _groups_runs(text):
-            if len(run) < 4:
-                continue  # stray words (a date, a name), not an attempt at a key
-            if len(run) % TEXT_GROUPS:
-                raise KeyTextError(
+            start, found = 0, False
+            while start + TEXT_GROUPS <= len(run):
+                piece = _piece(run[start : start + TEXT_GROUPS])
+                if piece is None:
+                    start += 1
+                    continue
+                pieces.append(piece)
+                found = True
+                start += TEXT_GROUPS
+            if found or len(run) < TEXT_GROUPS - 4:
+                continue
+            if len(run) == TEXT_GROUPS:
+                problems.append(
+                    "A key or share has a mistake in it: check each group of four characters against the "
+                    "printed or saved copy."
+                )
+            else:
+                problems.append(
                     f"A key or share has {TEXT_GROUPS} groups of four characters, but {len(run)} were found "
                     "together. Check that none is missing or doubled."
                 )
-            for start in range(0, len(run), TEXT_GROUPS):
-                data = _decode("".join(run[start : start + TEXT_GROUPS]), 35)
-                body, check = data[:-2], data[-2:]
-                if _check(body) != check:
-                    raise KeyTextError(
-                        "A key or share has a mistake in it: check each group of four characters against the "
-                        "printed or saved copy."
-                    )
-                pieces.append((body[0], body[1:]))
-    return pieces
+    return pieces, problems
 
 
 def key_recover(texts: Iterable[str]) -> bytes:
     """The private key from its text: the whole key, or enough shares. Raises KeyTextError."""
-    pieces = _pieces(texts)
+    pieces, problems = _pieces(texts)
     if not pieces:
         raise KeyTextError(
-            f"Enter the ballot's key, or two of its shares: each is {TEXT_GROUPS} groups of four characters."
+            problems[0]
+            if problems
+            else f"Enter the ballot's key, or two of its shares: each is {TEXT_GROUPS} groups of four characters."
         )
     whole = [payload for kind, payload in pieces if kind == _WHOLE]
     if whole:
         if any(payload != whole[0] for payload in whole):
             raise KeyTextError("Two different keys were entered: enter only this ballot's key.")
         return whole[0]
-    shares = {}
+    shares: dict[int, bytes] = {}
     for kind, payload in pieces:
         needed, number = kind >> 4, kind & 15
         if needed < 2 or number == 0:
@@ -144,6 +166,8 @@ def key_recover(texts: Iterable[str]) -> bytes:
         shares[number] = payload
     needed = max(kind >> 4 for kind, _ in pieces)
     if len(shares) < needed:
+        if problems:
+            raise KeyTextError(problems[0])
         which = ", ".join(str(number) for number in sorted(shares))
         raise KeyTextError(f"Only share {which} was entered: {needed} different shares are needed to open the votes.")
     return secret_join(sorted(shares.items())[:needed])
