@@ -9,14 +9,15 @@ A throwaway database (``test_bench_results``) is created and migrated here and d
 Data, loaded with SQL (INSERT ... SELECT generate_series) in about a minute: 1 constituency,
 100 wards, 300 affiliates (each eligible, with a vote: reselect, open or abstain), 1,200,000
 members, all on the ballot's roll, of whom the first 1,000,000 have voted; 1,000,000 member
-votes spread over the wards, each ward with its own split. Then VACUUM ANALYZE, so that the
-visibility map allows index-only scans of ``member_vote_tally_idx`` and ``roll_turnout_idx``.
+votes spread over the wards, each ward with its own split, stored as the count leaves them
+(one ``WardVoteCount`` row per ward: the sealed votes are gone once counted). Then VACUUM
+ANALYZE, so that the visibility map allows an index-only scan of ``roll_turnout_idx``.
 
 Timed in the same run (median of --repeat runs, after one warm-up each):
 
-* raw: the GROUP BYs the tally needs, by hand through a cursor:
-  ``SELECT ward_id, choice, count(*) FROM ballots_membervote WHERE ballot_id = %s GROUP BY 1, 2``
-  and the same over ``ballots_rollentry`` by (ward_id, has_voted) for turnout;
+* raw: the reads the tally needs, by hand through a cursor: the ward counts
+  (``SELECT ward_id, reselect, open FROM ballots_wardvotecount WHERE ballot_id = %s``) and the
+  GROUP BY over ``ballots_rollentry`` by (ward_id, has_voted) for turnout;
 * page: GET /ballots/<id>/results through Django's test client (anonymous: the public page);
 * json: GET /ballots/<id>/results.json.
 
@@ -44,7 +45,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-RAW_VOTES = "SELECT ward_id, choice, count(*) FROM ballots_membervote WHERE ballot_id = %s GROUP BY 1, 2"
+RAW_VOTES = "SELECT ward_id, reselect, open FROM ballots_wardvotecount WHERE ballot_id = %s"
 RAW_ROLL = "SELECT ward_id, has_voted, count(*) FROM ballots_rollentry WHERE ballot_id = %s GROUP BY 1, 2"
 
 
@@ -83,6 +84,7 @@ def load(*, votes: int, members: int, wards: int, affiliates: int):
         status="declared",
         opened_at=now - dt.timedelta(days=20),
         closed_at=now - dt.timedelta(days=2),
+        counted_at=now - dt.timedelta(days=2),
         declared_at=now - dt.timedelta(days=1),
     )
     made = list(Affiliate.objects.filter(constituency=constituency).order_by("name"))
@@ -118,13 +120,18 @@ def load(*, votes: int, members: int, wards: int, affiliates: int):
             """,
             [ballot.pk, votes],
         )
-        # Each ward has its own split: ward w reselects with probability 35% .. 65%.
+        # Each ward has its own split: ward w reselects with probability 35% .. 65%. Stored as
+        # the count leaves it: one row per ward.
         cursor.execute(
             """
-            INSERT INTO ballots_membervote (id, ballot_id, ward_id, choice)
-            SELECT gen_random_uuid(), %s, %s + (i %% %s),
-                   CASE WHEN ((i * 7919) %% 1000) < 350 + 300 * (i %% %s) / %s THEN 'reselect' ELSE 'open' END
-            FROM generate_series(0::bigint, %s - 1) AS i
+            INSERT INTO ballots_wardvotecount (ballot_id, ward_id, reselect, open)
+            SELECT %s, ward_id, count(*) FILTER (WHERE reselects), count(*) FILTER (WHERE NOT reselects)
+            FROM (
+                SELECT %s + (i %% %s) AS ward_id,
+                       ((i * 7919) %% 1000) < 350 + 300 * (i %% %s) / %s AS reselects
+                FROM generate_series(0::bigint, %s - 1) AS i
+            ) AS votes
+            GROUP BY ward_id
             """,
             [ballot.pk, first_ward, n_wards, n_wards, max(n_wards - 1, 1), votes],
         )
@@ -133,7 +140,7 @@ def load(*, votes: int, members: int, wards: int, affiliates: int):
 
 def vacuum_analyze():
     with connection.cursor() as cursor:
-        for table in ("ballots_membervote", "ballots_rollentry", "members_member"):
+        for table in ("ballots_wardvotecount", "ballots_rollentry", "members_member"):
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 

@@ -14,6 +14,7 @@ a sealed vote that does not open (altered, or moved from another ballot); a numb
 votes different from the number of members marked as voted.
 """
 
+import datetime as dt
 import logging
 import random
 from collections import Counter
@@ -46,7 +47,7 @@ LOST_KEY_ADVICE = (
 )
 
 
-def _count_refuse(ballot: TriggerBallot, now) -> None:
+def _count_refuse(ballot: TriggerBallot, now: dt.datetime) -> None:
     if ballot.status == Status.OPEN and ballot.closes_at <= now and ballot.voided_at is None:
         return  # past its closing time: ballot_count closes it first
     if ballot.voided_at is not None:
@@ -59,7 +60,7 @@ def _count_refuse(ballot: TriggerBallot, now) -> None:
         raise BallotStateError("This ballot has no sealing key, so there are no sealed votes to count.")
 
 
-def ballot_count_check(*, ballot: TriggerBallot, now=None) -> None:
+def ballot_count_check(*, ballot: TriggerBallot, now: dt.datetime | None = None) -> None:
     """Raise BallotStateError if `ballot` could not be counted now (whatever the key); writes nothing."""
     _count_refuse(ballot, now or timezone.now())
 
@@ -74,7 +75,9 @@ def _key_check(ballot: TriggerBallot, private_key: bytes) -> None:
 
 
 @transaction.atomic
-def ballot_count(*, ballot: TriggerBallot, private_key: bytes, actor: Actor = None, now=None) -> int:
+def ballot_count(
+    *, ballot: TriggerBallot, private_key: bytes, actor: Actor = None, now: dt.datetime | None = None
+) -> int:
     """Count a closed ballot's sealed votes with its private key; return the number of votes counted.
 
     An open ballot whose closing time has passed is closed first, as the automatic close would.
