@@ -14,10 +14,13 @@ urlpatterns = [
     path(manage + "edit/", views.BallotEditView.as_view(), name="ballot_edit"),
     path(manage + "roll/", views.BallotRollView.as_view(), name="ballot_roll"),
     # Each transition: its confirmation page (GET), then the action itself (POST, confirmed).
+    # Opening has a step between: the action shows the ballot's key, and the key entered back opens it.
     path(manage + "open/confirm/", views.BallotOpenConfirmView.as_view(), name="ballot_open_confirm"),
-    path(manage + "open/", views.BallotOpenView.as_view(), name="ballot_open"),
+    path(manage + "open/", views.BallotKeyHandoverView.as_view(), name="ballot_open"),
+    path(manage + "open/key/", views.BallotOpenWithKeyView.as_view(), name="ballot_open_key"),
     path(manage + "close/confirm/", views.BallotCloseConfirmView.as_view(), name="ballot_close_confirm"),
     path(manage + "close/", views.BallotCloseView.as_view(), name="ballot_close"),
+    path(manage + "count/", views.BallotCountView.as_view(), name="ballot_count"),
     path(manage + "declare/confirm/", views.BallotDeclareConfirmView.as_view(), name="ballot_declare_confirm"),
     path(manage + "declare/", views.BallotDeclareView.as_view(), name="ballot_declare"),
     path(manage + "void/", views.BallotVoidView.as_view(), name="ballot_void"),

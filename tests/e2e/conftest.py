@@ -95,3 +95,22 @@ def log_in(page, live_server, username, password):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+def key_taken_and_entered_back(page):
+    """On the open confirmation page: keep one key, read it off its page, enter it back; return it."""
+    page.get_by_role("button", name="Open the ballot: show me its key").click()
+    key = page.locator("[data-key-text]").inner_text().strip()
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("The ballot's key, or two of its shares").fill(key)
+    page.get_by_label("I have kept the key safe").check()
+    page.get_by_role("button", name="Open the ballot", exact=True).click()
+    return key
+
+
+def votes_counted_with(page, key):
+    """From the ballot's page of a closed ballot: count the votes with `key`."""
+    page.get_by_role("link", name="Count the votes").click()
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("The ballot's key, or two of its shares").fill(key)
+    page.get_by_role("button", name="Count the votes").click()

@@ -1,13 +1,14 @@
-"""The whole ballot in real browsers: an officer opens a ballot and downloads the codes; a member votes
-on a phone with the personal link from the CSV; a second submission is refused; the officer sees the
-turnout (and no tally), records an affiliate, closes and declares; the public result shows the vote."""
+"""The whole ballot in real browsers: an officer opens a ballot, saving its key and entering it back, and
+downloads the codes; a member votes on a phone with the personal link from the CSV; a second submission
+is refused; the officer sees the turnout (and no tally), records an affiliate, closes, counts the sealed
+votes with the key and declares; the public result shows the vote."""
 
 import csv
 
 import pytest
 from playwright.sync_api import expect
 
-from ballots.models import MemberVote, TriggerBallot
+from ballots.models import SealedVote, TriggerBallot
 from tests.e2e.conftest import assert_no_serious_axe_violations, log_in
 from tests.factories import (
     OFFICER_PASSWORD,
@@ -38,7 +39,24 @@ def test_a_ballot_from_opening_to_a_declared_result(page, phone_page, live_serve
     log_in(page, live_server, "secretary", OFFICER_PASSWORD)
     page.goto(manage)
     page.get_by_role("link", name="Open the ballot…").click()
-    page.get_by_role("button", name="Open the ballot").click()
+    expect(page.get_by_label("One key, kept by me")).to_be_checked()
+    page.get_by_role("button", name="Open the ballot: show me its key").click()
+
+    # The key's page: the key shown once, saved as a file, then entered back to open the ballot.
+    expect(page.get_by_text("nobody can ever count the votes")).to_be_visible()
+    key = page.locator("[data-key-text]").inner_text().strip()
+    with page.expect_download() as key_download:
+        page.get_by_role("link", name="Save the key as a text file").click()
+    assert key_download.value.suggested_filename == f"ballot-{draft.pk}-key.txt"
+    with open(key_download.value.path(), encoding="utf-8") as handle:
+        assert key in handle.read()
+    assert TriggerBallot.objects.get().status == "draft"
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("The ballot's key, or two of its shares").fill(key)
+    page.get_by_label("I have kept the key safe").check()
+    page.get_by_role("button", name="Open the ballot", exact=True).click()
+    expect(page.get_by_text("its votes sealed to key")).to_be_visible()
+    assert TriggerBallot.objects.get().status == "open"
     page.get_by_role("link", name="Voting codes").first.click()
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download new codes (CSV)").click()
@@ -53,13 +71,13 @@ def test_a_ballot_from_opening_to_a_declared_result(page, phone_page, live_serve
     phone_page.get_by_role("button", name="Continue").tap()
     phone_page.wait_for_url("**/vote/confirm/")
     phone_page.get_by_role("button", name="Cast my vote").tap()
-    phone_page.wait_for_url("**/vote/done/")
+    # The receipt is the answer to the POST itself (no redirect: nothing about the vote is kept).
     expect(phone_page.get_by_role("heading", name="Your vote has been cast")).to_be_visible()
     assert_no_serious_axe_violations(phone_page)
 
     phone_page.goto(voter["voting_link"])  # the same link, a second time
     expect(phone_page.get_by_text("has already voted in this ballot")).to_be_visible()
-    assert MemberVote.objects.count() == 1
+    assert SealedVote.objects.count() == 1
 
     page.goto(manage)
     expect(page.get_by_role("row", name="All wards 1 4 25.0%")).to_be_visible()
@@ -73,6 +91,13 @@ def test_a_ballot_from_opening_to_a_declared_result(page, phone_page, live_serve
     page.goto(manage)
     page.get_by_role("link", name="Close the ballot now…").click()
     page.get_by_role("button", name="Close the ballot now").click()
+    expect(page.get_by_text("Votes are sealed until counted with the ballot's key")).to_be_visible()
+    page.get_by_role("link", name="Count the votes").click()
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("The ballot's key, or two of its shares").fill(key)
+    page.get_by_role("button", name="Count the votes").click()
+    expect(page.get_by_text("1 vote counted")).to_be_visible()
+    page.goto(manage)
     page.get_by_role("link", name="Declare the result…").click()
     page.get_by_role("button", name="Declare the result").click()
     expect(page.get_by_text("The result is declared and published.")).to_be_visible()

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from ballots.codes import voting_code_matches
 from ballots.models import AffiliateVote, RollEntry, TriggerBallot
-from tests.e2e.conftest import assert_no_serious_axe_violations, log_in
+from tests.e2e.conftest import assert_no_serious_axe_violations, key_taken_and_entered_back, log_in, votes_counted_with
 from tests.factories import (
     OFFICER_PASSWORD,
     AffiliateFactory,
@@ -77,8 +77,8 @@ def test_an_officer_creates_opens_issues_codes_records_an_affiliate_closes_and_d
     page.go_back()
 
     page.get_by_role("link", name="Open the ballot…").click()
-    page.get_by_role("button", name="Open the ballot").click()
-    expect(page.get_by_text("The ballot is open: its rules and roll are frozen. Now issue")).to_be_visible()
+    key = key_taken_and_entered_back(page)
+    expect(page.get_by_text("its votes sealed to key")).to_be_visible()
     assert_no_serious_axe_violations(page)
 
     page.get_by_role("link", name="Voting codes").first.click()
@@ -128,6 +128,9 @@ def test_an_officer_creates_opens_issues_codes_records_an_affiliate_closes_and_d
     page.get_by_role("button", name="Close the ballot now").click()
     expect(page.get_by_text("The ballot is closed.")).to_be_visible()
     assert_no_serious_axe_violations(page)
+    votes_counted_with(page, key)
+    expect(page.get_by_text("0 votes counted")).to_be_visible()
+    page.goto(f"{live_server.url}/ballots/{ballot.pk}/manage/")
     page.get_by_role("link", name="Declare the result…").click()
     page.get_by_role("button", name="Declare the result").click()
     expect(page.get_by_text("The result is declared and published.")).to_be_visible()
@@ -136,7 +139,14 @@ def test_an_officer_creates_opens_issues_codes_records_an_affiliate_closes_and_d
     assert ballot.status == TriggerBallot.Status.DECLARED
 
     page.get_by_role("link", name="Audit log").click()
-    actions = ("Ballot declared", "Ballot closed", "Affiliate vote recorded", "Voting codes issued", "Ballot opened")
+    actions = (
+        "Ballot declared",
+        "Votes counted",
+        "Ballot closed",
+        "Affiliate vote recorded",
+        "Voting codes issued",
+        "Ballot opened",
+    )
     for action in actions:
         expect(page.get_by_role("cell", name=action, exact=True)).to_be_visible()
     assert_no_serious_axe_violations(page)

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from ballots.models import TriggerBallot
 from members.models import AuditEvent
-from tests.e2e.conftest import assert_no_serious_axe_violations, log_in
+from tests.e2e.conftest import assert_no_serious_axe_violations, key_taken_and_entered_back, log_in, votes_counted_with
 from tests.factories import OFFICER_PASSWORD, OfficerFactory, TriggerBallotFactory, draft_ballot_ready_to_open
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -32,7 +32,7 @@ def test_an_officer_opens_closes_and_declares_through_the_confirmation_pages(pag
             "Open the ballot…",
             "Open the ballot?",
             "9 members on the roll",
-            "Open the ballot and freeze the roll",
+            "Open the ballot: show me its key",
             "open",
         ),
         (
@@ -64,13 +64,21 @@ def test_an_officer_opens_closes_and_declares_through_the_confirmation_pages(pag
         page.get_by_role("link", name="Cancel and go back to the ballot").click()
         assert status_of(ballot) != status
         page.get_by_role("link", name=link).click()
-        page.get_by_role("button", name=button).click()
+        if status == "open":
+            key = key_taken_and_entered_back(page)  # the key is shown, kept and entered back first
+        else:
+            page.get_by_role("button", name=button).click()
         expect(page.locator(".message-success")).to_be_visible()
         assert status_of(ballot) == status
+        if status == "closed":
+            page.goto(manage)
+            votes_counted_with(page, key)
+            expect(page.locator(".message-success")).to_be_visible()
 
     assert [event.action for event in AuditEvent.objects.filter(ballot_id=ballot.pk).order_by("pk")] == [
         "ballot_opened",
         "ballot_closed",
+        "votes_counted",
         "ballot_declared",
     ]
 

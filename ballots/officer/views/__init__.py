@@ -2,8 +2,11 @@
 only (anonymous -> log in; anyone else -> 403), and no page writes on GET.
 
   common.py           BallotOfficerMixin (the ballot behind the one officer-access check), no_store
-  ballot_pages.py     list, create, edit, dashboard, roll; open, close, declare
+  ballot_pages.py     list, create, edit, dashboard, roll; close, declare
   transitions.py      the confirmation pages of open, close and declare; voiding
+  key_handover.py     opening hands over the key: the key's page, then the key entered back opens
+                      the ballot; the dashboard with the key's fingerprint
+  vote_count.py       the count: the key (or two shares) given, the sealed votes counted
   voting_codes.py     the codes page, CSV, email, re-issue
   affiliate_votes.py  affiliates' decisions
   audit.py            the audit log and its CSV
@@ -18,16 +21,20 @@ from ballots.officer.views.ballot_pages import (
     BallotEditView,
     BallotListView,
     BallotManageView,
-    BallotOpenView,
     BallotRollView,
 )
 from ballots.officer.views.common import BallotOfficerMixin
+from ballots.officer.views.key_handover import (
+    BallotKeyHandoverView,
+    BallotOpenWithKeyView,
+)
 from ballots.officer.views.transitions import (
     BallotCloseConfirmView,
     BallotDeclareConfirmView,
     BallotOpenConfirmView,
     BallotVoidView,
 )
+from ballots.officer.views.vote_count import BallotCountView
 from ballots.officer.views.voting_codes import (
     BallotCodesView,
     VotingCodeReissueView,
@@ -45,15 +52,17 @@ __all__ = [
     "BallotCloseConfirmView",
     "BallotCloseView",
     "BallotCodesView",
+    "BallotCountView",
     "BallotCreateView",
     "BallotDeclareConfirmView",
     "BallotDeclareView",
     "BallotEditView",
     "BallotListView",
+    "BallotKeyHandoverView",
     "BallotManageView",
     "BallotOfficerMixin",
     "BallotOpenConfirmView",
-    "BallotOpenView",
+    "BallotOpenWithKeyView",
     "BallotRollView",
     "BallotVoidView",
     "VotingCodeReissueView",

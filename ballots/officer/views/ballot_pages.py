@@ -20,6 +20,7 @@ from ballots.officer.forms import BallotForm
 from ballots.officer.services import BallotStateError
 from ballots.officer.tables import IneligibleMemberTable
 from ballots.officer.views.common import PAGE_SIZE, BallotOfficerMixin, Status
+from ballots.officer.views.key_handover import ballot_key_summary
 from ballots.officer.views.transitions import TransitionView
 from ballots.state import ballot_effective_status
 from members.access import ConstituencyOfficerMixin
@@ -115,7 +116,7 @@ class BallotEditView(BallotOfficerMixin, FormView):
 
 
 class BallotManageView(BallotOfficerMixin, TemplateView):
-    """The ballot's dashboard: what to do now (by its effective status), turnout, settings, timeline."""
+    """The ballot's dashboard: what to do now (by its effective status), turnout, its key, settings, timeline."""
 
     template_name = "ballots/officer/ballot_manage.html"
 
@@ -127,6 +128,7 @@ class BallotManageView(BallotOfficerMixin, TemplateView):
         context["is_closed"] = status == Status.CLOSED
         context["is_declared"] = status == Status.DECLARED
         context["rule_set_options"] = selectors.ballot_rule_set_options(self.ballot)
+        context["key"] = ballot_key_summary(self.ballot)
         if status != Status.DRAFT:
             context["turnout"] = selectors.ballot_turnout(self.ballot)
             context["code_counts"] = selectors.ballot_code_counts(self.ballot)
@@ -151,16 +153,10 @@ class BallotRollView(BallotOfficerMixin, TemplateView):
         return context
 
 
-class BallotOpenView(TransitionView):
-    transition = "open"
-    service = services.ballot_open
-    done_message = "The ballot is open: its rules and roll are frozen. Now issue the voting codes."
-
-
 class BallotCloseView(TransitionView):
     transition = "close"
     service = services.ballot_close
-    done_message = "The ballot is closed. No more votes can be cast. Check the result, then declare it."
+    done_message = "The ballot is closed. No more votes can be cast. Now count the votes with the ballot's key."
 
 
 class BallotDeclareView(TransitionView):

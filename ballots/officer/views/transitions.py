@@ -8,6 +8,10 @@ without it (a stale form, a script, a double-click on an old page) changes nothi
 leads to the confirmation page. A second confirmed POST finds the ballot already moved on
 and is refused by the service, under the ballot's row lock.
 
+Opening differs: its confirmation page also asks who keeps the ballot's key, and its action
+shows the key before anything is opened (key_handover.py). Counting the votes between close
+and declare has a page of its own (vote_count.py).
+
 Voiding is one URL: the page (GET) and its form (POST, with a reason and the confirm field).
 """
 
@@ -19,7 +23,9 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from ballots.models import TriggerBallot
 from ballots.officer import selectors, services
+from ballots.officer.key_forms import KeyCustodyForm
 from ballots.officer.services import BallotStateError
 from ballots.officer.views.common import BallotOfficerMixin
 
@@ -27,7 +33,7 @@ CONFIRMED = "yes"
 ALREADY_VOIDED = "This ballot has already been voided."
 
 
-def _refusal_text(error: BallotStateError | ValidationError) -> str:
+def refusal_text(error: BallotStateError | ValidationError) -> str:
     return "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
@@ -45,7 +51,7 @@ class TransitionConfirmView(BallotOfficerMixin, TemplateView):
         try:
             type(self).check(ballot=self.ballot)
         except (BallotStateError, ValidationError) as error:
-            return self.refused(_refusal_text(error))
+            return self.refused(refusal_text(error))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -55,16 +61,26 @@ class TransitionConfirmView(BallotOfficerMixin, TemplateView):
         return context
 
 
+def open_confirm_context(ballot: TriggerBallot) -> dict:
+    """What the open confirmation page says will freeze: the roll's size, the affiliates, the rule set's options."""
+    preview = selectors.roll_preview(ballot)
+    return {
+        "members_on_roll": preview.totals.eligible,
+        "affiliates_eligible": preview.affiliates_eligible,
+        "rule_set_options": selectors.ballot_rule_set_options(ballot),
+    }
+
+
 class BallotOpenConfirmView(TransitionConfirmView):
+    """The open confirmation page: what freezes, and who keeps the key (posted to the key's page)."""
+
     transition = "open"
     check = services.ballot_open_check
 
     def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", KeyCustodyForm())
         context = super().get_context_data(**kwargs)
-        preview = selectors.roll_preview(self.ballot)
-        context["members_on_roll"] = preview.totals.eligible
-        context["affiliates_eligible"] = preview.affiliates_eligible
-        context["rule_set_options"] = selectors.ballot_rule_set_options(self.ballot)
+        context.update(open_confirm_context(self.ballot))
         return context
 
 
@@ -98,7 +114,7 @@ class TransitionView(BallotOfficerMixin, View):
         try:
             type(self).service(ballot=self.ballot, actor=request.user)
         except (BallotStateError, ValidationError) as error:
-            return self.refused(_refusal_text(error))
+            return self.refused(refusal_text(error))
         messages.success(request, self.done_message)
         return HttpResponseRedirect(self.manage_url())
 

@@ -1,5 +1,6 @@
-"""Officer pages for voting codes: the codes page, the CSV download, email to the roll, re-issuing
-all codes or one member's, and emailing one member a new code.
+"""Officer pages for voting codes: the codes page (with the email delivery's progress and
+failures), the CSV download, email to the roll (queued for the worker), re-issuing all codes
+or one member's, emailing one member a new code, resending failed emails and their CSV.
 
 Voting codes appear in exactly two responses: the CSV returned by the POST that issues them,
 and the page returned by the POST that re-issues one member's code. Both are `no-store`.
@@ -22,8 +23,8 @@ from ballots.officer.views.common import BallotOfficerMixin, Status, no_store
 from ballots.state import VOTING_CLOSED
 from members.csv_export import csv_response
 
-# Emails sent per press of the button: one request must finish well within the server's timeout.
-EMAILS_PER_REQUEST = 500
+# Members listed by name on the codes page as needing attention; the CSV has them all.
+ATTENTION_SHOWN = 100
 CODES_CSV_HEADER = (
     "membership_number",
     "first_name",
@@ -41,7 +42,18 @@ class BallotCodesView(BallotOfficerMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         is_draft = self.ballot.status == Status.DRAFT
-        context["code_counts"] = None if is_draft else selectors.ballot_code_counts(self.ballot)
+        context["code_counts"] = None
+        if not is_draft:
+            counts = selectors.ballot_code_and_delivery_counts(self.ballot)
+            context["code_counts"] = counts
+            states = RollEntry.DeliveryState
+            context["delivery_counts"] = [(label, counts[value]) for value, label in states.choices]
+            context["delivery_progress"] = selectors.delivery_progress(counts)
+            # Listed only when there is something to list: the page's queries stay the same otherwise.
+            if counts[states.FAILED] or counts[states.BOUNCED]:
+                attention = list(selectors.deliveries_needing_attention(self.ballot)[: ATTENTION_SHOWN + 1])
+                context["attention"] = attention[:ATTENTION_SHOWN]
+                context["attention_more"] = len(attention) > ATTENTION_SHOWN
         context["can_issue"] = self.ballot.status == Status.OPEN and context["voting_state"] != VOTING_CLOSED
         context.setdefault("confirm_form", ConfirmForm())
         search = RollSearchForm(self.request.GET or None)
@@ -93,34 +105,67 @@ class VotingCodesDownloadView(BallotOfficerMixin, View):
 
 
 class VotingCodesEmailView(BallotOfficerMixin, View):
-    """POST: email a new code to every roll entry without one, in batches; report the counts."""
+    """POST: queue a new code by email for every member without one; the worker sends them."""
 
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         try:
-            report = services.voting_codes_email(ballot=self.ballot, actor=request.user, limit=EMAILS_PER_REQUEST)
+            queued = services.voting_codes_email_queue(ballot=self.ballot, actor=request.user)
         except BallotStateError as error:
             return self.refused(error)
-        _email_report_message(request, report)
+        _queued_message(request, queued)
         return HttpResponseRedirect(reverse("ballots:ballot_codes", args=[self.ballot.pk]))
 
 
-def _email_report_message(request, report):
-    text = f"Emails sent: {report.sent}. Failed: {report.failed}. Skipped, no email address: {report.skipped_no_email}."
-    if report.remaining:
-        text += (
-            f" {report.remaining} member{'s are' if report.remaining != 1 else ' is'} still waiting for a code: "
-            "press “Email new codes” again to send the next batch."
+class VotingCodesResendFailedView(BallotOfficerMixin, View):
+    """POST: queue a new code by email for every member whose email failed or bounced."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            queued = services.voting_codes_email_queue(ballot=self.ballot, actor=request.user, resend_failed=True)
+        except BallotStateError as error:
+            return self.refused(error)
+        _queued_message(request, queued)
+        return HttpResponseRedirect(reverse("ballots:ballot_codes", args=[self.ballot.pk]))
+
+
+def _queued_message(request, queued):
+    if queued:
+        messages.success(
+            request, f"{queued} email{'s' if queued != 1 else ''} queued. This page shows how the sending goes."
         )
-    if report.failed:
-        text += " A failed email's code was withdrawn, so sending again retries those members."
-    if report.failed or report.remaining:
-        messages.warning(request, text)
-    elif report.total == 0:
-        messages.info(request, "Nobody was waiting for a code: every member on the roll already has one.")
     else:
-        messages.success(request, text)
+        messages.info(
+            request,
+            "Nobody was waiting for a code by email: every member with an email address has one or has voted.",
+        )
+
+
+DELIVERY_CSV_HEADER = ("membership_number", "first_name", "last_name", "email", "ward", "state", "reason", "changed")
+
+
+class DeliveryFailuresCsvView(BallotOfficerMixin, View):
+    """GET: the members whose email failed or bounced, as a CSV (no codes: none are stored)."""
+
+    def get(self, request, *args, **kwargs):
+        rows = (
+            (
+                entry.membership_number,
+                entry.member.first_name,
+                entry.member.last_name,
+                entry.member.email,
+                entry.ward.name,
+                entry.get_delivery_state_display(),
+                entry.delivery_failure,
+                timezone.localtime(entry.delivery_changed_at).isoformat() if entry.delivery_changed_at else "",
+            )
+            for entry in selectors.deliveries_needing_attention(self.ballot).iterator()
+        )
+        filename = f"{slugify(self.ballot.constituency.name)}-ballot-{self.ballot.pk}-emails-not-delivered.csv"
+        return csv_response(filename, DELIVERY_CSV_HEADER, rows)
 
 
 class VotingCodesReissueAllView(BallotOfficerMixin, View):
@@ -137,10 +182,8 @@ class VotingCodesReissueAllView(BallotOfficerMixin, View):
             return render(request, BallotCodesView.template_name, context, status=400)
         try:
             if request.POST.get("delivery") == "email":
-                report = services.voting_codes_email(
-                    ballot=self.ballot, actor=request.user, reissue_all=True, limit=EMAILS_PER_REQUEST
-                )
-                _email_report_message(request, report)
+                queued = services.voting_codes_email_reissue_all(ballot=self.ballot, actor=request.user)
+                _queued_message(request, queued)
                 return HttpResponseRedirect(reverse("ballots:ballot_codes", args=[self.ballot.pk]))
             issued = services.voting_codes_issue(ballot=self.ballot, actor=request.user, reissue_all=True)
         except BallotStateError as error:
@@ -191,16 +234,13 @@ class VotingCodeSendView(_RollEntryMixin, View):
     def post(self, request, *args, **kwargs):
         entry = self.roll_entry()
         try:
-            sent = services.voting_code_send(roll_entry=entry, actor=request.user)
+            services.voting_code_send(roll_entry=entry, actor=request.user)
         except BallotStateError as error:
             messages.error(request, str(error))
             return HttpResponseRedirect(self.codes_url(entry))
-        if sent:
-            messages.success(request, f"A new code was emailed to member {entry.membership_number}.")
-        else:
-            messages.warning(
-                request,
-                f"The email to member {entry.membership_number} failed. Their old code no longer works: "
-                "try again, or re-issue the code and give it to them another way.",
-            )
+        messages.success(
+            request,
+            f"A new code for member {entry.membership_number} is queued for email: their old code stops "
+            "working when it is sent. Find the member again to see whether it went.",
+        )
         return HttpResponseRedirect(self.codes_url(entry))

@@ -10,12 +10,15 @@ from django.utils import timezone
 
 from ballots.models import AffiliateVote, RollEntry, TriggerBallot
 from ballots.officer import services
+from ballots.sealing import key_fingerprint
 from members.models import Member
 from tests.factories import (
+    BALLOT_PUBLIC_KEY,
     MemberFactory,
     TriggerBallotFactory,
     UserFactory,
     WardFactory,
+    ballot_count_with_key,
     members_in,
     open_ballot_with_roll,
 )
@@ -35,7 +38,10 @@ def officer_urls(ballot, *, entry_pk=1, affiliate_pk=1):
         ("post", reverse("ballots:ballot_edit", args=[pk])),
         ("get", reverse("ballots:ballot_roll", args=[pk])),
         ("post", reverse("ballots:ballot_open", args=[pk])),
+        ("post", reverse("ballots:ballot_open_key", args=[pk])),
         ("post", reverse("ballots:ballot_close", args=[pk])),
+        ("get", reverse("ballots:ballot_count", args=[pk])),
+        ("post", reverse("ballots:ballot_count", args=[pk])),
         ("post", reverse("ballots:ballot_declare", args=[pk])),
         ("get", reverse("ballots:ballot_codes", args=[pk])),
         ("post", reverse("ballots:codes_download", args=[pk])),
@@ -166,7 +172,7 @@ def test_a_draft_is_edited_through_the_form_but_an_open_ballot_is_not(officer_cl
     draft_ballot.refresh_from_db()
     assert draft_ballot.min_membership_months == 12
 
-    services.ballot_open(ballot=draft_ballot, actor=officer)
+    services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=draft_ballot, actor=officer)
     response = officer_client.post(url, form_data(min_membership_months="1"), follow=True)
 
     assert b"Only a draft ballot can be edited" in response.content
@@ -206,7 +212,7 @@ def test_the_roll_preview_matches_the_roll_that_opening_freezes(officer_client, 
     MemberFactory(ward=wards[2], status=Member.Status.ARREARS)
 
     preview = officer_client.get(reverse("ballots:ballot_roll", args=[ballot.pk])).context["preview"]
-    services.ballot_open(ballot=ballot, actor=officer)
+    services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=ballot, actor=officer)
 
     assert preview.totals.eligible == RollEntry.objects.filter(ballot=ballot).count() == 10
     assert preview.totals.arrears == 0
@@ -276,13 +282,39 @@ def test_the_dashboard_offers_only_the_actions_of_the_current_state(officer_clie
     buttons = {
         "open": reverse("ballots:ballot_open", args=[draft_ballot.pk]).encode(),
         "close": reverse("ballots:ballot_close", args=[draft_ballot.pk]).encode(),
+        "count": reverse("ballots:ballot_count", args=[draft_ballot.pk]).encode(),
         "declare": reverse("ballots:ballot_declare", args=[draft_ballot.pk]).encode(),
     }
-    expected = {"draft": "open", "open": "close", "closed": "declare", "declared": None}
-    steps = [lambda: None, services.ballot_open, services.ballot_close, services.ballot_declare]
+    expected = {"draft": "open", "open": "close", "closed": "count", "counted": "declare", "declared": None}
+    steps = [
+        lambda **_: None,
+        lambda **kwargs: services.ballot_open(public_key=BALLOT_PUBLIC_KEY, **kwargs),
+        services.ballot_close,
+        lambda ballot, actor: ballot_count_with_key(ballot, actor=actor),
+        services.ballot_declare,
+    ]
 
     for (status, offered), step in zip(expected.items(), steps, strict=True):
-        if status != "draft":
-            step(ballot=draft_ballot, actor=officer)
+        step(ballot=draft_ballot, actor=officer)
         content = officer_client.get(url).content
-        assert {name for name, action in buttons.items() if action in content} == ({offered} if offered else set())
+        offers = {name for name, action in buttons.items() if action in content}
+        assert offers == ({offered} if offered else set()), status
+        assert (b"Votes are sealed until counted with the ballot's key" in content) == (status == "closed")
+
+
+def test_the_dashboard_shows_the_keys_fingerprint_and_who_holds_its_shares(officer_client, draft_ballot, officer):
+    url = reverse("ballots:ballot_manage", args=[draft_ballot.pk])
+    assert b"Key fingerprint" not in officer_client.get(url).content
+
+    services.ballot_open(
+        ballot=draft_ballot,
+        public_key=BALLOT_PUBLIC_KEY,
+        key_custody="shares",
+        key_holders=["Jo Returning", "Kent Region", "Sam Scrutineer"],
+        actor=officer,
+    )
+    content = officer_client.get(url).content.decode()
+
+    assert key_fingerprint(BALLOT_PUBLIC_KEY) in content
+    assert "share 1 of 3: Jo Returning" in content
+    assert "share 3 of 3: Sam Scrutineer" in content
