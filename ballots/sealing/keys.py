@@ -27,6 +27,7 @@ _VALUE = {char: index for index, char in enumerate(_ALPHABET)}
 _WHOLE = 0x10
 SHARES_MADE = 3
 SHARES_NEEDED = 2
+_NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
 
 
 class KeyTextError(ValueError):
@@ -169,5 +170,6 @@ def key_recover(texts: Iterable[str]) -> bytes:
         if problems:
             raise KeyTextError(problems[0])
         which = ", ".join(str(number) for number in sorted(shares))
-        raise KeyTextError(f"Only share {which} was entered: {needed} different shares are needed to open the votes.")
+        words = _NUMBER_WORDS.get(needed, str(needed))
+        raise KeyTextError(f"Only share {which} was entered: {words} different shares are needed to open the votes.")
     return secret_join(sorted(shares.items())[:needed])

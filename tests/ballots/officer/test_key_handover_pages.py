@@ -240,7 +240,7 @@ def test_one_share_alone_opens_nothing(officer_client, draft_ballot):
     response = enter_key(officer_client, draft_ballot, token_of(page), key_text=texts_of(page)[1])
 
     assert response.status_code == 400
-    assert "Only share 2 was entered: 2 different shares are needed" in response.content.decode()
+    assert "Only share 2 was entered: two different shares are needed" in response.content.decode()
     assert still_draft(draft_ballot)
 
 

@@ -70,7 +70,7 @@ def test_a_missing_group_is_named():
 
 def test_one_share_alone_is_not_enough_and_says_how_many_are_needed():
     share = key_share_texts(ballot_key_generate())[1]
-    with pytest.raises(KeyTextError, match="Only share 2 was entered: 2 different shares are needed"):
+    with pytest.raises(KeyTextError, match="Only share 2 was entered: two different shares are needed"):
         key_recover([share])
     with pytest.raises(KeyTextError, match="Only share 2"):
         key_recover([share, share])
