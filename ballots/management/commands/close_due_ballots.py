@@ -7,11 +7,16 @@ late vote is refused).
 
 It also finishes what a count may have left: when the rewrite of the vote tables after a count
 failed or was cut off (ballots/officer/services/vote_count.py), it runs it again; and it
-removes expired sessions (officers' only: voting uses none) so no old row outlives its use.
+removes expired sessions (officers' only: voting uses none) and, on the database cache,
+expired rate-limit entries (Django's database cache keeps them until it is full), so no old
+row outlives its use.
 """
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache.backends.db import DatabaseCache
 from django.core.management.base import BaseCommand
+from django.db import connection
 from django.utils import timezone
 
 from ballots.officer.services import ballot_close_due, vote_storage_compact, vote_storage_compact_pending
@@ -24,9 +29,28 @@ class Command(BaseCommand):
         closed = ballot_close_due()
         compacted = vote_storage_compact_pending() and vote_storage_compact()
         expired, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+        cache_entries = _expired_cache_entries_delete()
         if options["verbosity"] >= 1:
             self.stdout.write(f"Closed {closed} ballot{'s' if closed != 1 else ''}.")
             if compacted:
                 self.stdout.write("Rewrote the vote tables of a counted ballot.")
             if expired:
                 self.stdout.write(f"Removed {expired} expired session{'s' if expired != 1 else ''}.")
+            if cache_entries:
+                self.stdout.write(f"Removed {cache_entries} expired cache entr{'ies' if cache_entries != 1 else 'y'}.")
+
+
+def _expired_cache_entries_delete() -> int:
+    """Delete the database cache's expired rows (the rate limits'); 0 on any other cache backend."""
+    config = settings.CACHES["default"]
+    if not issubclass(_backend(config["BACKEND"]), DatabaseCache):
+        return 0
+    table = connection.ops.quote_name(config["LOCATION"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [timezone.now()])  # noqa: S608 - from settings
+        return cursor.rowcount
+
+
+def _backend(path: str) -> type:
+    module, _, name = path.rpartition(".")
+    return getattr(__import__(module, fromlist=[name]), name)
