@@ -3,14 +3,21 @@ mid-run, then the invariants checked.
 
     .venv/bin/python bench/fault_run.py [--voters 600] [--clients 24]
 
-Members vote through the real pages over HTTP, retrying from the start after an error as a
-person would. Part-way through, one worker is killed (SIGKILL); later PostgreSQL is stopped
-for a few seconds and started again. Afterwards it checks, and prints:
+Members vote through the real pages over HTTP (bench/voter_client.py: no server session, a
+vote token carried from page to page), each always making the same choice. After an error
+they do what the page tells a person to do: on "We could not confirm your vote was recorded"
+(503) they press "Cast my vote" again; after anything else they start again. Part-way
+through, one worker is killed (SIGKILL); later PostgreSQL is stopped for a few seconds and
+started again. Then the ballot is closed and counted with its private key (kept in this
+process's memory only). It checks, and prints:
 
-- votes recorded == roll entries marked voted == receipts stored;
+- sealed votes == roll entries marked voted == receipts stored, before the count;
 - every member who was shown a receipt has a counted vote, and their receipt code is found;
-- nobody voted twice (a retry after a lost reply is told "already voted");
-- every error a client saw was a clear page or a refused connection, never a traceback.
+- every voter ended with a receipt or "already voted", and nobody voted twice;
+- the count: one vote per member marked voted, and in every ward as many for each choice as
+  the members who were told their vote was recorded chose;
+- no page any member was shown was Django's bare "Bad Request (400)" body, and every error
+  was a clear page or a refused connection, never a traceback.
 
 Exit status 0 when every check holds, 1 otherwise. Needs PostgreSQL (DATABASE_URL's server,
 default postgres://postgres@127.0.0.1:5432) and the right to restart it (pg_ctlcluster, as
@@ -83,6 +90,7 @@ def set_up_ballot(voters):
 
     from ballots.models import TriggerBallot
     from ballots.officer.services import ballot_open, voting_codes_issue
+    from ballots.sealing import ballot_key_generate, public_key_of
     from members.models import Constituency, Member, Ward
 
     constituency = Constituency.objects.create(name="Faultshire", sitting_mp="Sam Sample")
@@ -105,9 +113,11 @@ def set_up_ballot(voters):
         opens_at=now - dt.timedelta(hours=1),
         closes_at=now + dt.timedelta(days=1),
     )
-    ballot_open(ballot=ballot)
+    # The private key stays in this process's memory, as the officer would keep it, for the count.
+    private_key = ballot_key_generate()
+    ballot_open(ballot=ballot, public_key=public_key_of(private_key))
     codes = {entry.membership_number: code for entry, code in voting_codes_issue(ballot=ballot)}
-    return ballot.pk, codes
+    return ballot.pk, private_key, codes
 
 
 def start_gunicorn(workers):
@@ -135,12 +145,22 @@ def pg_ctl(action):
     )
 
 
+# Django's own body for a 400 when the site's page is missing: a member must never see it.
+BARE_400 = "<h1>Bad Request (400)</h1>"
+# The clear pages a server error may be: the site's 500 page, and the page asking to cast again.
+CLEAR_ERROR_PAGES = ("Something went wrong", "We could not confirm your vote was recorded")
+CAST_AGAIN_PRESSES = 5
+
+
 class Tally:
     def __init__(self):
         self.lock = threading.Lock()
         self.receipts = {}  # membership number -> receipt code shown
         self.already_voted = set()
+        self.choices = {}  # membership number -> the choice they always make
         self.errors = {}  # description -> count
+        self.replies = 0
+        self.bare_400 = []
         self.tracebacks = 0
         self.unclear = []
 
@@ -148,39 +168,56 @@ class Tally:
         with self.lock:
             self.errors[what] = self.errors.get(what, 0) + 1
 
+    def seen(self, reply):
+        """Every page any member is shown passes here, not only the last of each journey."""
+        with self.lock:
+            self.replies += 1
+            if BARE_400 in reply.body:
+                self.bare_400.append((reply.status, reply.url))
+            if "Traceback" in reply.body or "django.db" in reply.body:
+                self.tracebacks += 1
+            if reply.status >= 500 and not any(page in reply.body for page in CLEAR_ERROR_PAGES):
+                self.unclear.append((reply.status, reply.body[:200]))
+
+
+def _settled(reply, number, tally):
+    """True when the reply ends the member's voting: a receipt, or "already voted"."""
+    if reply.receipt:
+        with tally.lock:
+            tally.receipts[number] = reply.receipt
+        return True
+    if reply.status == 409 and "already voted" in reply.body:
+        with tally.lock:
+            tally.already_voted.add(number)
+        return True
+    return False
+
 
 def vote_until_done(base_url, ballot_id, number, code, tally, deadline):
+    from ballots.voting.forms import CHOICE_OF_VALUE
     from bench.voter_client import Voter
 
-    choice = random.choice(["reselect", "open"])
+    choice = random.choice(list(CHOICE_OF_VALUE))
+    tally.choices[number] = choice
     while time.monotonic() < deadline:
+        voter = Voter(base_url, timeout=20, on_reply=tally.seen)
         try:
-            reply = Voter(base_url, timeout=20).vote(
-                ballot_id=ballot_id, membership_number=number, code=code, choice=choice
-            )
+            reply = voter.vote(ballot_id=ballot_id, membership_number=number, code=code, choice=choice)
+            # "Please press Cast my vote again": the page carries the token and the choice.
+            presses = 0
+            while reply.status == 503 and reply.offers_cast and presses < CAST_AGAIN_PRESSES:
+                tally.error("HTTP 503 asking to cast again")
+                time.sleep(1)
+                reply = voter.cast(reply, choice)
+                presses += 1
         except (OSError, http.client.HTTPException) as error:  # refused, reset or cut short: the worker died
             tally.error(f"connection: {type(error).__name__}")
             time.sleep(0.3)
             continue
-        if "Traceback" in reply.body or "django.db" in reply.body:
-            with tally.lock:
-                tally.tracebacks += 1
-        if reply.receipt:
-            with tally.lock:
-                tally.receipts[number] = reply.receipt
+        if _settled(reply, number, tally):
             return
-        if "already voted" in reply.body:
-            with tally.lock:
-                tally.already_voted.add(number)
-            return
-        if reply.status >= 500:
-            if "Something went wrong" not in reply.body:
-                with tally.lock:
-                    tally.unclear.append((reply.status, reply.body[:200]))
-            tally.error(f"HTTP {reply.status} (friendly error page)")
-            time.sleep(0.3)
-            continue
-        tally.error(f"HTTP {reply.status} at {reply.url}")
+        path = urllib.parse.urlparse(reply.url).path
+        tally.error(f'HTTP {reply.status} at {path} "{reply.heading}", started again')
         time.sleep(0.3)
 
 
@@ -194,7 +231,7 @@ def main():
 
     configure_django()
     create_database()
-    ballot_id, codes = set_up_ballot(args.voters)
+    ballot_id, private_key, codes = set_up_ballot(args.voters)
     from django.db import connections
 
     connections.close_all()
@@ -241,24 +278,27 @@ def main():
             )
     elapsed = time.monotonic() - started
 
-    failures = check(ballot_id, codes, tally, faults)
+    failures = check(ballot_id, private_key, codes, tally, faults)
     connections.close_all()
     admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     shutil.rmtree(os.environ["STATIC_ROOT"], ignore_errors=True)
     print(f"{args.voters} voters, {args.clients} concurrent clients, {args.workers} workers, {elapsed:.1f} s")
     for fault in faults:
         print(f"fault: {fault}")
+    print(f"pages shown to members: {tally.replies}")
     for what, number in sorted(tally.errors.items()):
         print(f"clients saw: {what} x {number}")
     print("FAILED:\n- " + "\n- ".join(failures) if failures else "every check held")
     return 1 if failures else 0
 
 
-def check(ballot_id, codes, tally, faults):
+def check(ballot_id, private_key, codes, tally, faults):
     from django.db import connections
 
     from ballots.codes import receipt_hash
-    from ballots.models import MemberVote, RollEntry, VoteReceipt
+    from ballots.models import RollEntry, SealedVote, TriggerBallot, VoteReceipt, WardVoteCount
+    from ballots.officer.services import ballot_close, ballot_count
+    from ballots.voting.forms import CHOICE_OF_VALUE
 
     connections.close_all()  # the server restarted: start from fresh connections
     failures = []
@@ -268,11 +308,14 @@ def check(ballot_id, codes, tally, faults):
         if not ok:
             failures.append(text)
 
-    votes = MemberVote.objects.filter(ballot_id=ballot_id).count()
+    sealed = SealedVote.objects.filter(ballot_id=ballot_id).count()
     marked = RollEntry.objects.filter(ballot_id=ballot_id, has_voted=True).count()
     receipts = VoteReceipt.objects.filter(ballot_id=ballot_id).count()
     verify(len(faults) == 3, f"all three faults were injected ({len(faults)})")
-    verify(votes == marked == receipts, f"votes {votes} == roll entries marked voted {marked} == receipts {receipts}")
+    verify(
+        sealed == marked == receipts,
+        f"sealed votes {sealed} == roll entries marked voted {marked} == receipts {receipts}",
+    )
     shown = tally.receipts
     voted_numbers = set(
         RollEntry.objects.filter(ballot_id=ballot_id, has_voted=True).values_list("membership_number", flat=True)
@@ -284,8 +327,40 @@ def check(ballot_id, codes, tally, faults):
     settled = set(shown) | tally.already_voted
     verify(settled == set(codes), f"every voter ended with a receipt or 'already voted' ({len(settled)}/{len(codes)})")
     verify(voted_numbers == settled, "nobody is marked voted who was not told so, and nobody voted twice")
+
+    ballot = TriggerBallot.objects.get(pk=ballot_id)
+    ballot_close(ballot=ballot)
+    counted = ballot_count(ballot=ballot, private_key=private_key)
+    tallies = {
+        ward: (reselect, open_)
+        for ward, reselect, open_ in WardVoteCount.objects.filter(ballot_id=ballot_id).values_list(
+            "ward_id", "reselect", "open"
+        )
+        if reselect or open_
+    }
+    ward_of = dict(RollEntry.objects.filter(ballot_id=ballot_id).values_list("membership_number", "ward_id"))
+    expected = {}
+    for number in settled:
+        reselect, open_ = expected.get(ward_of[number], (0, 0))
+        chose_reselect = CHOICE_OF_VALUE[tally.choices[number]] == "reselect"
+        expected[ward_of[number]] = (reselect + chose_reselect, open_ + (not chose_reselect))
+    total = sum(reselect + open_ for reselect, open_ in tallies.values())
+    verify(
+        counted == total == marked == receipts,
+        f"the count opened {counted} sealed votes; its tallies hold {total} == voted marks == receipts",
+    )
+    verify(tallies == expected, "in every ward the tallies equal the choices of the members told their vote counted")
+    verify(not SealedVote.objects.filter(ballot_id=ballot_id).exists(), "no sealed vote is left after the count")
+    verify(
+        not tally.bare_400,
+        f"no page shown to a member was Django's bare {BARE_400!r} ({len(tally.bare_400)} were"
+        + (f", first at {tally.bare_400[0]}" if tally.bare_400 else "")
+        + f"; {tally.replies} pages checked)",
+    )
     verify(tally.tracebacks == 0, f"no client was shown a traceback ({tally.tracebacks})")
-    verify(not tally.unclear, f"every server error was the friendly error page ({len(tally.unclear)} others)")
+    verify(not tally.unclear, f"every server error was a clear page ({len(tally.unclear)} others)")
+    if tally.unclear:
+        print(f"      first unclear error: {tally.unclear[0]}")
     return failures
 
 

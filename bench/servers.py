@@ -1,4 +1,4 @@
-"""gunicorn app servers on loopback ports, for the production tests and the fault run."""
+"""gunicorn app servers on loopback ports, for the production tests, the fault run and the voting load bench."""
 
 import socket
 import subprocess
@@ -19,16 +19,19 @@ def free_port() -> int:
 
 
 class AppServer:
-    """`gunicorn config.wsgi` with gthread workers on a free port, its output kept for errors."""
+    """`gunicorn <app>` (config.wsgi unless told) with gthread workers on a free port, its output kept for errors.
 
-    def __init__(self, env: dict, workers: int = 2, threads: int = 4):
+    `extra_args` go to gunicorn as they are (the load bench widens the backlog and keep-alive).
+    """
+
+    def __init__(self, env: dict, workers: int = 2, threads: int = 4, *, app: str = "config.wsgi", extra_args=()):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [
                 str(GUNICORN),
-                "config.wsgi",
+                app,
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
@@ -39,6 +42,7 @@ class AppServer:
                 str(threads),
                 "--timeout",
                 "30",
+                *extra_args,
             ],
             cwd=ROOT,
             env=env,
@@ -54,7 +58,7 @@ class AppServer:
         children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
         return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
-    def wait_until_up(self, timeout: float = 30) -> None:
+    def wait_until_up(self, timeout: float = 30, path: str = "/") -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -62,7 +66,7 @@ class AppServer:
                     f"gunicorn on port {self.port} exited with {self.process.returncode}:\n{self.output()}"
                 )
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as response:
+                with urllib.request.urlopen(self.url + path, timeout=2) as response:
                     if response.status == 200:
                         return
             except OSError:
@@ -74,6 +78,8 @@ class AppServer:
         return self.log.read()[-3000:]
 
     def stop(self) -> None:
+        if self.log.closed:
+            return  # stopped already
         self.process.terminate()
         try:
             self.process.wait(timeout=20)
