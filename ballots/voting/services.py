@@ -3,16 +3,17 @@
 How secrecy and once-only are guaranteed is written up for a sceptical reader in
 docs/voting.md. In short:
 
-* `vote_cast` runs in ONE transaction: it re-reads the ballot's state (locking the ballot row
+* `vote_cast` writes atomically: it re-reads the ballot's state (locking the ballot row
   FOR SHARE on PostgreSQL, so an officer closing the ballot waits for votes in flight and no
   vote lands after the close commits), matches the code in constant time, flips the roll
   entry's `has_voted` with a conditional UPDATE (`... WHERE NOT has_voted`: of two
   submissions racing, the database lets exactly one update the row), then writes the
   `SealedVote` (the ballot, and the ward and choice sealed to the ballot's public key, which
   nobody on the server can open: ballots/sealing/) and the `VoteReceipt` (a keyed hash of a
-  random receipt code). On PostgreSQL the guard and both inserts are one statement (a
-  data-modifying WITH), so a vote costs two round trips inside the transaction. Any refusal
-  raises, and the transaction rolls back: no half-written vote.
+  random receipt code). On PostgreSQL the state check under its lock, the guard and both
+  inserts are ONE statement (a data-modifying WITH), atomic by itself, after one read of the
+  roll entry: a vote costs two round trips and no explicit transaction. On SQLite the same
+  steps run in one transaction. Any refusal raises, and nothing is written: no half-written vote.
 * Nothing here logs the code, the membership number with a choice, or anything else that
   would tie a voter to a vote.
 * A vote refused because the closing time has passed says so (`closing_time_passed`); the
@@ -143,7 +144,6 @@ def _ballot_for_casting(ballot_id):
     return TriggerBallot.objects.only("id", "status", "opens_at", "closes_at", "seal_public_key").get(pk=ballot_id)
 
 
-@transaction.atomic
 def vote_cast(
     *,
     ballot: TriggerBallot,
@@ -154,9 +154,9 @@ def vote_cast(
 ) -> VoteCastResult:
     """Cast one member's secret vote, once. Raise VoteRefused (and write nothing) if it cannot be cast.
 
-    In one transaction: re-read the ballot's state, match the code, flip the roll entry's
-    `has_voted` with a conditional UPDATE (the once-only guard), write the vote and the receipt.
-    On PostgreSQL the same steps run as two statements (see _cast_postgresql).
+    Atomically: re-read the ballot's state, match the code, flip the roll entry's `has_voted`
+    with a conditional UPDATE (the once-only guard), write the sealed vote and the receipt.
+    On PostgreSQL these are two statements, the second doing every write (see _cast_postgresql).
     """
     if choice not in Choice.values:
         raise VoteRefused("bad_choice")
@@ -165,6 +165,17 @@ def vote_cast(
         return _cast_postgresql(
             ballot_id=ballot.pk, membership_number=membership_number, code=code, choice=choice, now=now
         )
+    return _cast_in_one_transaction(
+        ballot_id=ballot.pk, membership_number=membership_number, code=code, choice=choice, now=now
+    )
+
+
+@transaction.atomic
+def _cast_in_one_transaction(
+    *, ballot_id: int, membership_number: str, code: str, choice: str, now: dt.datetime
+) -> VoteCastResult:
+    """The cast through the ORM, in one transaction (SQLite serialises writers, so no lock is needed)."""
+    ballot = TriggerBallot(pk=ballot_id)
     current = _ballot_for_casting(ballot.pk)
     _state_refusal(current, now)
     entry = _roll_entry_matching(ballot_id=ballot.pk, membership_number=membership_number, code=code)
@@ -183,30 +194,42 @@ _ROLL = RollEntry._meta.db_table
 _VOTE = SealedVote._meta.db_table
 _RECEIPT = VoteReceipt._meta.db_table
 
-# 1. The ballot's state, locked FOR SHARE, and the roll entry, in one round trip. FOR SHARE
-#    lets any number of votes proceed side by side, but closing the ballot (an UPDATE of its
-#    row) waits until the votes in flight commit, and a vote that starts after the close
-#    committed sees it closed: no vote lands after the close.
+# 1. The ballot's public key and the roll entry, in one round trip, with no lock: enough to
+#    check the code and seal the vote. The ballot's state is checked again, under its lock, by
+#    the write.
 _READ = f"""
     SELECT b.status, b.opens_at, b.closes_at, b.seal_public_key, r.id, r.ward_id, r.code_hash
     FROM "{_BALLOT}" b
     LEFT JOIN "{_ROLL}" r ON r.ballot_id = b.id AND r.membership_number = ANY(%s)
     WHERE b.id = %s
     ORDER BY r.membership_number = %s DESC
-    FOR SHARE OF b
 """  # noqa: S608 - table names from the models, values as parameters
 
-# 2. The once-only guard and both writes as ONE statement: the UPDATE flips has_voted only if
-#    it was false (of concurrent submissions, PostgreSQL lets exactly one do so; the others
-#    wait for its row lock, re-check the condition and match nothing), and the sealed vote and
-#    the receipt are inserted only from the row it returned. No row back: already voted, nothing written.
+# 2. Every write as ONE statement, atomic by itself (autocommit: no BEGIN or COMMIT round trip).
+#    `open_ballot` re-reads the ballot's state and locks its row FOR SHARE: any number of votes
+#    proceed side by side, but closing the ballot (an UPDATE of that row) waits until the votes
+#    in flight are written, and a vote whose statement starts after the close committed finds it
+#    closed and writes nothing: no vote lands after the close. The UPDATE flips has_voted only if
+#    it was false (of concurrent submissions, PostgreSQL lets exactly one do so; the others wait
+#    for its row lock, re-check the condition and match nothing), and the sealed vote and the
+#    receipt are inserted only from the row it returned. No row back: nothing written, and
+#    _cast_refusal says why.
 _WRITE = f"""
-    WITH marked AS (
-        UPDATE "{_ROLL}" SET has_voted = true WHERE id = %s AND NOT has_voted RETURNING id
+    WITH open_ballot AS (
+        SELECT id FROM "{_BALLOT}"
+        WHERE id = %(ballot)s AND status = 'open' AND opens_at <= %(now)s AND closes_at > %(now)s
+          AND seal_public_key = %(public_key)s
+        FOR SHARE
+    ), marked AS (
+        UPDATE "{_ROLL}" SET has_voted = true
+        WHERE id = %(entry)s AND NOT has_voted AND EXISTS (SELECT 1 FROM open_ballot)
+        RETURNING id
     ), vote AS (
-        INSERT INTO "{_VOTE}" (id, ballot_id, sealed) SELECT %s, %s, %s FROM marked
+        INSERT INTO "{_VOTE}" (id, ballot_id, sealed) SELECT %(vote_id)s, %(ballot)s, %(sealed)s FROM marked
     )
-    INSERT INTO "{_RECEIPT}" (id, ballot_id, receipt_hash) SELECT %s, %s, %s FROM marked RETURNING 1
+    INSERT INTO "{_RECEIPT}" (id, ballot_id, receipt_hash)
+    SELECT %(receipt_id)s, %(ballot)s, %(receipt_hash)s FROM marked
+    RETURNING 1
 """  # noqa: S608
 
 
@@ -228,19 +251,29 @@ def _cast_postgresql(
         sealed = vote_seal(public_key=public_key, ballot_id=ballot_id, ward_id=ward_id, choice=choice)
         cursor.execute(
             _WRITE,
-            [
-                entry_id,
-                uuid.uuid4(),
-                ballot_id,
-                sealed,
-                uuid.uuid4(),
-                ballot_id,
-                receipt_hash(ballot_id=ballot_id, receipt=receipt),
-            ],
+            {
+                "ballot": ballot_id,
+                "now": now,
+                "public_key": public_key,
+                "entry": entry_id,
+                "vote_id": uuid.uuid4(),
+                "sealed": sealed,
+                "receipt_id": uuid.uuid4(),
+                "receipt_hash": receipt_hash(ballot_id=ballot_id, receipt=receipt),
+            },
         )
         if cursor.fetchone() is None:
-            raise VoteRefused("already_voted")
+            raise _cast_refusal(ballot_id, now)
     return VoteCastResult(receipt_code=receipt)
+
+
+def _cast_refusal(ballot_id: int, now: dt.datetime) -> VoteRefused:
+    """Why a write found nothing to write: the ballot closed (or was voided) since the read, or already voted."""
+    try:
+        _state_refusal(_ballot_for_casting(ballot_id), now)
+    except VoteRefused as refusal:
+        return refusal
+    return VoteRefused("already_voted")
 
 
 def receipt_check(*, ballot: TriggerBallot, receipt_code: str) -> bool:

@@ -21,6 +21,7 @@ from collections import Counter
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from ballots.models import RollEntry, SealedVote, TriggerBallot, VoteReceipt, WardVoteCount
@@ -154,10 +155,13 @@ def receipts_shuffle(*, ballot: TriggerBallot) -> int:
 def vote_storage_compact() -> bool:
     """Rewrite the vote tables so no dead row version survives; True when done. Never raises.
 
-    Runs after the count's transaction has committed (VACUUM cannot run inside one). If it
-    fails (the database busy, say), the `close_due_ballots` command runs it again: until then
-    the dead versions are only readable by someone with the database files, and the sealed
-    ones only with the key.
+    Runs after the count's transaction has committed (VACUUM cannot run inside one). On
+    PostgreSQL, `VACUUM FULL` must keep a dead version that a transaction still running might
+    see (a long report, a `pg_dump` begun before the count): so after it, each table's tuple
+    count as rewritten (`pg_class.reltuples`, exact after `VACUUM FULL`) is compared with its
+    live rows, and while any were kept the ballots stay pending. If it fails or keeps any, the
+    `close_due_ballots` command runs it again: until then the dead versions are only readable
+    by someone with the database files, and the sealed ones only with the key.
     """
     if connection.in_atomic_block:
         return False
@@ -169,15 +173,32 @@ def vote_storage_compact() -> bool:
     try:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                for table in VOTE_TABLES:
-                    cursor.execute(f'VACUUM FULL "{table}"')  # noqa: S608 - table names from the models
+                kept = [table for table in VOTE_TABLES if _dead_versions_kept(cursor, table)]
             else:
                 cursor.execute("VACUUM")
+                kept = []
     except Exception:
         logger.exception("Rewriting the vote tables after a count failed; close_due_ballots will try again.")
         return False
+    if kept:
+        logger.warning(
+            "Rewriting the vote tables after a count kept old row versions of %s, still visible to a running "
+            "transaction; close_due_ballots will rewrite them again.",
+            ", ".join(kept),
+        )
+        return False
     TriggerBallot.objects.filter(pk__in=pending).update(votes_compacted_at=timezone.now())
     return True
+
+
+def _dead_versions_kept(cursor: CursorWrapper, table: str) -> bool:
+    """VACUUM FULL `table`; whether it had to keep row versions that are no longer live."""
+    cursor.execute(f'VACUUM FULL "{table}"')  # noqa: S608 - table names from the models
+    cursor.execute(
+        f'SELECT (SELECT reltuples FROM pg_class WHERE oid = %s::regclass), count(*) FROM "{table}"', [table]
+    )  # noqa: S608
+    rewritten, live = cursor.fetchone()
+    return bool(rewritten > live)
 
 
 def vote_storage_compact_pending() -> bool:

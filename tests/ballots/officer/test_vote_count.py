@@ -1,5 +1,6 @@
 """The count: sealed votes opened with the ballot's key, tallied per ward, receipts shuffled, nothing left behind."""
 
+import time
 from collections import Counter
 
 import pytest
@@ -224,6 +225,15 @@ def test_after_the_count_no_dead_row_version_of_a_vote_receipt_or_voted_mark_is_
     assert _tuples_on_disk(SealedVote._meta.db_table) >= 6
 
     ballot_count_with_key(ballot)
+    # A transaction elsewhere on the server that began before the count can make VACUUM keep a
+    # dead version for a moment; the compaction then stays pending and is run again (as
+    # close_due_ballots does), so what is asserted is: once it says done, nothing is left.
+    for _attempt in range(20):
+        if not services.vote_storage_compact_pending():
+            break
+        time.sleep(0.25)
+        vote_storage_compact()
+    assert not services.vote_storage_compact_pending()
 
     assert _tuples_on_disk(SealedVote._meta.db_table) == SealedVote.objects.count() == 0
     assert _tuples_on_disk(VoteReceipt._meta.db_table) == VoteReceipt.objects.count()
