@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DEMO_PASSWORD_FILE := $(VENV)/demo-officer-password
 
-.PHONY: run test lint lock lock-check bench production-check install serve clean
+.PHONY: run test lint lock lock-check bench production-check install serve worker clean
 
 # .venv is installed from the lock, every package pinned and checked against its hash, so
 # every machine runs exactly the same code. requirements*.txt are the readable lists the
@@ -55,8 +55,18 @@ run: $(STAMP)
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py seed_demo --officer-password "$$(cat $(DEMO_PASSWORD_FILE))"
 	@echo ""
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@echo "Serving on http://$(HOST):$(PORT)/ with a task worker beside it (Ctrl-C stops both)"
+	@$(RUN_ENV) $(WORKER) & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The task worker for queued work (emailing voting codes): the database backend's `db_worker`,
+# or RQ's worker when TASKS_BACKEND=rq (README, "Task queue"). `make run` starts one itself;
+# in production run `make worker` beside `make serve`, under the same settings.
+WORKER = $(if $(filter rq RQ Rq,$(TASKS_BACKEND)),$(PY) manage.py rqworker default,$(PY) manage.py db_worker --no-reload)
+worker: $(STAMP)
+	$(WORKER)
 
 test: $(STAMP)
 	$(VENV)/bin/pytest

@@ -182,12 +182,37 @@ class RollEntry(models.Model):
     code_issued_at = models.DateTimeField(null=True, blank=True)
     has_voted = models.BooleanField(default=False)
 
+    class DeliveryState(models.TextChoices):
+        NOT_SENT = "not_sent", "Not sent"
+        QUEUED = "queued", "Queued"
+        # A code has been made and its hash stored, but nobody knows yet whether the message
+        # reached the mail server: a resumed batch gives such an entry a fresh code.
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        BOUNCED = "bounced", "Bounced"
+
+    class DeliveryChannel(models.TextChoices):
+        EMAIL = "email", "Email"
+        LETTER = "letter", "Letter"
+        HAND = "hand", "By hand"
+
+    # How the member's code is reaching them (docs/ballots.md, "Delivery state"). The failure
+    # reason is the mail server's refusal in a few words, never the message: it holds a code.
+    delivery_state = models.CharField(max_length=16, choices=DeliveryState.choices, default=DeliveryState.NOT_SENT)
+    delivery_channel = models.CharField(max_length=16, choices=DeliveryChannel.choices, blank=True)
+    delivery_changed_at = models.DateTimeField(null=True, blank=True)
+    delivery_failure = models.CharField(max_length=200, blank=True)
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["ballot", "member"], name="roll_one_entry_per_member"),
             models.UniqueConstraint(fields=["ballot", "membership_number"], name="roll_unique_number"),
         ]
-        indexes = [models.Index(fields=["ballot", "ward", "has_voted"], name="roll_turnout_idx")]
+        indexes = [
+            models.Index(fields=["ballot", "ward", "has_voted"], name="roll_turnout_idx"),
+            models.Index(fields=["ballot", "delivery_state"], name="roll_delivery_idx"),
+        ]
 
     def __str__(self):
         return f"{self.membership_number} on {self.ballot_id}"

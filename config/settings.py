@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_tables2",
+    "django_tasks",
+    "django_tasks_db",
     "members",
     "ballots",
     "config.apps.ConfigConfig",
@@ -228,6 +230,23 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are both on: set only one (TLS for 587, SSL for 465).")
 DEFAULT_FROM_EMAIL = env_text("DEFAULT_FROM_EMAIL", "ballots@localhost")
+# Seconds a mail server may take over each step before the send gives up (Django's own
+# setting): a stalled server then fails that message rather than holding the worker forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+# At most this many voting-code emails a minute from one batch (0: no limit), for mail
+# services that refuse or junk bursts.
+EMAIL_MESSAGES_PER_MINUTE = env_int("EMAIL_MESSAGES_PER_MINUTE", 0)
+
+# Queued work (ballots/tasks/): the database backend by default, needing nothing beyond the
+# database and a worker (`make worker`); or RQ on Redis (REDIS_URL, default the local one).
+TASKS_BACKENDS = {"database": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+TASKS_BACKEND = env_text("TASKS_BACKEND", "database").lower()
+if TASKS_BACKEND not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND={TASKS_BACKEND!r} is not one of {', '.join(TASKS_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db") + 1, "django_rq")
 
 # The address members' personal voting links point at (no trailing slash). `make run` sets it
 # from its HOST and PORT; `check --deploy` refuses one that is not https or is a loopback address.

@@ -196,16 +196,20 @@ def ballot_turnout(ballot: TriggerBallot) -> Turnout:
     )
 
 
+def _code_count_expressions() -> dict:
+    no_email = Q(member__email="") | Q(member__email__isnull=True)
+    return {
+        "roll": Count("pk"),
+        "issued": Count("pk", filter=~Q(code_hash="")),
+        "not_issued": Count("pk", filter=Q(code_hash="") & Q(has_voted=False)),
+        "voted": Count("pk", filter=Q(has_voted=True)),
+        "no_email": Count("pk", filter=no_email),
+    }
+
+
 def ballot_code_counts(ballot: TriggerBallot) -> dict:
     """Roll size, codes issued, codes still to issue, voted, and members without an email: one query."""
-    no_email = Q(member__email="") | Q(member__email__isnull=True)
-    return RollEntry.objects.filter(ballot=ballot).aggregate(
-        roll=Count("pk"),
-        issued=Count("pk", filter=~Q(code_hash="")),
-        not_issued=Count("pk", filter=Q(code_hash="") & Q(has_voted=False)),
-        voted=Count("pk", filter=Q(has_voted=True)),
-        no_email=Count("pk", filter=no_email),
-    )
+    return RollEntry.objects.filter(ballot=ballot).aggregate(**_code_count_expressions())
 
 
 def roll_entry_find(ballot: TriggerBallot, membership_number: str):
@@ -238,3 +242,46 @@ def ballot_audit_rows_for_export(ballot: TriggerBallot) -> Iterator[tuple]:
     newest first as on the page: one query, read in chunks (see rows_for_export)."""
     username = f"actor__{get_user_model().USERNAME_FIELD}"
     return rows_for_export(queryset=ballot_audit_events(ballot), fields=("created_at", username, "action", "detail"))
+
+
+def _delivery_count_expressions() -> dict:
+    states = RollEntry.DeliveryState
+    counts = {state.value: Count("pk", filter=Q(delivery_state=state)) for state in states}
+    counts["sent_by_email"] = Count(
+        "pk", filter=Q(delivery_state=states.SENT, delivery_channel=RollEntry.DeliveryChannel.EMAIL)
+    )
+    return counts
+
+
+def delivery_counts(ballot: TriggerBallot) -> dict:
+    """How many roll entries are in each delivery state, keyed by state, plus `sent_by_email`: one query."""
+    return RollEntry.objects.filter(ballot=ballot).aggregate(**_delivery_count_expressions())
+
+
+def ballot_code_and_delivery_counts(ballot: TriggerBallot) -> dict:
+    """`ballot_code_counts` and `delivery_counts` in one dict, from one query (for the codes page)."""
+    return RollEntry.objects.filter(ballot=ballot).aggregate(
+        **_code_count_expressions(), **_delivery_count_expressions()
+    )
+
+
+def delivery_progress(counts: dict) -> dict | None:
+    """While emails are queued or sending: how many of the emailed have gone and failed; else None."""
+    states = RollEntry.DeliveryState
+    waiting = counts[states.QUEUED] + counts[states.SENDING]
+    if not waiting:
+        return None
+    failed = counts[states.FAILED] + counts[states.BOUNCED]
+    sent = counts["sent_by_email"]
+    return {"sent": sent, "total": sent + failed + waiting, "failed": failed, "waiting": waiting}
+
+
+def deliveries_needing_attention(ballot: TriggerBallot):
+    """Roll entries whose email failed or bounced, with their member (name, email) and the reason."""
+    return (
+        RollEntry.objects.filter(
+            ballot=ballot, delivery_state__in=[RollEntry.DeliveryState.FAILED, RollEntry.DeliveryState.BOUNCED]
+        )
+        .select_related("member", "ward")
+        .order_by("ward__name", "membership_number")
+    )

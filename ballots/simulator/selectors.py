@@ -21,9 +21,12 @@ from members.selectors import (
 )
 
 DEMO_CONSTITUENCY = "Canterbury"
+
+
 def ballot_tallied(ballot: TriggerBallot) -> bool:
     """Whether the ballot has votes to show: counted (its sealed votes opened with its key)."""
     return ballot.counted_at is not None
+
 
 # A built-in Canterbury-like example (invented figures) for a site with no demo data.
 DEMO_WARDS = (

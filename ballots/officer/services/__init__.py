@@ -14,7 +14,8 @@ The modules, by job:
   ballot_lifecycle.py   create, edit, open (freezing roll and affiliates' sizes), close, declare, void;
                         the same checks without writing, for the confirmation pages
   voting_codes.py       issue and re-issue codes, the personal voting link
-  voting_code_email.py  codes by email, in batches or to one member
+  voting_code_email.py  the voting-code email itself
+  code_delivery.py      codes by email through the task queue: queue them, and the worker's sending
   affiliate_votes.py    record or correct an affiliate's decision
   vote_count.py         the count: sealed votes opened with the officer's key, tallied per ward,
                         receipts and voted marks shuffled, vote tables rewritten
@@ -43,6 +44,14 @@ from ballots.officer.services.ballot_settings import (
     rule_set_descriptions,
     rule_set_names,
 )
+from ballots.officer.services.code_delivery import (
+    DeliveryReport,
+    MailServerUnavailable,
+    voting_code_send,
+    voting_codes_email_deliver,
+    voting_codes_email_queue,
+    voting_codes_email_reissue_all,
+)
 from ballots.officer.services.common import BallotStateError
 from ballots.officer.services.vote_count import (
     LOST_KEY_ADVICE,
@@ -52,12 +61,7 @@ from ballots.officer.services.vote_count import (
     vote_storage_compact,
     vote_storage_compact_pending,
 )
-from ballots.officer.services.voting_code_email import (
-    EmailReport,
-    voting_code_message,
-    voting_code_send,
-    voting_codes_email,
-)
+from ballots.officer.services.voting_code_email import voting_code_message
 from ballots.officer.services.voting_codes import (
     personal_voting_link,
     voting_code_reissue,
@@ -75,7 +79,8 @@ __all__ = [
     "OPTION_FIELDS",
     "VOID_REASON_MAX_LENGTH",
     "BallotStateError",
-    "EmailReport",
+    "DeliveryReport",
+    "MailServerUnavailable",
     "affiliate_vote_record",
     "ballot_close",
     "ballot_close_check",
@@ -95,6 +100,8 @@ __all__ = [
     "voting_code_message",
     "voting_code_reissue",
     "voting_code_send",
-    "voting_codes_email",
+    "voting_codes_email_deliver",
+    "voting_codes_email_queue",
+    "voting_codes_email_reissue_all",
     "voting_codes_issue",
 ]

@@ -1,5 +1,8 @@
 """Voting codes: issue them to the roll, re-issue one member's, and the personal voting link.
 
+Codes issued here go to the officer (a CSV download, or one code shown once), so their
+delivery is recorded as "sent, by hand"; codes by email go through code_delivery.py.
+
 No voting code is ever written to an audit entry, a log or the database: codes are returned
 once to the caller (for the CSV or the email) and only their keyed hash is stored.
 """
@@ -49,7 +52,9 @@ def voting_codes_generate(
 
 
 def _store_hashes(entries: list[RollEntry], now: dt.datetime) -> None:
-    """Write each entry's code hash and issue time: one prepared UPDATE run for every row.
+    """Write each entry's code hash and issue time, and mark it handed over by the officer
+    (delivery "sent", by hand: the download or the page is the officer's to pass on):
+    one prepared UPDATE run for every row.
 
     (bulk_update builds a CASE of every row per batch, which takes seconds for a 2,000-member roll.)
     """
@@ -57,18 +62,27 @@ def _store_hashes(entries: list[RollEntry], now: dt.datetime) -> None:
         return
     table = connection.ops.quote_name(RollEntry._meta.db_table)
     issued_at = connection.ops.adapt_datetimefield_value(now)
+    sent, by_hand = RollEntry.DeliveryState.SENT, RollEntry.DeliveryChannel.HAND
+    for entry in entries:
+        entry.delivery_state, entry.delivery_channel, entry.delivery_changed_at = sent, by_hand, now
+        entry.delivery_failure = ""
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {table} SET code_hash = %s, code_issued_at = %s WHERE id = %s",  # noqa: S608 - no user input
-            [(entry.code_hash, issued_at, entry.pk) for entry in entries],
+            f"UPDATE {table} SET code_hash = %s, code_issued_at = %s, delivery_state = %s, "  # noqa: S608 - no user input
+            "delivery_channel = %s, delivery_changed_at = %s, delivery_failure = '' WHERE id = %s",
+            [(entry.code_hash, issued_at, sent.value, by_hand.value, issued_at, entry.pk) for entry in entries],
         )
 
 
 def roll_waiting_for_codes(*, ballot: TriggerBallot, reissue_all: bool) -> QuerySet[RollEntry]:
-    """Roll entries yet to vote without a code (or, re-issuing, all yet to vote), by ward and number."""
+    """Roll entries yet to vote without a code (or, re-issuing, all yet to vote), by ward and number.
+
+    Without re-issuing, members whose code is queued for email or being sent are left to it.
+    """
     entries = RollEntry.objects.filter(ballot=ballot, has_voted=False).select_related("member", "ward")
     if not reissue_all:
-        entries = entries.filter(code_hash="")
+        on_its_way = [RollEntry.DeliveryState.QUEUED, RollEntry.DeliveryState.SENDING]
+        entries = entries.filter(code_hash="").exclude(delivery_state__in=on_its_way)
     return entries.order_by("ward__name", "membership_number")
 
 

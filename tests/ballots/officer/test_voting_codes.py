@@ -1,11 +1,13 @@
 """Voting codes: strong, typeable, shown once (CSV, email or one re-issue page), stored only as a keyed hash,
-never in a log, an audit entry or a later page; re-issuing replaces a code; emails go in batches with counts."""
+never in a log, an audit entry or a later page; re-issuing replaces a code; emails are queued,
+and each is sent with a code made at that moment."""
 
 import csv
 import io
 import logging
 import math
 import re
+import smtplib
 
 import pytest
 from django.core import mail
@@ -20,7 +22,7 @@ from ballots.codes import (
     voting_code_matches,
 )
 from ballots.models import RollEntry
-from ballots.officer import services
+from ballots.officer import selectors, services
 from ballots.officer.services import BallotStateError
 from ballots.voting.services import vote_cast
 from members.models import AuditEvent, Member
@@ -178,129 +180,164 @@ def test_a_member_who_has_voted_cannot_be_given_a_new_code(open_ballot, officer)
         services.voting_code_reissue(roll_entry=entry, actor=officer)
 
 
-class CountingBackend(EmailBackend):
-    """The locmem backend, counting how many times a connection is opened (once per batch)."""
-
-    opened = 0
-
-    def open(self):
-        type(self).opened += 1
-        return super().open()
+def email_code(message):
+    return re.search(r"Your voting code:\s+(\S+)", message.body).group(1)
 
 
-class FailingForOneBackend(EmailBackend):
+class RefusingOneBackend(EmailBackend):
+    """The locmem backend, whose server refuses one address as a real one would (550)."""
+
     def send_messages(self, messages):
         if any(message.to == ["broken@example.org"] for message in messages):
-            raise OSError("mail server refused")
+            raise smtplib.SMTPRecipientsRefused({"broken@example.org": (550, b"5.1.1 No such mailbox")})
         return super().send_messages(messages)
 
 
-def test_emailing_codes_goes_in_batches_and_counts_sent_and_skipped(constituency, wards, officer, settings):
-    settings.EMAIL_BACKEND = "tests.ballots.officer.test_voting_codes.CountingBackend"
-    CountingBackend.opened = 0
+def test_emailing_codes_queues_those_without_one_and_the_worker_sends_each_a_working_code(
+    constituency, wards, officer, django_capture_on_commit_callbacks
+):
     MemberFactory.create_batch(5, ward=wards[0])
     MemberFactory(ward=wards[1], email="")
     ballot = TriggerBallotFactory(constituency=constituency)
     services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=ballot, actor=officer)
 
-    report = services.voting_codes_email(ballot=ballot, actor=officer, batch_size=2)
+    with django_capture_on_commit_callbacks(execute=True) as enqueued:
+        queued = services.voting_codes_email_queue(ballot=ballot, actor=officer)
 
-    assert (report.sent, report.failed, report.skipped_no_email) == (5, 0, 1)
-    assert CountingBackend.opened == 3
+    assert queued == 5
+    assert len(enqueued) == 1
     assert len(mail.outbox) == 5
     for message in mail.outbox:
         number = re.search(r"Your membership number: (\S+)", message.body).group(1)
-        code = re.search(r"Your voting code:\s+(\S+)", message.body).group(1)
+        code = email_code(message)
         entry = RollEntry.objects.get(ballot=ballot, membership_number=number)
         assert message.to == [entry.member.email]
         assert voting_code_matches(ballot_id=ballot.pk, code=code, code_hash=entry.code_hash)
+        assert (entry.delivery_state, entry.delivery_channel) == ("sent", "email")
         assert f"/vote/link/?ballot={ballot.pk}&member={number}&code={code.replace('-', '')}" in message.body
+        assert "replaces any voting code" not in message.body
     no_email = RollEntry.objects.get(ballot=ballot, member__email="")
-    assert no_email.code_hash == ""
-    event = AuditEvent.objects.get(action="voting_codes_emailed")
-    assert (event.detail["sent"], event.detail["skipped_no_email"]) == (5, 1)
-    # Everyone with an email now has a code: emailing again sends nothing.
-    again = services.voting_codes_email(ballot=ballot, actor=officer, batch_size=2)
-    assert (again.sent, again.skipped_no_email) == (0, 1)
+    assert (no_email.code_hash, no_email.delivery_state) == ("", "not_sent")
+    assert AuditEvent.objects.get(action="voting_codes_email_queued").detail["queued"] == 5
+    assert AuditEvent.objects.get(action="voting_codes_emailed").detail["sent"] == 5
+    # Everyone with an email now has a code: queuing again chooses nobody and enqueues nothing.
+    with django_capture_on_commit_callbacks(execute=True) as enqueued_again:
+        assert services.voting_codes_email_queue(ballot=ballot, actor=officer) == 0
+    assert enqueued_again == []
 
 
-def test_a_failed_email_is_counted_and_the_rest_still_go(open_ballot, officer, settings, caplog):
-    settings.EMAIL_BACKEND = "tests.ballots.officer.test_voting_codes.FailingForOneBackend"
+def test_a_refused_email_is_marked_failed_with_the_reason_and_the_rest_still_go(
+    open_ballot, officer, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.ballots.officer.test_voting_codes.RefusingOneBackend"
     broken = RollEntry.objects.filter(ballot=open_ballot).first()
     Member.objects.filter(pk=broken.member_id).update(email="broken@example.org")
 
-    with caplog.at_level(logging.DEBUG):
-        report = services.voting_codes_email(ballot=open_ballot, actor=officer, batch_size=4)
+    with caplog.at_level(logging.DEBUG), django_capture_on_commit_callbacks(execute=True):
+        services.voting_codes_email_queue(ballot=open_ballot, actor=officer)
 
-    assert (report.sent, report.failed, report.remaining) == (8, 1, 1)
-    assert report.failed_numbers == [broken.membership_number]
+    assert len(mail.outbox) == 8
     assert broken.membership_number in caplog.text
     broken.refresh_from_db()
-    assert broken.code_hash == ""  # never delivered, so withdrawn: the next press tries again
+    assert broken.delivery_state == "failed"
+    assert broken.delivery_failure == "550 5.1.1 No such mailbox"
+    assert broken.code_hash == ""  # never delivered, so withdrawn
+    assert selectors.delivery_counts(open_ballot)["sent"] == 8
+    assert list(selectors.deliveries_needing_attention(open_ballot)) == [broken]
 
     Member.objects.filter(pk=broken.member_id).update(email="mended@example.org")
-    retry = services.voting_codes_email(ballot=open_ballot, actor=officer)
-    assert (retry.sent, retry.failed) == (1, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.voting_codes_email_queue(ballot=open_ballot, actor=officer) == 0
+        assert services.voting_codes_email_queue(ballot=open_ballot, actor=officer, resend_failed=True) == 1
+    broken.refresh_from_db()
+    assert broken.delivery_state == "sent"
+    assert mail.outbox[-1].to == ["mended@example.org"]
 
 
-def test_one_press_sends_at_most_the_limit_and_says_how_many_wait(open_ballot, officer):
-    first = services.voting_codes_email(ballot=open_ballot, actor=officer, batch_size=2, limit=5)
-    second = services.voting_codes_email(ballot=open_ballot, actor=officer, batch_size=2, limit=5)
+def test_codes_are_queued_for_email_only_while_the_ballot_is_open(draft_ballot, officer):
+    with pytest.raises(BallotStateError):
+        services.voting_codes_email_queue(ballot=draft_ballot, actor=officer)
+    services.ballot_open(public_key=BALLOT_PUBLIC_KEY, ballot=draft_ballot, actor=officer)
+    services.ballot_close(ballot=draft_ballot, actor=officer)
+    with pytest.raises(BallotStateError):
+        services.voting_codes_email_queue(ballot=draft_ballot, actor=officer)
+    assert not RollEntry.objects.filter(ballot=draft_ballot, delivery_state="queued").exists()
 
-    assert (first.sent, first.remaining) == (5, 4)
-    assert (second.sent, second.remaining) == (4, 0)
-    assert len({message.to[0] for message in mail.outbox}) == 9
+
+def test_a_downloaded_code_counts_as_handed_over_and_is_not_emailed_again(
+    open_ballot, officer, django_capture_on_commit_callbacks
+):
+    (entry, _code), *_ = services.voting_codes_issue(ballot=open_ballot, actor=officer)
+    entry.refresh_from_db()
+
+    assert (entry.delivery_state, entry.delivery_channel) == ("sent", "hand")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.voting_codes_email_queue(ballot=open_ballot, actor=officer) == 0
 
 
-def test_reissuing_everyones_codes_by_email_withdraws_the_old_ones_first(open_ballot, officer):
+def test_reissuing_everyones_codes_by_email_withdraws_the_old_ones_first(
+    open_ballot, officer, django_capture_on_commit_callbacks
+):
     old = services.voting_codes_issue(ballot=open_ballot, actor=officer)
 
-    report = services.voting_codes_email(ballot=open_ballot, actor=officer, reissue_all=True, limit=4)
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = services.voting_codes_email_reissue_all(ballot=open_ballot, actor=officer)
 
-    assert (report.sent, report.remaining) == (4, 5)
+    assert queued == 9
+    assert len(mail.outbox) == 9
     for entry, code in old:
         entry.refresh_from_db()
         assert not voting_code_matches(ballot_id=open_ballot.pk, code=code, code_hash=entry.code_hash)
+        assert entry.delivery_state == "sent"
     event = AuditEvent.objects.get(action="voting_codes_reissued_all_by_email")
-    assert (event.detail["codes_withdrawn"], event.detail["still_waiting"]) == (9, 5)
+    assert (event.detail["codes_withdrawn"], event.detail["queued"]) == (9, 9)
 
 
-def test_the_email_page_reports_the_counts(officer_client, open_ballot):
+def test_the_email_button_queues_and_says_how_many(officer_client, open_ballot, django_capture_on_commit_callbacks):
     Member.objects.filter(pk=RollEntry.objects.filter(ballot=open_ballot).first().member_id).update(email="")
 
-    response = officer_client.post(reverse("ballots:codes_email", args=[open_ballot.pk]), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(reverse("ballots:codes_email", args=[open_ballot.pk]), follow=True)
 
-    assert b"Emails sent: 8. Failed: 0. Skipped, no email address: 1." in response.content
+    assert b"8 emails queued." in response.content
     assert len(mail.outbox) == 8
 
 
-def test_one_members_code_can_be_resent_by_email(officer_client, open_ballot):
+def test_one_members_code_can_be_resent_by_email(officer_client, open_ballot, django_capture_on_commit_callbacks):
     entry, old_code = services.voting_codes_issue(ballot=open_ballot)[0]
 
-    response = officer_client.post(reverse("ballots:code_send", args=[open_ballot.pk, entry.pk]), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        url = reverse("ballots:code_send", args=[open_ballot.pk, entry.pk])
+        response = officer_client.post(url, follow=True)
 
-    assert b"A new code was emailed" in response.content
+    assert b"is queued for email" in response.content
     assert len(mail.outbox) == 1
-    new_code = re.search(r"Your voting code:\s+(\S+)", mail.outbox[0].body).group(1)
+    new_code = email_code(mail.outbox[0])
     entry.refresh_from_db()
     assert voting_code_matches(ballot_id=open_ballot.pk, code=new_code, code_hash=entry.code_hash)
     assert not voting_code_matches(ballot_id=open_ballot.pk, code=old_code, code_hash=entry.code_hash)
+    assert "replaces any voting code sent to you earlier" in mail.outbox[0].body
     assert new_code not in response.content.decode()
 
 
-def test_no_code_reaches_a_log_or_an_audit_entry(officer_client, open_ballot, caplog):
+def test_no_code_reaches_a_log_or_an_audit_entry(
+    officer_client, open_ballot, caplog, django_capture_on_commit_callbacks
+):
     with caplog.at_level(logging.DEBUG):
         rows = csv_rows(officer_client.post(reverse("ballots:codes_download", args=[open_ballot.pk])))
         entry = RollEntry.objects.get(ballot=open_ballot, membership_number=rows[0]["membership_number"])
         reissued = officer_client.post(reverse("ballots:code_reissue", args=[open_ballot.pk, entry.pk]))
-        officer_client.post(reverse("ballots:code_send", args=[open_ballot.pk, entry.pk]))
+        # Each queued email is sent (by the immediate backend) when its request's transaction commits.
+        with django_capture_on_commit_callbacks(execute=True):
+            officer_client.post(reverse("ballots:code_send", args=[open_ballot.pk, entry.pk]))
         reissue_all = reverse("ballots:codes_reissue_all", args=[open_ballot.pk])
-        officer_client.post(reissue_all, {"delivery": "email", "confirm": "on"})
+        with django_capture_on_commit_callbacks(execute=True):
+            officer_client.post(reissue_all, {"delivery": "email", "confirm": "on"})
         officer_client.post(reissue_all, {"delivery": "csv"})
 
     codes = [row["voting_code"] for row in rows]
     codes.append(re.search(rb'class="code">([^<]+)<', reissued.content).group(1).decode())
-    codes += [re.search(r"Your voting code:\s+(\S+)", message.body).group(1) for message in mail.outbox]
+    codes += [email_code(message) for message in mail.outbox]
     assert len(codes) == 9 + 1 + 1 + 9
     logged = caplog.text
     stored = everything_stored_as_text()
