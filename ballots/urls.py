@@ -1,6 +1,5 @@
 """All of the ballots app's URLs, gathered from one module per area."""
 
-from ballots.officer import delivery_urls as urls_delivery
 from ballots.officer import urls as urls_officer
 from ballots.results import urls as urls_results
 from ballots.simulator import urls as urls_simulator
@@ -10,7 +9,6 @@ app_name = "ballots"
 
 urlpatterns = [
     *urls_officer.urlpatterns,
-    *urls_delivery.urlpatterns,
     *urls_voting.urlpatterns,
     *urls_results.urlpatterns,
     *urls_simulator.urlpatterns,

@@ -30,6 +30,12 @@ urlpatterns = [
     path(manage + "codes/reissue-all/", views.VotingCodesReissueAllView.as_view(), name="codes_reissue_all"),
     path(manage + "codes/<int:entry_pk>/reissue/", views.VotingCodeReissueView.as_view(), name="code_reissue"),
     path(manage + "codes/<int:entry_pk>/send/", views.VotingCodeSendView.as_view(), name="code_send"),
+    path(
+        manage + "codes/resend-failed/",
+        views.VotingCodesResendFailedView.as_view(),
+        name="codes_resend_failed",
+    ),
+    path(manage + "codes/not-delivered.csv", views.DeliveryFailuresCsvView.as_view(), name="codes_failed_csv"),
     path(manage + "affiliates/", views.AffiliateVoteListView.as_view(), name="affiliate_votes"),
     path(
         manage + "affiliates/<int:affiliate_pk>/",

@@ -7,7 +7,7 @@ only (anonymous -> log in; anyone else -> 403), and no page writes on GET.
   key_handover.py     opening hands over the key: the key's page, then the key entered back opens
                       the ballot; the dashboard with the key's fingerprint
   vote_count.py       the count: the key (or two shares) given, the sealed votes counted
-  voting_codes.py     the codes page, CSV, email, re-issue
+  voting_codes.py     the codes page, CSV, email, delivery failures and resending, re-issue
   affiliate_votes.py  affiliates' decisions
   audit.py            the audit log and its CSV
 """
@@ -37,11 +37,13 @@ from ballots.officer.views.transitions import (
 from ballots.officer.views.vote_count import BallotCountView
 from ballots.officer.views.voting_codes import (
     BallotCodesView,
+    DeliveryFailuresCsvView,
     VotingCodeReissueView,
     VotingCodesDownloadView,
     VotingCodesEmailView,
     VotingCodeSendView,
     VotingCodesReissueAllView,
+    VotingCodesResendFailedView,
 )
 
 __all__ = [
@@ -67,7 +69,9 @@ __all__ = [
     "BallotVoidView",
     "VotingCodeReissueView",
     "VotingCodeSendView",
+    "DeliveryFailuresCsvView",
     "VotingCodesDownloadView",
     "VotingCodesEmailView",
     "VotingCodesReissueAllView",
+    "VotingCodesResendFailedView",
 ]
