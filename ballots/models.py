@@ -16,6 +16,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from ballots import counting
 from members.models import Affiliate, Constituency, Member, Ward
@@ -317,3 +318,55 @@ class AffiliateVote(models.Model):
 
     def __str__(self):
         return f"{self.affiliate}: {self.choice}"
+
+
+class LetterPack(models.Model):
+    """A PDF of voting-code letters, made by the task worker and downloaded once by an officer.
+
+    The PDF holds codes, so it is kept only until it is downloaded, and only encrypted
+    (ballots/officer/services/code_letters.py): `pdf` is emptied at the download, and a pack
+    not downloaded within a day is emptied by `close_due_ballots` (its codes withdrawn).
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Being made"
+        READY = "ready", "Ready to download"
+        DOWNLOADED = "downloaded", "Downloaded"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired, not downloaded"
+
+    class Selection(models.TextChoices):
+        NO_EMAIL = "no_email", "Every member without an email address"
+        UNDELIVERED = "undelivered", "Members whose email failed or bounced"
+        MEMBER = "member", "One member, by membership number"
+
+    ballot = models.ForeignKey(TriggerBallot, on_delete=models.CASCADE, related_name="letter_packs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    selection = models.CharField(max_length=16, choices=Selection.choices, default=Selection.NO_EMAIL)
+    membership_number = models.CharField(max_length=32, blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
+    member_count = models.PositiveIntegerField(default=0)
+    # When the codes in it were made: every entry in the pack has this as its code_issued_at.
+    built_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+    downloaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    failure = models.CharField(max_length=200, blank=True)
+    # The PDF sealed with a key derived from SECRET_KEY (nonce and ciphertext); b"" once gone.
+    pdf = models.BinaryField(default=b"", editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "ready", "downloaded", "failed", "expired"]),
+                name="letter_pack_state_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"letter pack {self.pk} of ballot {self.ballot_id}"

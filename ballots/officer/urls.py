@@ -36,6 +36,13 @@ urlpatterns = [
         name="codes_resend_failed",
     ),
     path(manage + "codes/not-delivered.csv", views.DeliveryFailuresCsvView.as_view(), name="codes_failed_csv"),
+    path(manage + "codes/letters/", views.LettersView.as_view(), name="letters"),
+    path(manage + "codes/letters/new/", views.LetterPackRequestView.as_view(), name="letters_request"),
+    path(
+        manage + "codes/letters/<int:pack_pk>/download/",
+        views.LetterPackDownloadView.as_view(),
+        name="letters_download",
+    ),
     path(manage + "affiliates/", views.AffiliateVoteListView.as_view(), name="affiliate_votes"),
     path(
         manage + "affiliates/<int:affiliate_pk>/",

@@ -8,8 +8,8 @@ late vote is refused).
 It also finishes what a count may have left: when the rewrite of the vote tables after a count
 failed or was cut off (ballots/officer/services/vote_count.py), it runs it again; and it
 removes expired sessions (officers' only: voting uses none) and, on the database cache,
-expired rate-limit entries (Django's database cache keeps them until it is full), so no old
-row outlives its use.
+expired rate-limit entries (Django's database cache keeps them until it is full), and letter
+packs not downloaded within a day, so no old row outlives its use.
 """
 
 from django.conf import settings
@@ -19,7 +19,12 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from ballots.officer.services import ballot_close_due, vote_storage_compact, vote_storage_compact_pending
+from ballots.officer.services import (
+    ballot_close_due,
+    letter_packs_expire,
+    vote_storage_compact,
+    vote_storage_compact_pending,
+)
 
 
 class Command(BaseCommand):
@@ -30,12 +35,16 @@ class Command(BaseCommand):
         compacted = vote_storage_compact_pending() and vote_storage_compact()
         expired, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
         cache_entries = _expired_cache_entries_delete()
+        # A letter pack holds codes: one not downloaded within a day is deleted, its codes withdrawn.
+        packs = letter_packs_expire()
         if options["verbosity"] >= 1:
             self.stdout.write(f"Closed {closed} ballot{'s' if closed != 1 else ''}.")
             if compacted:
                 self.stdout.write("Rewrote the vote tables of a counted ballot.")
             if expired:
                 self.stdout.write(f"Removed {expired} expired session{'s' if expired != 1 else ''}.")
+            if packs:
+                self.stdout.write(f"Deleted {packs} letter pack{'s' if packs != 1 else ''} not downloaded in time.")
             if cache_entries:
                 self.stdout.write(f"Removed {cache_entries} expired cache entr{'ies' if cache_entries != 1 else 'y'}.")
 

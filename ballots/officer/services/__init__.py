@@ -16,6 +16,8 @@ The modules, by job:
   voting_codes.py       issue and re-issue codes, the personal voting link
   voting_code_email.py  the voting-code email itself
   code_delivery.py      codes by email through the task queue: queue them, and the worker's sending
+  code_letters.py       codes by letter: a PDF pack made by the worker, sealed, downloaded once
+  letter_pdf.py         the letters drawn as a PDF (one A4 page a member, with a QR code)
   affiliate_votes.py    record or correct an affiliate's decision
   vote_count.py         the count: sealed votes opened with the officer's key, tallied per ward,
                         receipts and voted marks shuffled, vote tables rewritten
@@ -52,6 +54,13 @@ from ballots.officer.services.code_delivery import (
     voting_codes_email_queue,
     voting_codes_email_reissue_all,
 )
+from ballots.officer.services.code_letters import (
+    LetterPackGone,
+    letter_pack_build,
+    letter_pack_download,
+    letter_pack_request,
+    letter_packs_expire,
+)
 from ballots.officer.services.common import BallotStateError
 from ballots.officer.services.vote_count import (
     LOST_KEY_ADVICE,
@@ -80,6 +89,11 @@ __all__ = [
     "VOID_REASON_MAX_LENGTH",
     "BallotStateError",
     "DeliveryReport",
+    "LetterPackGone",
+    "letter_pack_build",
+    "letter_pack_download",
+    "letter_pack_request",
+    "letter_packs_expire",
     "MailServerUnavailable",
     "affiliate_vote_record",
     "ballot_close",

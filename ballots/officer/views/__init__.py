@@ -8,6 +8,7 @@ only (anonymous -> log in; anyone else -> 403), and no page writes on GET.
                       the ballot; the dashboard with the key's fingerprint
   vote_count.py       the count: the key (or two shares) given, the sealed votes counted
   voting_codes.py     the codes page, CSV, email, delivery failures and resending, re-issue
+  letters.py          voting codes by letter: ask for a PDF pack, download it once
   affiliate_votes.py  affiliates' decisions
   audit.py            the audit log and its CSV
 """
@@ -28,6 +29,7 @@ from ballots.officer.views.key_handover import (
     BallotKeyHandoverView,
     BallotOpenWithKeyView,
 )
+from ballots.officer.views.letters import LetterPackDownloadView, LetterPackRequestView, LettersView
 from ballots.officer.views.transitions import (
     BallotCloseConfirmView,
     BallotDeclareConfirmView,
@@ -67,6 +69,9 @@ __all__ = [
     "BallotOpenWithKeyView",
     "BallotRollView",
     "BallotVoidView",
+    "LetterPackDownloadView",
+    "LetterPackRequestView",
+    "LettersView",
     "VotingCodeReissueView",
     "VotingCodeSendView",
     "DeliveryFailuresCsvView",

@@ -1,0 +1,129 @@
+"""The letters of a letter pack drawn as a PDF: one A4 page a member, with the code, the link and its QR code.
+
+Pure drawing: the codes are made and stored by code_letters.py, which calls `letters_pdf`.
+fpdf2's core fonts are used (no font file ships with the project's packages): they cover
+Western European letters, and any other character prints without its accent (Ŵ as W).
+"""
+
+import datetime as dt
+import io
+import unicodedata
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+import segno
+from django.conf import settings
+from django.urls import reverse
+from fpdf import FPDF
+
+from ballots.models import RollEntry, TriggerBallot
+from ballots.officer.services.voting_codes import personal_voting_link
+
+UK_TIME = ZoneInfo("Europe/London")
+CORE_FONT_ENCODING = "cp1252"
+
+
+def _printable(text: str) -> str:
+    """`text` in the core fonts' encoding: letters outside it lose their accents (Ŵ -> W)."""
+    out = []
+    for char in text:
+        try:
+            char.encode(CORE_FONT_ENCODING)
+        except UnicodeEncodeError:
+            plain = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+            char = plain if plain.isascii() and plain else "?"
+        out.append(char)
+    return "".join(out)
+
+
+def uk_time(moment: dt.datetime) -> str:
+    """`moment` in UK time with its zone named, e.g. 'Thursday 4 June 2026, 17:00 BST'."""
+    local = moment.astimezone(UK_TIME)
+    return f"{local:%A} {local.day} {local:%B %Y, %H:%M} {local.tzname()}"
+
+
+def _qr_png(link: str) -> io.BytesIO:
+    image = io.BytesIO()
+    segno.make(link, error="m").save(image, kind="png", scale=6, border=2)
+    image.seek(0)
+    return image
+
+
+def letters_pdf(*, ballot: TriggerBallot, letters: Iterable[tuple[RollEntry, str]]) -> bytes:
+    """The pack: one A4 page for each (roll entry, code), in the order given."""
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=False)
+    pdf.set_title(_printable(f"Voting code letters: {ballot.constituency.name}"))
+    closes = uk_time(ballot.closes_at)
+    vote_url = f"{settings.SITE_URL}{reverse('ballots:vote_start')}"
+    for entry, code in letters:
+        link = personal_voting_link(ballot=ballot, membership_number=entry.membership_number, code=code)
+        _letter_page(pdf, ballot=ballot, entry=entry, code=code, link=link, closes=closes, vote_url=vote_url)
+    return bytes(pdf.output())
+
+
+def _letter_page(
+    pdf: FPDF, *, ballot: TriggerBallot, entry: RollEntry, code: str, link: str, closes: str, vote_url: str
+) -> None:
+    pdf.add_page()
+    width = pdf.epw
+    # The member has no postal address on record: the name and ward head the letter, for the
+    # officer to address the envelope from the membership list.
+    pdf.set_font("Helvetica", "B", 13)
+    pdf.cell(width, 7, _printable(entry.member.full_name), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 11)
+    pdf.cell(width, 6, _printable(f"{entry.ward.name} ward, {ballot.constituency.name}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 6, f"Membership number: {entry.membership_number}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(8)
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.multi_cell(width, 8, _printable(f"Your vote in the trigger ballot for {ballot.sitting_mp}"))
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "", 11)
+    pdf.multi_cell(
+        width,
+        6,
+        _printable(
+            f"Dear {entry.member.first_name}, you can vote on whether {ballot.sitting_mp}, the sitting MP for "
+            f"{ballot.constituency.name}, is reselected as the party's candidate, or whether there is an open "
+            "selection. This letter carries your own voting code: keep it to yourself."
+        ),
+    )
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(width, 7, f"Voting closes: {closes} (UK time)", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "", 11)
+    pdf.cell(width, 6, "Your voting code:", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Courier", "B", 20)
+    pdf.cell(width, 11, code, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    top = pdf.get_y()
+    pdf.image(_qr_png(link), x=pdf.l_margin, y=top, w=45, h=45)
+    pdf.set_xy(pdf.l_margin + 52, top)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(width - 52, 7, "How to vote, in three steps", new_x="LEFT", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 11)
+    steps = (
+        "1. Scan the square code with your phone's camera, or type your personal link below into a web browser.",
+        f"2. Or go to {vote_url} and type your membership number and the voting code above.",
+        "3. Choose on the ballot paper and press Vote before voting closes. You will be given a receipt code.",
+    )
+    for step in steps:
+        pdf.multi_cell(width - 52, 6, step, new_x="LEFT", new_y="NEXT")
+        pdf.ln(1)
+    pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + 45) + 6)
+    pdf.set_font("Helvetica", "", 9)
+    pdf.cell(width, 5, "Your personal link:", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Courier", "", 8)
+    pdf.multi_cell(width, 4, link, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("Helvetica", "", 10)
+    pdf.multi_cell(
+        width,
+        5,
+        _printable(
+            "Your vote is secret: the ballot records which ward it came from and which way it went, and nothing "
+            "that ties it to you. This code replaces any code sent to you earlier. If someone else has seen it, "
+            f"ask your constituency officers for a new one.\n\n{ballot.constituency.name} constituency officers"
+        ),
+    )
