@@ -204,6 +204,10 @@ class RollEntry(models.Model):
     delivery_channel = models.CharField(max_length=16, choices=DeliveryChannel.choices, blank=True)
     delivery_changed_at = models.DateTimeField(null=True, blank=True)
     delivery_failure = models.CharField(max_length=200, blank=True)
+    # The latest email's reference, echoed back by the mail provider's bounce reports: a keyed
+    # hash of the entry and that email's code hash (ballots/officer/services/code_bounces.py),
+    # so the provider learns neither the entry's id nor anything about the code.
+    delivery_reference = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         constraints = [

@@ -237,6 +237,21 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 # services that refuse or junk bursts.
 EMAIL_MESSAGES_PER_MINUTE = env_int("EMAIL_MESSAGES_PER_MINUTE", 0)
 
+# A mail provider through django-anymail (EMAIL_BACKEND=anymail.backends.postmark.EmailBackend,
+# say), whose tracking webhook reports bounces and spam complaints
+# (ballots/officer/services/code_bounces.py). The webhook is served at anymail/ only when
+# ANYMAIL_WEBHOOK_SECRET is set: "user:password", the basic auth the provider is given in the
+# webhook's address (https://user:password@host/anymail/postmark/tracking/) and anymail checks.
+ANYMAIL_WEBHOOK_SECRET = os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")  # as given, like a password
+if ANYMAIL_WEBHOOK_SECRET and not re.fullmatch(r"[^:\s]+:\S+", ANYMAIL_WEBHOOK_SECRET):
+    raise ImproperlyConfigured("ANYMAIL_WEBHOOK_SECRET must be user:password (no spaces), the webhook's basic auth.")
+ANYMAIL = {"WEBHOOK_SECRET": ANYMAIL_WEBHOOK_SECRET} if ANYMAIL_WEBHOOK_SECRET else {}
+# Postmark's server API token (Postmark > Servers > API Tokens), for its anymail backend.
+if postmark_token := env_text("POSTMARK_SERVER_TOKEN"):
+    ANYMAIL["POSTMARK_SERVER_TOKEN"] = postmark_token
+if EMAIL_BACKEND.startswith("anymail.") or ANYMAIL_WEBHOOK_SECRET:
+    INSTALLED_APPS.append("anymail")
+
 # Queued work (ballots/tasks/): the database backend by default, needing nothing beyond the
 # database and a worker (`make worker`); or RQ on Redis (REDIS_URL, default the local one).
 TASKS_BACKENDS = {"database": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,6 +14,11 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("ballots.urls")),
 ]
+
+# The mail provider's bounce reports (ballots/officer/services/code_bounces.py): served only
+# with a webhook secret set, so the webhook never takes unauthenticated reports.
+if settings.ANYMAIL_WEBHOOK_SECRET:
+    urlpatterns.append(path("anymail/", include("anymail.urls")))
 
 handler400 = "django.views.defaults.bad_request"
 handler403 = "config.views.permission_denied"

@@ -44,6 +44,7 @@ from django.utils import timezone
 
 from ballots.codes import voting_code_generate, voting_code_hash
 from ballots.models import RollEntry, TriggerBallot
+from ballots.officer.services.code_bounces import delivery_reference
 from ballots.officer.services.common import Actor, BallotStateError, Status, ballot_audit_record, ballot_lock
 from ballots.officer.services.voting_code_email import voting_code_message
 from ballots.officer.services.voting_codes import voting_codes_check_issuable
@@ -268,6 +269,7 @@ def _claim_next(ballot: TriggerBallot) -> tuple[RollEntry, str, bool] | None:
         replaces_earlier = bool(entry.code_hash)
         code = voting_code_generate()
         entry.code_hash = voting_code_hash(ballot_id=ballot.pk, code=code)
+        entry.delivery_reference = delivery_reference(entry_id=entry.pk, code_hash=entry.code_hash)
         entry.code_issued_at = entry.delivery_changed_at = now
         entry.delivery_state, entry.delivery_channel, entry.delivery_failure = State.SENDING, Channel.EMAIL, ""
         entry.save(
@@ -278,6 +280,7 @@ def _claim_next(ballot: TriggerBallot) -> tuple[RollEntry, str, bool] | None:
                 "delivery_channel",
                 "delivery_changed_at",
                 "delivery_failure",
+                "delivery_reference",
             ]
         )
     return entry, code, replaces_earlier

@@ -1,7 +1,11 @@
 """The voting-code email: one message to one member, carrying their code and personal link.
 
 The message is built at the moment of sending (ballots/officer/services/code_delivery.py)
-and never stored or logged: it holds a code.
+and never stored or logged: it holds a code. Sent through a mail provider (django-anymail),
+it asks for no click or open tracking: a tracked link is rewritten to pass through the
+provider, and the personal link holds the code. It carries the entry's delivery reference
+as metadata, so bounce reports can be matched (code_bounces.py); Django's SMTP backend
+ignores both.
 """
 
 from typing import Any
@@ -12,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from ballots.models import RollEntry, TriggerBallot
+from ballots.officer.services.code_bounces import METADATA_KEY
 from ballots.officer.services.voting_codes import personal_voting_link
 
 
@@ -29,10 +34,16 @@ def voting_code_message(
         "link": personal_voting_link(ballot=ballot, membership_number=entry.membership_number, code=code),
         "vote_url": f"{settings.SITE_URL}{reverse('ballots:vote_start')}",
     }
-    return mail.EmailMessage(
+    message = mail.EmailMessage(
         subject=f"Your voting code: trigger ballot in {ballot.constituency.name}",
         body=render_to_string("ballots/officer/email/voting_code.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[entry.member.email],
         connection=connection,
     )
+    # anymail's per-message options, read from any EmailMessage (the attributes need no subclass).
+    message.track_clicks = False  # type: ignore[attr-defined]
+    message.track_opens = False  # type: ignore[attr-defined]
+    if entry.delivery_reference:
+        message.metadata = {METADATA_KEY: entry.delivery_reference}  # type: ignore[attr-defined]
+    return message
