@@ -114,8 +114,10 @@ def load(*, votes: int, members: int, wards: int, affiliates: int):
         )
         cursor.execute(
             """
-            INSERT INTO ballots_rollentry (ballot_id, member_id, ward_id, membership_number, code_hash, has_voted)
-            SELECT %s, m.id, m.ward_id, m.membership_number, '', substr(m.membership_number, 2)::int < %s
+            INSERT INTO ballots_rollentry (ballot_id, member_id, ward_id, membership_number, code_hash, has_voted,
+                                           delivery_state, delivery_channel, delivery_failure, delivery_reference)
+            SELECT %s, m.id, m.ward_id, m.membership_number, '', substr(m.membership_number, 2)::int < %s,
+                   'sent', 'email', '', ''
             FROM members_member m WHERE m.membership_number LIKE 'B%%'
             """,
             [ballot.pk, votes],
@@ -199,7 +201,7 @@ def main():
                 cursor.execute(RAW_ROLL, [ballot.pk])
                 return rows, cursor.fetchall()
 
-        assert sum(n for _, _, n in raw_votes()) == args.votes
+        assert sum(reselect + open_ for _, reselect, open_ in raw_votes()) == args.votes
         client = Client()
         page_url = reverse("ballots:results", args=[ballot.pk])
         json_url = reverse("ballots:results_json", args=[ballot.pk])
@@ -230,15 +232,15 @@ def main():
         scan = next((line.strip() for line in plan if "Scan" in line), "?")
         roll_scan = next((line.strip() for line in roll_plan if "Scan" in line), "?")
 
-        print(f"raw GROUP BY, votes only:          {t_votes * 1000:8.1f} ms   ({scan})")
-        print(f"raw GROUP BYs, votes + turnout:    {t_raw * 1000:8.1f} ms   (the baseline; roll: {roll_scan})")
+        print(f"raw read, ward counts only:        {t_votes * 1000:8.1f} ms   ({scan})")
+        print(f"raw reads, counts + turnout:       {t_raw * 1000:8.1f} ms   (the baseline; roll: {roll_scan})")
         print(
             f"results page (public, anonymous):  {t_page * 1000:8.1f} ms   ratio {t_page / t_raw:.2f} "
-            f"(to the votes-only GROUP BY: {t_page / t_votes:.2f})"
+            f"(to the ward counts alone: {t_page / t_votes:.2f})"
         )
         print(
             f"results JSON:                      {t_json * 1000:8.1f} ms   ratio {t_json / t_raw:.2f} "
-            f"(to the votes-only GROUP BY: {t_json / t_votes:.2f})"
+            f"(to the ward counts alone: {t_json / t_votes:.2f})"
         )
         verdict = "met" if max(t_page, t_json) < 1.0 and max(t_page, t_json) / t_raw <= 2.0 else "NOT met"
         print(f"aim (under 1 s, within 2x the raw queries): {verdict}")

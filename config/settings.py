@@ -161,8 +161,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent writers on SQLite wait for the lock rather than failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Concurrent writers on SQLite wait for the lock rather than failing at once: the timeout,
+    # and transactions that take the write lock when they begin (a transaction that reads first
+    # and then writes cannot wait for the lock, and fails at once with "database is locked",
+    # as the task worker's did beside the development server).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["timeout"] = 20
+    options["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
