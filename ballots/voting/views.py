@@ -170,7 +170,10 @@ def vote_start(request):
         _credentials_verify(request, ballot=ballot, membership_number=number, code=code)
     except VoteRefused as refusal:
         form.add_error(None, refusal.message)
-        status = 429 if refusal.reason == "rate_limited" else 400
+        # 409 for "already voted", as the cast says it: a member whose receipt was lost (the
+        # reply cut off) and who starts again is told their vote was counted, not that the
+        # request was bad.
+        status = {"rate_limited": 429, "already_voted": 409}.get(refusal.reason, 400)
         return _start(request, form=form, status=status, refusal=refusal)
     return _paper(request, ballot, _token_for(ballot, membership_number=number, code=code))
 
@@ -299,7 +302,7 @@ def vote_link(request):
             raise VoteRefused("bad_link", BAD_LINK)
         _credentials_verify(request, ballot=ballot, membership_number=number, code=code, personal_link=True)
     except VoteRefused as refusal:
-        status = 429 if refusal.reason == "rate_limited" else 400
+        status = {"rate_limited": 429, "already_voted": 409}.get(refusal.reason, 400)
         response = _start(request, problems=[refusal.message], status=status, refusal=refusal)
     else:
         token = _token_for(ballot, membership_number=number, code=code)

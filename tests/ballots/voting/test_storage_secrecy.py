@@ -82,3 +82,17 @@ def test_no_table_holds_a_code_or_ties_a_number_to_a_vote_after_casting_closing_
     rows = _every_row()
     _assert_nothing_links(rows, voters)
     assert not rows[SealedVote._meta.db_table]
+
+
+@pytest.mark.django_db
+def test_a_member_who_starts_again_after_voting_is_told_already_voted_with_409(client, constituency):
+    ballot, [voter] = open_ballot_with_voters(constituency, voters=1)
+    _vote_through_the_pages(client, ballot, voter, "open")
+
+    again = client.post(
+        reverse("ballots:vote_start"),
+        {"ballot": ballot.pk, "membership_number": voter.membership_number, "code": voter.code},
+    )
+
+    assert again.status_code == 409
+    assert "already voted in this ballot. Your vote was counted" in again.content.decode()
