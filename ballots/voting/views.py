@@ -140,16 +140,23 @@ def _paper(request, ballot, token, *, form=None, selected=None, status=200, from
     return page(request, page_of_equal_length(render, selected, PAPER_VALUES), status=status)
 
 
-def _paper_after_check(request, token, form, *, selected=None, status=200):
-    """Check the token's credentials again and show the paper, or the refusal, or the start again."""
+def _token_rechecked(request, token):
+    """(ballot, a fresh token, None) once the token's credentials check again; else (None, None, the reply)."""
     ballot = _ballot(token.ballot_id)
     if ballot is None:
-        return _start_again(request, "invalid", status=400)
+        return None, None, _start_again(request, "invalid", status=400)
     try:
         vote_credentials_check(ballot=ballot, membership_number=token.membership_number, code=token.code)
     except VoteRefused as refusal:
-        return _refused(request, ballot, refusal)
-    fresh = _token_for(ballot, membership_number=token.membership_number, code=token.code)
+        return None, None, _refused(request, ballot, refusal)
+    return ballot, _token_for(ballot, membership_number=token.membership_number, code=token.code), None
+
+
+def _paper_after_check(request, token, form, *, selected=None, status=200):
+    """Check the token's credentials again and show the paper, or the refusal, or the start again."""
+    ballot, fresh, refused = _token_rechecked(request, token)
+    if refused is not None:
+        return refused
     return _paper(request, ballot, fresh, form=form, selected=selected, status=status)
 
 
@@ -209,14 +216,9 @@ def vote_confirm(request):
         return _paper_after_check(request, token, form, status=400)
     if "cast" in request.POST:
         return _cast(request, token, form)
-    ballot = _ballot(token.ballot_id)
-    if ballot is None:
-        return _start_again(request, "invalid", status=400)
-    try:
-        vote_credentials_check(ballot=ballot, membership_number=token.membership_number, code=token.code)
-    except VoteRefused as refusal:
-        return _refused(request, ballot, refusal)
-    fresh = _token_for(ballot, membership_number=token.membership_number, code=token.code)
+    ballot, fresh, refused = _token_rechecked(request, token)
+    if refused is not None:
+        return refused
     return _choice_page(request, "ballots/voting/confirm.html", fresh, ballot, form.posted_value())
 
 
