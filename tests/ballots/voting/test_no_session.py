@@ -5,7 +5,7 @@ from django.contrib.sessions.models import Session
 from django.test import RequestFactory
 
 from ballots.voting.pages import SessionWriteRefused, sessionless
-from tests.ballots.voting.voting_pages import cast_from, choices_recorded, confirm, start, token_on, vote
+from tests.ballots.voting.voting_pages import cast_from, choices_recorded, confirm, link_to, start, token_on, vote
 from tests.factories import open_ballot_with_voters
 
 pytestmark = pytest.mark.django_db
@@ -14,12 +14,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ballot_and_voters(constituency):
     return open_ballot_with_voters(constituency, voters=2, sitting_mp="Alex Morgan")
-
-
-def link_to(ballot, number, code):
-    from urllib.parse import urlencode
-
-    return "/vote/link/?" + urlencode({"ballot": ballot.pk, "member": number, "code": code})
 
 
 def test_a_whole_journey_keeps_nothing_in_a_session_and_sets_no_session_cookie(client, ballot_and_voters):

@@ -2,13 +2,12 @@
 its address kept out of every Referer."""
 
 from unittest import mock
-from urllib.parse import urlencode
 
 import pytest
 
 from ballots.models import RollEntry
 from ballots.voting import views
-from tests.ballots.voting.voting_pages import WRONG, cast_from, choices_recorded, confirm, votes_recorded
+from tests.ballots.voting.voting_pages import WRONG, cast_from, choices_recorded, confirm, link_to, votes_recorded
 from tests.factories import open_ballot_with_voters
 
 pytestmark = pytest.mark.django_db
@@ -17,10 +16,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ballot_and_voters(constituency):
     return open_ballot_with_voters(constituency, voters=2, sitting_mp="Alex Morgan")
-
-
-def link_to(ballot, number, code):
-    return "/vote/link/?" + urlencode({"ballot": ballot.pk, "member": number, "code": code})
 
 
 def test_the_personal_link_shows_the_paper_at_once_and_never_shows_the_code_again(client, ballot_and_voters):

@@ -3,7 +3,6 @@ needed anywhere, each form post answered with the next page itself."""
 
 import datetime as dt
 import re
-from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -17,6 +16,7 @@ from tests.ballots.voting.voting_pages import (
     cast_from,
     choices_recorded,
     confirm,
+    link_to,
     receipt_on,
     start,
     token_on,
@@ -32,10 +32,6 @@ def ballot_and_voters(constituency):
     constituency.sitting_mp = "Alex Morgan"
     constituency.save()
     return open_ballot_with_voters(constituency, voters=3, sitting_mp="Alex Morgan")
-
-
-def link_to(ballot, number, code):
-    return "/vote/link/?" + urlencode({"ballot": ballot.pk, "member": number, "code": code})
 
 
 def test_a_member_votes_through_the_pages_and_sees_a_receipt_that_checks_as_counted(client, ballot_and_voters):

@@ -1,9 +1,15 @@
 """Steps of the members' voting journey as the test client takes them, shared by the voting page tests."""
 
 import re
+from urllib.parse import urlencode
 
 WRONG = "We could not match that membership number and voting code. Check both and try again."
 ALREADY = "This membership number has already voted in this ballot. Your vote was counted; each member votes once."
+
+
+def link_to(ballot, number, code):
+    """A member's personal voting link, as the email gives it."""
+    return "/vote/link/?" + urlencode({"ballot": ballot.pk, "member": number, "code": code})
 
 
 def token_on(response):
