@@ -54,6 +54,10 @@ class Member(models.Model):
     ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="members")
     joined_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # The postal address, for voting-code letters to members without an email: the lines as the
+    # export gives them (one per line, without the postcode), and the postcode apart.
+    address = models.TextField(blank=True, max_length=500)
+    postcode = models.CharField(max_length=10, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "membership_number"]
