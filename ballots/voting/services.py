@@ -10,10 +10,12 @@ docs/voting.md. In short:
   submissions racing, the database lets exactly one update the row), then writes the
   `SealedVote` (the ballot, and the ward and choice sealed to the ballot's public key, which
   nobody on the server can open: ballots/sealing/) and the `VoteReceipt` (a keyed hash of a
-  random receipt code). On PostgreSQL the state check under its lock, the guard and both
-  inserts are ONE statement (a data-modifying WITH), atomic by itself, after one read of the
-  roll entry: a vote costs two round trips and no explicit transaction. On SQLite the same
-  steps run in one transaction. Any refusal raises, and nothing is written: no half-written vote.
+  random receipt code). On PostgreSQL the state check under its lock, the code's check against
+  its stored hash, the guard and both inserts are ONE statement (a data-modifying WITH),
+  atomic by itself: with the `RollPlace` the credential check found (the voting pages carry
+  it in their sealed token), a vote costs one round trip and no explicit transaction; without
+  it, one read finds it first. On SQLite the same steps run in one transaction. Any refusal
+  raises, and nothing is written: no half-written vote.
 * Nothing here logs the code, the membership number with a choice, or anything else that
   would tie a voter to a vote.
 * A vote refused because the closing time has passed says so (`closing_time_passed`); the
@@ -29,11 +31,12 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ballots.codes import code_normalise, receipt_code_generate, receipt_hash, voting_code_matches
+from ballots.codes import code_normalise, receipt_code_generate, receipt_hash, voting_code_hash, voting_code_matches
 from ballots.models import Choice, RollEntry, SealedVote, TriggerBallot, VoteReceipt
 from ballots.officer.services import ballot_close_due
 from ballots.sealing import vote_seal
 from ballots.state import VOTING_OPEN, ballot_voting_state
+from ballots.voting.tokens import RollPlace
 from members.membership_numbers import membership_number_lookup_values
 
 MESSAGES = {
@@ -126,8 +129,10 @@ def _roll_entry_matching(*, ballot_id, membership_number, code):
     return entry
 
 
-def vote_credentials_check(*, ballot, membership_number, code, now=None):
+def vote_credentials_check(*, ballot, membership_number, code, now=None) -> RollPlace:
     """Check, without writing anything, that this member may vote now; raise VoteRefused if not.
+
+    Returns where the member's vote would go, for `vote_cast`.
 
     Order matters for what a stranger can learn: the ballot's state is public; whether a number
     is on the roll is not, so "already voted" is only said once the code has matched.
@@ -137,6 +142,7 @@ def vote_credentials_check(*, ballot, membership_number, code, now=None):
     entry = _roll_entry_matching(ballot_id=ballot.pk, membership_number=membership_number, code=code)
     if entry.has_voted:
         raise VoteRefused("already_voted")
+    return RollPlace(roll_entry_id=entry.pk, ward_id=entry.ward_id, seal_public_key=ballot.seal_public_key)
 
 
 def _ballot_for_casting(ballot_id):
@@ -151,34 +157,42 @@ def vote_cast(
     code: str,
     choice: str,
     now: dt.datetime | None = None,
+    place: RollPlace | None = None,
 ) -> VoteCastResult:
     """Cast one member's secret vote, once. Raise VoteRefused (and write nothing) if it cannot be cast.
 
     Atomically: re-read the ballot's state, match the code, flip the roll entry's `has_voted`
     with a conditional UPDATE (the once-only guard), write the sealed vote and the receipt.
-    On PostgreSQL these are two statements, the second doing every write (see _cast_postgresql).
+    `place` is what `vote_credentials_check` returned for these credentials, if at hand; it is
+    trusted only as far as the write confirms it (see _cast_postgresql). On PostgreSQL the
+    cast is one statement given `place`, two without.
     """
     if choice not in Choice.values:
         raise VoteRefused("bad_choice")
     now = now or timezone.now()
     if connection.vendor == "postgresql":
         return _cast_postgresql(
-            ballot_id=ballot.pk, membership_number=membership_number, code=code, choice=choice, now=now
+            ballot_id=ballot.pk, membership_number=membership_number, code=code, choice=choice, now=now, place=place
         )
     return _cast_in_one_transaction(
-        ballot_id=ballot.pk, membership_number=membership_number, code=code, choice=choice, now=now
+        ballot_id=ballot.pk, membership_number=membership_number, code=code, choice=choice, now=now, place=place
     )
 
 
 @transaction.atomic
 def _cast_in_one_transaction(
-    *, ballot_id: int, membership_number: str, code: str, choice: str, now: dt.datetime
+    *, ballot_id: int, membership_number: str, code: str, choice: str, now: dt.datetime, place: RollPlace | None
 ) -> VoteCastResult:
     """The cast through the ORM, in one transaction (SQLite serialises writers, so no lock is needed)."""
     ballot = TriggerBallot(pk=ballot_id)
     current = _ballot_for_casting(ballot.pk)
     _state_refusal(current, now)
     entry = _roll_entry_matching(ballot_id=ballot.pk, membership_number=membership_number, code=code)
+    # As the PostgreSQL statement does: a place from an earlier check must still be the member's.
+    if place is not None and place != RollPlace(
+        roll_entry_id=entry.pk, ward_id=entry.ward_id, seal_public_key=current.seal_public_key
+    ):
+        raise VoteRefused("unknown_or_wrong")
     # The once-only guard: of any number of concurrent submissions, exactly one flips the flag.
     if not RollEntry.objects.filter(pk=entry.pk, has_voted=False).update(has_voted=True):
         raise VoteRefused("already_voted")
@@ -194,9 +208,9 @@ _ROLL = RollEntry._meta.db_table
 _VOTE = SealedVote._meta.db_table
 _RECEIPT = VoteReceipt._meta.db_table
 
-# 1. The ballot's public key and the roll entry, in one round trip, with no lock: enough to
-#    check the code and seal the vote. The ballot's state is checked again, under its lock, by
-#    the write.
+# 1. Only when the caller has no RollPlace: the ballot's public key and the roll entry, in one
+#    round trip, with no lock: enough to check the code and seal the vote. The ballot's state
+#    is checked again, under its lock, by the write.
 _READ = f"""
     SELECT b.status, b.opens_at, b.closes_at, b.seal_public_key, r.id, r.ward_id, r.code_hash
     FROM "{_BALLOT}" b
@@ -205,7 +219,11 @@ _READ = f"""
     ORDER BY r.membership_number = %s DESC
 """  # noqa: S608 - table names from the models, values as parameters
 
-# 2. Every write as ONE statement, atomic by itself (autocommit: no BEGIN or COMMIT round trip).
+# 2. Every check that matters and every write as ONE statement, atomic by itself (autocommit:
+#    no BEGIN or COMMIT round trip). The place (entry, ward, key) came from a check made
+#    earlier, so the statement confirms all of it as it stands now: the entry is the ballot's,
+#    in that ward, its code's hash is that of the code given (so a code replaced since, by a
+#    resend or a reminder, casts nothing), and the ballot is sealed to that key.
 #    `open_ballot` re-reads the ballot's state and locks its row FOR SHARE: any number of votes
 #    proceed side by side, but closing the ballot (an UPDATE of that row) waits until the votes
 #    in flight are written, and a vote whose statement starts after the close committed finds it
@@ -222,7 +240,8 @@ _WRITE = f"""
         FOR SHARE
     ), marked AS (
         UPDATE "{_ROLL}" SET has_voted = true
-        WHERE id = %(entry)s AND NOT has_voted AND EXISTS (SELECT 1 FROM open_ballot)
+        WHERE id = %(entry)s AND ballot_id = %(ballot)s AND ward_id = %(ward)s AND code_hash = %(code_hash)s
+          AND NOT has_voted AND EXISTS (SELECT 1 FROM open_ballot)
         RETURNING id
     ), vote AS (
         INSERT INTO "{_VOTE}" (id, ballot_id, sealed) SELECT %(vote_id)s, %(ballot)s, %(sealed)s FROM marked
@@ -233,29 +252,41 @@ _WRITE = f"""
 """  # noqa: S608
 
 
-def _cast_postgresql(
-    *, ballot_id: int, membership_number: str, code: str, choice: str, now: dt.datetime
-) -> VoteCastResult:
+def _place_read(*, cursor, ballot_id: int, membership_number: str, code: str, now: dt.datetime) -> RollPlace:
+    """The member's RollPlace, found with one read; VoteRefused if the ballot or the credentials refuse."""
     values = membership_number_lookup_values(membership_number)
+    # values[0] is the number as typed: an exact match is preferred (as _roll_entry_matching's).
+    cursor.execute(_READ, [values, ballot_id, values[0]])
+    row = cursor.fetchone()
+    if row is None:
+        raise VoteRefused("unknown_or_wrong")
+    status, opens_at, closes_at, public_key, entry_id, ward_id, code_hash = row
+    _state_refusal(TriggerBallot(pk=ballot_id, status=status, opens_at=opens_at, closes_at=closes_at), now)
+    if not voting_code_matches(ballot_id=ballot_id, code=code, code_hash=code_hash or _DUMMY_HASH) or not entry_id:
+        raise VoteRefused("unknown_or_wrong")
+    return RollPlace(roll_entry_id=entry_id, ward_id=ward_id, seal_public_key=public_key)
+
+
+def _cast_postgresql(
+    *, ballot_id: int, membership_number: str, code: str, choice: str, now: dt.datetime, place: RollPlace | None
+) -> VoteCastResult:
     with connection.cursor() as cursor:
-        # values[0] is the number as typed: an exact match is preferred (as _roll_entry_matching's).
-        cursor.execute(_READ, [values, ballot_id, values[0]])
-        row = cursor.fetchone()
-        if row is None:
-            raise VoteRefused("unknown_or_wrong")
-        status, opens_at, closes_at, public_key, entry_id, ward_id, code_hash = row
-        _state_refusal(TriggerBallot(pk=ballot_id, status=status, opens_at=opens_at, closes_at=closes_at), now)
-        if not voting_code_matches(ballot_id=ballot_id, code=code, code_hash=code_hash or _DUMMY_HASH) or not entry_id:
-            raise VoteRefused("unknown_or_wrong")
+        if place is None:
+            place = _place_read(
+                cursor=cursor, ballot_id=ballot_id, membership_number=membership_number, code=code, now=now
+            )
+        code_hash = voting_code_hash(ballot_id=ballot_id, code=code)
         receipt = receipt_code_generate()
-        sealed = vote_seal(public_key=public_key, ballot_id=ballot_id, ward_id=ward_id, choice=choice)
+        sealed = vote_seal(public_key=place.seal_public_key, ballot_id=ballot_id, ward_id=place.ward_id, choice=choice)
         cursor.execute(
             _WRITE,
             {
                 "ballot": ballot_id,
                 "now": now,
-                "public_key": public_key,
-                "entry": entry_id,
+                "public_key": place.seal_public_key,
+                "entry": place.roll_entry_id,
+                "ward": place.ward_id,
+                "code_hash": code_hash,
                 "vote_id": uuid.uuid4(),
                 "sealed": sealed,
                 "receipt_id": uuid.uuid4(),
@@ -263,16 +294,23 @@ def _cast_postgresql(
             },
         )
         if cursor.fetchone() is None:
-            raise _cast_refusal(ballot_id, now)
+            raise _cast_refusal(ballot_id, now, place=place, code_hash=code_hash)
     return VoteCastResult(receipt_code=receipt)
 
 
-def _cast_refusal(ballot_id: int, now: dt.datetime) -> VoteRefused:
-    """Why a write found nothing to write: the ballot closed (or was voided) since the read, or already voted."""
+def _cast_refusal(ballot_id: int, now: dt.datetime, *, place: RollPlace, code_hash: str) -> VoteRefused:
+    """Why the write found nothing to write: the ballot closed, was voided or was sealed to another
+    key since the check; the code was replaced; or the member has voted."""
     try:
-        _state_refusal(_ballot_for_casting(ballot_id), now)
+        ballot = _ballot_for_casting(ballot_id)
+        _state_refusal(ballot, now)
+    except TriggerBallot.DoesNotExist:
+        return VoteRefused("unknown_or_wrong")
     except VoteRefused as refusal:
         return refusal
+    entry = RollEntry.objects.filter(pk=place.roll_entry_id, ballot_id=ballot_id, ward_id=place.ward_id).first()
+    if entry is None or ballot.seal_public_key != place.seal_public_key or entry.code_hash != code_hash:
+        return VoteRefused("unknown_or_wrong")
     return VoteRefused("already_voted")
 
 

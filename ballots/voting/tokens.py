@@ -6,9 +6,12 @@ in a page in clear, and authenticated, so a token cannot be altered or made up w
 key). The key is derived from SECRET_KEY for this one purpose. A token also carries when it
 was issued, and is refused once TOKEN_LIFETIME has passed, and the constituency's name and the
 sitting MP, so the receipt page can be made with no database query after the vote is written.
+It also carries where the check found the member (`RollPlace`: the roll entry, its ward and the
+ballot's sealing key), so the cast can seal the vote and write it in one statement.
 
 A token proves only that the number and code were checked when it was issued: each step
-checks them again (casting does so inside the vote's own transaction). Nothing here is stored.
+checks them again (casting does so inside the vote's own statement, against the code's stored
+hash and the ballot's state and key as they are then). Nothing here is stored.
 """
 
 import base64
@@ -32,7 +35,8 @@ TOKEN_LIFETIME_MINUTES = 60
 TOKEN_MAX_CHARS = 4096
 # A token "issued" this far in the future is refused: the key's holder never makes one.
 CLOCK_SKEW = dt.timedelta(minutes=5)
-_VERSION = 1
+_VERSION = 2
+_FIELDS = 10
 _URLSAFE_BASE64 = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -45,6 +49,15 @@ class VoteTokenInvalid(Exception):
 
 
 @dataclass(frozen=True)
+class RollPlace:
+    """Where a checked member's vote goes: their roll entry, its ward, and the ballot's sealing key."""
+
+    roll_entry_id: int
+    ward_id: int
+    seal_public_key: str
+
+
+@dataclass(frozen=True)
 class VoteToken:
     ballot_id: int
     membership_number: str
@@ -52,6 +65,7 @@ class VoteToken:
     issued_at: dt.datetime
     constituency_name: str
     sitting_mp: str
+    place: RollPlace
 
 
 def _box() -> nacl.secret.SecretBox:
@@ -60,12 +74,30 @@ def _box() -> nacl.secret.SecretBox:
 
 
 def vote_token_make(
-    *, ballot_id: int, membership_number: str, code: str, constituency_name: str, sitting_mp: str, now=None
+    *,
+    ballot_id: int,
+    membership_number: str,
+    code: str,
+    constituency_name: str,
+    sitting_mp: str,
+    place: RollPlace,
+    now=None,
 ) -> str:
     """A sealed token for these checked credentials, as URL-safe base64 without padding."""
     issued_at = int((now or timezone.now()).timestamp())
     payload = json.dumps(
-        [_VERSION, ballot_id, membership_number, code, issued_at, constituency_name, sitting_mp],
+        [
+            _VERSION,
+            ballot_id,
+            membership_number,
+            code,
+            issued_at,
+            constituency_name,
+            sitting_mp,
+            place.roll_entry_id,
+            place.ward_id,
+            place.seal_public_key,
+        ],
         ensure_ascii=False,
         separators=(",", ":"),
     ).encode()
@@ -85,19 +117,18 @@ def _opened(text: str) -> list:
         fields = json.loads(payload.decode("utf-8"))
     except (binascii.Error, nacl.exceptions.CryptoError, ValueError, TypeError) as error:
         raise VoteTokenInvalid("invalid") from error
-    if not isinstance(fields, list) or len(fields) != 7 or fields[0] != _VERSION:
+    if not isinstance(fields, list) or len(fields) != _FIELDS or fields[0] != _VERSION:
         raise VoteTokenInvalid("invalid")
     return fields
 
 
 def vote_token_read(text: str, now=None) -> VoteToken:
     """The token's contents; VoteTokenInvalid (and nothing else) if it is not one we made or has expired."""
-    _, ballot_id, number, code, issued_at, constituency_name, sitting_mp = _opened(text)
+    _, ballot_id, number, code, issued_at, constituency_name, sitting_mp, entry_id, ward_id, key = _opened(text)
     # Made only by vote_token_make with this key, so the types hold; checked anyway, cheaply.
     if not (
-        type(ballot_id) is int
-        and type(issued_at) is int
-        and all(isinstance(value, str) for value in (number, code, constituency_name, sitting_mp))
+        all(type(value) is int for value in (ballot_id, issued_at, entry_id, ward_id))
+        and all(isinstance(value, str) for value in (number, code, constituency_name, sitting_mp, key))
     ):
         raise VoteTokenInvalid("invalid")
     now = now or timezone.now()
@@ -116,4 +147,5 @@ def vote_token_read(text: str, now=None) -> VoteToken:
         issued_at=issued,
         constituency_name=constituency_name,
         sitting_mp=sitting_mp,
+        place=RollPlace(roll_entry_id=entry_id, ward_id=ward_id, seal_public_key=key),
     )

@@ -79,24 +79,25 @@ def _posted_token(request):
     return vote_token_read(request.POST.get("token", ""))
 
 
-def _token_for(ballot, *, membership_number, code):
+def _token_for(ballot, *, membership_number, code, place):
     return vote_token_make(
         ballot_id=ballot.pk,
         membership_number=membership_number,
         code=code,
         constituency_name=ballot.constituency.name,
         sitting_mp=ballot.sitting_mp,
+        place=place,
     )
 
 
 def _credentials_verify(request, *, ballot, membership_number, code, personal_link=False):
-    """vote_credentials_check behind the rate limits; failures count against number and client."""
+    """vote_credentials_check behind the rate limits (failures count against number and client); its RollPlace."""
     client = client_address(request)
     state = vote_rate_limit_check(membership_number=membership_number, client=client, personal_link=personal_link)
     if state.limited:
         raise VoteRefused("rate_limited", rate_limit_message(state))
     try:
-        vote_credentials_check(ballot=ballot, membership_number=membership_number, code=code)
+        return vote_credentials_check(ballot=ballot, membership_number=membership_number, code=code)
     except VoteRefused as refusal:
         if refusal.reason == "unknown_or_wrong":
             vote_rate_limit_failure(membership_number=membership_number, client=client)
@@ -146,10 +147,10 @@ def _token_rechecked(request, token):
     if ballot is None:
         return None, None, _start_again(request, "invalid", status=400)
     try:
-        vote_credentials_check(ballot=ballot, membership_number=token.membership_number, code=token.code)
+        place = vote_credentials_check(ballot=ballot, membership_number=token.membership_number, code=token.code)
     except VoteRefused as refusal:
         return None, None, _refused(request, ballot, refusal)
-    return ballot, _token_for(ballot, membership_number=token.membership_number, code=token.code), None
+    return ballot, _token_for(ballot, membership_number=token.membership_number, code=token.code, place=place), None
 
 
 def _paper_after_check(request, token, form, *, selected=None, status=200):
@@ -174,7 +175,7 @@ def vote_start(request):
     number = form.cleaned_data["membership_number"]
     code = form.cleaned_data["code"]
     try:
-        _credentials_verify(request, ballot=ballot, membership_number=number, code=code)
+        place = _credentials_verify(request, ballot=ballot, membership_number=number, code=code)
     except VoteRefused as refusal:
         form.add_error(None, refusal.message)
         # 409 for "already voted", as the cast says it: a member whose receipt was lost (the
@@ -182,7 +183,7 @@ def vote_start(request):
         # request was bad.
         status = {"rate_limited": 429, "already_voted": 409}.get(refusal.reason, 400)
         return _start(request, form=form, status=status, refusal=refusal)
-    return _paper(request, ballot, _token_for(ballot, membership_number=number, code=code))
+    return _paper(request, ballot, _token_for(ballot, membership_number=number, code=code, place=place))
 
 
 @never_cache
@@ -257,6 +258,7 @@ def _cast(request, token, form):
             membership_number=token.membership_number,
             code=token.code,
             choice=form.cleaned_data["choice"],
+            place=token.place,
         )
     except (OperationalError, InterfaceError):
         # The connection failed mid-vote: perhaps the vote was committed, perhaps not. The
@@ -302,12 +304,12 @@ def vote_link(request):
     try:
         if ballot is None or not number or not code or len(number) > 40 or len(code) > 40:
             raise VoteRefused("bad_link", BAD_LINK)
-        _credentials_verify(request, ballot=ballot, membership_number=number, code=code, personal_link=True)
+        place = _credentials_verify(request, ballot=ballot, membership_number=number, code=code, personal_link=True)
     except VoteRefused as refusal:
         status = {"rate_limited": 429, "already_voted": 409}.get(refusal.reason, 400)
         response = _start(request, problems=[refusal.message], status=status, refusal=refusal)
     else:
-        token = _token_for(ballot, membership_number=number, code=code)
+        token = _token_for(ballot, membership_number=number, code=code, place=place)
         response = _paper(request, ballot, token, from_link=True)
     # The code is in this page's address: no request made from it may name it in a Referer.
     response["Referrer-Policy"] = "no-referrer"

@@ -55,6 +55,7 @@ def test_a_vote_cast_after_the_closing_time_is_refused_and_the_ballot_is_closed(
 
 
 def test_the_refusal_is_made_before_the_ballot_is_closed_and_the_close_waits_for_the_page_to_be_sent(rf, constituency):
+    from ballots.voting.services import vote_credentials_check
     from ballots.voting.tokens import vote_token_make
     from ballots.voting.views import vote_confirm
 
@@ -65,6 +66,7 @@ def test_the_refusal_is_made_before_the_ballot_is_closed_and_the_close_waits_for
         code=voter.code,
         constituency_name=ballot.constituency.name,
         sitting_mp=ballot.sitting_mp,
+        place=vote_credentials_check(ballot=ballot, membership_number=voter.membership_number, code=voter.code),
     )
     past_closing(ballot)
     request = rf.post("/vote/confirm/", {"token": token, "choice": "open", "cast": "1"})

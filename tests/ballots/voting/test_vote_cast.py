@@ -213,6 +213,68 @@ def test_casting_a_vote_runs_a_fixed_number_of_queries(constituency, django_asse
         vote_cast(ballot=ballot, membership_number=voters[1].membership_number, code=voters[1].code, choice="reselect")
 
 
+def test_a_cast_given_the_place_its_check_found_is_one_statement_on_postgresql(constituency, django_assert_num_queries):
+    ballot, [voter] = open_ballot_with_voters(constituency, voters=1)
+    place = vote_credentials_check(ballot=ballot, membership_number=voter.membership_number, code=voter.code)
+    expected = 1 if connection.vendor == "postgresql" else 7
+
+    with django_assert_num_queries(expected):
+        vote_cast(ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="open", place=place)
+
+    assert sealed_votes_opened(ballot) == [(voter.entry.ward_id, "open")]
+
+
+def test_a_code_replaced_after_the_check_casts_nothing_even_with_the_place_the_check_found(constituency):
+    from ballots.officer.services.voting_codes import voting_code_reissue
+
+    ballot, [voter] = open_ballot_with_voters(constituency, voters=1)
+    place = vote_credentials_check(ballot=ballot, membership_number=voter.membership_number, code=voter.code)
+    new_code = voting_code_reissue(roll_entry=RollEntry.objects.get(pk=place.roll_entry_id))
+
+    refused = refusal_reason(
+        ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="open", place=place
+    )
+
+    assert refused.reason == "unknown_or_wrong"
+    assert nothing_written(ballot)
+    vote_cast(ballot=ballot, membership_number=voter.membership_number, code=new_code, choice="open")
+
+
+def test_a_place_that_is_not_the_members_own_casts_nothing(constituency):
+    from dataclasses import replace
+
+    from nacl.public import PrivateKey
+
+    another_key = bytes(PrivateKey.generate().public_key).hex()
+    ballot, [voter, other] = open_ballot_with_voters(constituency, voters=2)
+    place = vote_credentials_check(ballot=ballot, membership_number=voter.membership_number, code=voter.code)
+    others = vote_credentials_check(ballot=ballot, membership_number=other.membership_number, code=other.code)
+
+    for wrong in (
+        replace(place, roll_entry_id=others.roll_entry_id),
+        replace(place, ward_id=place.ward_id + 1000),
+        replace(place, seal_public_key=another_key),
+    ):
+        refused = refusal_reason(
+            ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="open", place=wrong
+        )
+        assert refused.reason == "unknown_or_wrong"
+    assert nothing_written(ballot)
+
+
+def test_a_second_cast_with_the_same_place_says_already_voted(constituency):
+    ballot, [voter] = open_ballot_with_voters(constituency, voters=1)
+    place = vote_credentials_check(ballot=ballot, membership_number=voter.membership_number, code=voter.code)
+    vote_cast(ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="open", place=place)
+
+    refused = refusal_reason(
+        ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="reselect", place=place
+    )
+
+    assert refused.reason == "already_voted"
+    assert sealed_votes_opened(ballot) == [(voter.entry.ward_id, "open")]
+
+
 def test_nothing_logged_while_voting_names_the_code_the_receipt_or_the_choice(constituency, caplog):
     ballot, [voter] = open_ballot_with_voters(constituency, voters=1)
     caplog.set_level(logging.DEBUG)

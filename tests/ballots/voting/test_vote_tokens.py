@@ -11,6 +11,7 @@ from ballots.models import SealedVote
 from ballots.voting.tokens import (
     TOKEN_LIFETIME,
     TOKEN_MAX_CHARS,
+    RollPlace,
     VoteToken,
     VoteTokenInvalid,
     vote_token_make,
@@ -20,6 +21,7 @@ from tests.factories import open_ballot_with_voters
 
 NOW = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
 CODE = "ABCD-EFGH-JKMN-PQRS"
+PLACE = RollPlace(roll_entry_id=41, ward_id=3, seal_public_key="c2VhbGluZy1rZXk")
 
 
 def made(now=NOW, **values):
@@ -29,6 +31,7 @@ def made(now=NOW, **values):
         "code": CODE,
         "constituency_name": "Ynys Môn",
         "sitting_mp": "Llinos Medi",
+        "place": PLACE,
     }
     return vote_token_make(now=now, **{**fields, **values})
 
@@ -49,6 +52,7 @@ def test_a_token_reads_back_as_what_was_put_in():
         issued_at=NOW,
         constituency_name="Ynys Môn",
         sitting_mp="Llinos Medi",
+        place=PLACE,
     )
 
 
