@@ -2,11 +2,12 @@
 
 import logging
 import secrets
+import sys
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -39,8 +40,19 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+# A request that failed because the database could not be reached (down, restarting, out of
+# connections) is the service being unavailable, not a fault in the page: 503 with a wait.
+DATABASE_UNAVAILABLE_RETRY_SECONDS = 60
+
+
 def server_error(request):
-    return render(request, "500.html", status=500)
+    # Django calls this while handling the exception, so it is still the one in flight.
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        # Rendered without the request: its context processors could need the database.
+        response = render(None, "503.html", {"retry_seconds": DATABASE_UNAVAILABLE_RETRY_SECONDS}, status=503)
+        response["Retry-After"] = str(DATABASE_UNAVAILABLE_RETRY_SECONDS)
+        return response
+    return render(None, "500.html", status=500)
 
 
 logger = logging.getLogger(__name__)
