@@ -340,7 +340,8 @@ class LetterPack(models.Model):
         EXPIRED = "expired", "Expired, not downloaded"
 
     class Selection(models.TextChoices):
-        NO_EMAIL = "no_email", "Every member without an email address"
+        NO_EMAIL = "no_email", "Every member yet to vote without an email address"
+        NOT_VOTED = "not_voted", "Every member yet to vote, with or without an email address"
         UNDELIVERED = "undelivered", "Members whose email failed or bounced"
         MEMBER = "member", "One member, by membership number"
 
@@ -374,3 +375,50 @@ class LetterPack(models.Model):
 
     def __str__(self):
         return f"letter pack {self.pk} of ballot {self.ballot_id}"
+
+
+class CodeReminder(models.Model):
+    """A reminder to every member yet to vote, by email with a fresh code: sent now or at `send_at`.
+
+    Sent through the voting-code email machinery (ballots/officer/services/code_reminders.py):
+    the task queue runs it at `send_at`, and `close_due_ballots` starts any it missed, once
+    only (the row is locked). The counts are of who was reminded, never of how anyone voted.
+    """
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ballot = models.ForeignKey(TriggerBallot, on_delete=models.CASCADE, related_name="code_reminders")
+    send_at = models.DateTimeField()
+    state = models.CharField(max_length=12, choices=State.choices, default=State.SCHEDULED)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set when its emails are queued; every email of the reminder is queued at this moment.
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    queued = models.PositiveIntegerField(default=0)
+    sent = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    no_email = models.PositiveIntegerField(default=0)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Why it was cancelled, in words for the officer.
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["send_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["scheduled", "sending", "sent", "cancelled"]), name="code_reminder_state_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "send_at"], name="code_reminder_due_idx")]
+
+    def __str__(self):
+        return f"reminder {self.pk} of ballot {self.ballot_id}"

@@ -1,14 +1,16 @@
 """Reads for the officer pages: ballots of a constituency, the roll preview, turnout, codes, audit."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 
 from ballots import counting
-from ballots.models import AffiliateVote, BallotAffiliate, RollEntry, TriggerBallot
+from ballots.models import AffiliateVote, BallotAffiliate, CodeReminder, RollEntry, TriggerBallot
+from ballots.officer.services.letter_pdf import address_problem
 from members.membership_numbers import membership_number_lookup_values
 from members.models import Affiliate, AuditEvent, Member, Ward
 from members.selectors import (
@@ -63,11 +65,28 @@ class RollPreviewWard:
 
 
 @dataclass
+class UnreachableMember:
+    """An eligible member with no email address: their code must go by letter."""
+
+    membership_number: str
+    name: str
+    ward: str
+    # Why a letter's address will not print, in words; "" when it will.
+    address_problem: str
+
+
+@dataclass
 class RollPreview:
     rules: MemberEligibilityRules
     wards: list[RollPreviewWard]
     affiliates_eligible: int
     affiliates_total: int
+    no_email: list[UnreachableMember] = field(default_factory=list)
+
+    @property
+    def unreachable(self) -> list[UnreachableMember]:
+        """Those with neither an email address nor a postal address that will print."""
+        return [member for member in self.no_email if member.address_problem]
 
     @property
     def totals(self) -> RollPreviewWard:
@@ -83,7 +102,8 @@ class RollPreview:
 def roll_preview(ballot: TriggerBallot) -> RollPreview:
     """Who would be on the roll if the ballot opened now, per ward, and why the others are not.
 
-    Two queries whatever the size: one grouped count per ward, one for the affiliates.
+    Three queries whatever the size: one grouped count per ward, one for the affiliates, one
+    for the eligible members without an email address (who need a letter).
     """
     rules = ballot_member_rules(ballot)
     # Counts per reason come from the one definition of eligibility, in its order of checks.
@@ -109,7 +129,21 @@ def roll_preview(ballot: TriggerBallot) -> RollPreview:
         wards=[RollPreviewWard(w.name, w.eligible, w.too_recent, w.lapsed, w.arrears) for w in wards],
         affiliates_eligible=affiliates["eligible"],
         affiliates_total=affiliates["total"],
+        no_email=_eligible_without_email(ballot, rules),
     )
+
+
+def _eligible_without_email(ballot: TriggerBallot, rules: MemberEligibilityRules) -> list[UnreachableMember]:
+    """The eligible members with no email address, each with whether a letter would reach them: one query."""
+    rows = (
+        Member.objects.filter(rules.q(), ward__constituency_id=ballot.constituency_id, email="")
+        .order_by("ward__name", "last_name", "first_name", "membership_number")
+        .values_list("membership_number", "first_name", "last_name", "ward__name", "address", "postcode")
+    )
+    return [
+        UnreachableMember(number, f"{first} {last}".strip(), ward, address_problem(address=address, postcode=postcode))
+        for number, first, last, ward, address, postcode in rows
+    ]
 
 
 def members_ineligible(ballot: TriggerBallot):
@@ -233,15 +267,35 @@ def ballot_affiliates_with_votes(ballot: TriggerBallot):
     return rows
 
 
-def ballot_audit_events(ballot: TriggerBallot):
-    return AuditEvent.objects.filter(ballot_id=ballot.pk).select_related("actor").order_by("-created_at", "-pk")
+_NOT_GIVEN = object()
 
 
-def ballot_audit_rows_for_export(ballot: TriggerBallot) -> Iterator[tuple]:
-    """(created_at, actor's username or None, action, detail) of every audit event of `ballot`,
-    newest first as on the page: one query, read in chunks (see rows_for_export)."""
+def ballot_audit_events(ballot: TriggerBallot, *, action: str | None = None, actor_id: Any = _NOT_GIVEN):
+    """The ballot's audit events, newest first; only those of `action`, or by `actor_id` (None: the system)."""
+    events = AuditEvent.objects.filter(ballot_id=ballot.pk)
+    if action is not None:
+        events = events.filter(action=action)
+    if actor_id is not _NOT_GIVEN:
+        events = events.filter(actor_id=actor_id)
+    return events.select_related("actor").order_by("-created_at", "-pk")
+
+
+def ballot_audit_filter_choices(ballot: TriggerBallot) -> tuple[list[str], list[tuple[int, str]]]:
+    """What the ballot's log can be filtered by: the actions in it, and the officers (id, username) in it."""
+    events = AuditEvent.objects.filter(ballot_id=ballot.pk)
+    actions = list(events.values_list("action", flat=True).distinct().order_by())
     username = f"actor__{get_user_model().USERNAME_FIELD}"
-    return rows_for_export(queryset=ballot_audit_events(ballot), fields=("created_at", username, "action", "detail"))
+    officers = list(events.filter(actor__isnull=False).values_list("actor_id", username).distinct().order_by(username))
+    return actions, officers
+
+
+def ballot_audit_rows_for_export(ballot: TriggerBallot, **filters: Any) -> Iterator[tuple]:
+    """(created_at, actor's username or None, action, detail) of the audit events of `ballot` (filtered
+    as `ballot_audit_events`), newest first as on the page: one query, read in chunks (see rows_for_export)."""
+    username = f"actor__{get_user_model().USERNAME_FIELD}"
+    return rows_for_export(
+        queryset=ballot_audit_events(ballot, **filters), fields=("created_at", username, "action", "detail")
+    )
 
 
 def _delivery_count_expressions() -> dict:
@@ -284,4 +338,21 @@ def deliveries_needing_attention(ballot: TriggerBallot):
         )
         .select_related("member", "ward")
         .order_by("ward__name", "membership_number")
+    )
+
+
+def reminder_counts(ballot: TriggerBallot) -> dict:
+    """Members yet to vote with and without an email address (whether they voted, never how): one query."""
+    no_email = Q(member__email="")
+    return RollEntry.objects.filter(ballot=ballot, has_voted=False).aggregate(
+        with_email=Count("pk", filter=~no_email), no_email=Count("pk", filter=no_email)
+    )
+
+
+def ballot_reminders(ballot: TriggerBallot):
+    """The ballot's reminders, latest first, with who scheduled and who cancelled them."""
+    return (
+        CodeReminder.objects.filter(ballot=ballot)
+        .select_related("created_by", "cancelled_by")
+        .order_by("-send_at", "-pk")
     )

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from ballots.officer import views
+from ballots.officer.views import reminders
 
 constituency = "constituencies/<int:constituency_pk>/ballots/"
 manage = "ballots/<int:pk>/manage/"
@@ -42,6 +43,14 @@ urlpatterns = [
         manage + "codes/letters/<int:pack_pk>/download/",
         views.LetterPackDownloadView.as_view(),
         name="letters_download",
+    ),
+    path(manage + "codes/reminders/", reminders.RemindersView.as_view(), name="reminders"),
+    path(manage + "codes/reminders/now/", reminders.ReminderSendNowView.as_view(), name="reminders_send_now"),
+    path(manage + "codes/reminders/schedule/", reminders.ReminderScheduleView.as_view(), name="reminders_schedule"),
+    path(
+        manage + "codes/reminders/<int:reminder_pk>/cancel/",
+        reminders.ReminderCancelView.as_view(),
+        name="reminders_cancel",
     ),
     path(manage + "affiliates/", views.AffiliateVoteListView.as_view(), name="affiliate_votes"),
     path(

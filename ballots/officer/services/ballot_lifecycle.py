@@ -26,6 +26,7 @@ from ballots.officer.services.ballot_settings import (
     ballot_settings_check,
     ballot_settings_detail,
 )
+from ballots.officer.services.code_reminders import code_reminders_cancel_for_ballot
 from ballots.officer.services.common import (
     Actor,
     BallotStateError,
@@ -213,6 +214,7 @@ def _close(locked: TriggerBallot, *, actor: Actor, now: dt.datetime, automatic: 
     locked.status = Status.CLOSED
     locked.closed_at = min(now, locked.closes_at)
     locked.save(update_fields=["status", "closed_at"])
+    code_reminders_cancel_for_ballot(ballot=locked)  # no reminder goes out after the close
     # The votes stay sealed: the count (vote_count.py) opens them with the officer's key.
     ballot_audit_record(
         action="ballot_closed_automatically" if automatic else "ballot_closed",

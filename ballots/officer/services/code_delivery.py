@@ -43,7 +43,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ballots.codes import voting_code_generate, voting_code_hash
-from ballots.models import RollEntry, TriggerBallot
+from ballots.models import CodeReminder, RollEntry, TriggerBallot
 from ballots.officer.services.code_bounces import delivery_reference
 from ballots.officer.services.common import Actor, BallotStateError, Status, ballot_audit_record, ballot_lock
 from ballots.officer.services.voting_code_email import voting_code_message
@@ -237,7 +237,16 @@ def _refusal_reason(error: Exception) -> str:
     return f"{code} {' '.join(words.split())}"[:FAILURE_MAX_LENGTH]
 
 
-def _claim_next(ballot: TriggerBallot) -> tuple[RollEntry, str, bool] | None:
+@dataclass
+class _Claimed:
+    entry: RollEntry
+    code: str
+    replaces_earlier: bool
+    # Queued by a reminder (code_reminders.py): its email is the reminder's.
+    reminder: bool
+
+
+def _claim_next(ballot: TriggerBallot) -> _Claimed | None:
     """The next waiting entry with a fresh code made, stored and COMMITTED; None when none wait."""
     now = timezone.now()
     with transaction.atomic():
@@ -267,6 +276,13 @@ def _claim_next(ballot: TriggerBallot) -> tuple[RollEntry, str, bool] | None:
         # An entry with a code already (left "sending", or chosen for a new one) may have had
         # an earlier code reach the member: the email says this one replaces it.
         replaces_earlier = bool(entry.code_hash)
+        # A reminder queues its emails at the moment it starts, so the entry's time says whose it is.
+        reminder = (
+            entry.delivery_state == State.QUEUED
+            and CodeReminder.objects.filter(
+                ballot_id=ballot.pk, state=CodeReminder.State.SENDING, started_at=entry.delivery_changed_at
+            ).exists()
+        )
         code = voting_code_generate()
         entry.code_hash = voting_code_hash(ballot_id=ballot.pk, code=code)
         entry.delivery_reference = delivery_reference(entry_id=entry.pk, code_hash=entry.code_hash)
@@ -283,7 +299,7 @@ def _claim_next(ballot: TriggerBallot) -> tuple[RollEntry, str, bool] | None:
                 "delivery_reference",
             ]
         )
-    return entry, code, replaces_earlier
+    return _Claimed(entry, code, replaces_earlier, reminder)
 
 
 def _record_outcome(entry: RollEntry, report: DeliveryReport, error: Exception | None) -> None:
@@ -345,13 +361,20 @@ def _stop_batch(entry: RollEntry, error: Exception) -> NoReturn:
 
 
 def _send_waiting(ballot: TriggerBallot, report: DeliveryReport) -> None:
+    # Imported here: code_reminders starts its batches with this module's functions.
+    from ballots.officer.services.code_reminders import voting_code_reminder_message
+
     throttle = _Throttle()
     smtp: Any = mail.get_connection()
     try:
         while (claimed := _claim_next(ballot)) is not None:
-            entry, code, replaces_earlier = claimed
-            message = voting_code_message(
-                ballot=ballot, entry=entry, code=code, connection=smtp, replaces_earlier=replaces_earlier
+            entry, build = claimed.entry, voting_code_reminder_message if claimed.reminder else voting_code_message
+            message = build(
+                ballot=ballot,
+                entry=entry,
+                code=claimed.code,
+                connection=smtp,
+                replaces_earlier=claimed.replaces_earlier,
             )
             throttle.wait()
             try:

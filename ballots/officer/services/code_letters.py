@@ -2,11 +2,11 @@
 downloaded once.
 
 The officer asks for a pack (`letter_pack_request`): every member yet to vote without an
-email address, those whose email failed or bounced, or one member by membership number. That
-only records the request and enqueues a task with the pack's id. The worker
-(`letter_pack_build`), in ONE transaction, makes each member a fresh code (their old one stops
-working), stores its keyed hash, marks them "sent, by letter", draws the PDF and stores it
-sealed: if anything fails, nothing is kept and no member loses a working code.
+email address, every member yet to vote (a reminder by post), those whose email failed or
+bounced, or one member by membership number. That only records the request and enqueues a
+task with the pack's id. The worker (`letter_pack_build`), in ONE transaction, makes each
+member a fresh code (their old one stops working), stores its keyed hash, marks them "sent,
+by letter", draws the PDF and stores it sealed: if anything fails, nothing is kept and no member loses a working code.
 
 The PDF holds codes, so it is stored only encrypted (a key derived from SECRET_KEY), handed
 over by the first download and then emptied (`letter_pack_download`). A pack nobody downloads
@@ -72,6 +72,8 @@ def _entries_chosen(*, ballot: TriggerBallot, selection: str, membership_number:
     entries = RollEntry.objects.filter(ballot=ballot, has_voted=False)
     if selection == Selection.NO_EMAIL:
         entries = entries.filter(member__email="")
+    elif selection == Selection.NOT_VOTED:
+        pass  # everybody yet to vote: a reminder by post
     elif selection == Selection.UNDELIVERED:
         entries = entries.filter(delivery_state__in=[State.FAILED, State.BOUNCED])
     elif selection == Selection.MEMBER:

@@ -1,6 +1,8 @@
 """The letters of a letter pack drawn as a PDF: one A4 page a member, with the code, the link and its QR code.
 
 Pure drawing: the codes are made and stored by code_letters.py, which calls `letters_pdf`.
+A member's postal address is printed where a DL window envelope shows it (the page folded in
+three); without an address that will print (`address_lines`), the name and ward head the page.
 fpdf2's core fonts are used (no font file ships with the project's packages): they cover
 Western European letters, and any other character prints without its accent (Ŵ as W).
 """
@@ -23,7 +25,7 @@ UK_TIME = ZoneInfo("Europe/London")
 CORE_FONT_ENCODING = "cp1252"
 
 
-def _printable(text: str) -> str:
+def printable_text(text: str) -> str:
     """`text` in the core fonts' encoding: letters outside it lose their accents (Ŵ -> W)."""
     out = []
     for char in text:
@@ -34,6 +36,46 @@ def _printable(text: str) -> str:
             char = plain if plain.isascii() and plain else "?"
         out.append(char)
     return "".join(out)
+
+
+def text_printable(text: str) -> bool:
+    """Whether the core fonts print every character of `text` as it is."""
+    try:
+        text.encode(CORE_FONT_ENCODING)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _address_parts(address: str, postcode: str) -> tuple[list[str], str]:
+    lines = [" ".join(line.split()) for line in address.splitlines()]
+    return [line for line in lines if line], " ".join(postcode.split()).upper()
+
+
+def address_problem(*, address: str, postcode: str) -> str:
+    """Why the postal address will not print on a letter, in words; "" when it will.
+
+    It will not when the address or the postcode is empty, or when a character is one the
+    core fonts cannot print (a letter sent to a misspelt address may not arrive).
+    """
+    lines, code = _address_parts(address, postcode)
+    if not lines:
+        return "no postal address"
+    if not code:
+        return "no postcode"
+    if not all(text_printable(line) for line in [*lines, code]):
+        return "letters in the address that cannot be printed"
+    return ""
+
+
+def address_lines(*, address: str, postcode: str) -> list[str] | None:
+    """The postal address's lines, postcode last, or None when it will not print (`address_problem`)."""
+    if address_problem(address=address, postcode=postcode):
+        return None
+    lines, code = _address_parts(address, postcode)
+    # Room in the window for the name, five lines and the postcode: any more share the fifth.
+    lines = [*lines[:4], ", ".join(lines[4:])] if len(lines) > 5 else lines
+    return [*lines, code]
 
 
 def uk_time(moment: dt.datetime) -> str:
@@ -53,7 +95,7 @@ def letters_pdf(*, ballot: TriggerBallot, letters: Iterable[tuple[RollEntry, str
     """The pack: one A4 page for each (roll entry, code), in the order given."""
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=False)
-    pdf.set_title(_printable(f"Voting code letters: {ballot.constituency.name}"))
+    pdf.set_title(printable_text(f"Voting code letters: {ballot.constituency.name}"))
     closes = uk_time(ballot.closes_at)
     vote_url = f"{settings.SITE_URL}{reverse('ballots:vote_start')}"
     for entry, code in letters:
@@ -67,22 +109,28 @@ def _letter_page(
 ) -> None:
     pdf.add_page()
     width = pdf.epw
-    # The member has no postal address on record: the name and ward head the letter, for the
-    # officer to address the envelope from the membership list.
-    pdf.set_font("Helvetica", "B", 13)
-    pdf.cell(width, 7, _printable(entry.member.full_name), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 11)
-    pdf.cell(width, 6, _printable(f"{entry.ward.name} ward, {ballot.constituency.name}"), new_x="LMARGIN", new_y="NEXT")
+    lines = address_lines(address=entry.member.address, postcode=entry.member.postcode)
+    if lines is None:
+        # No postal address that will print: the name and ward head the letter, for the officer
+        # to address the envelope from the membership list.
+        pdf.set_font("Helvetica", "B", 13)
+        pdf.cell(width, 7, printable_text(entry.member.full_name), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 11)
+        ward = printable_text(f"{entry.ward.name} ward, {ballot.constituency.name}")
+        pdf.cell(width, 6, ward, new_x="LMARGIN", new_y="NEXT")
+    else:
+        _address_block(pdf, name=printable_text(entry.member.full_name), lines=lines)
+        pdf.set_font("Helvetica", "", 11)
     pdf.cell(width, 6, f"Membership number: {entry.membership_number}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
     pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(width, 8, _printable(f"Your vote in the trigger ballot for {ballot.sitting_mp}"))
+    pdf.multi_cell(width, 8, printable_text(f"Your vote in the trigger ballot for {ballot.sitting_mp}"))
     pdf.ln(2)
     pdf.set_font("Helvetica", "", 11)
     pdf.multi_cell(
         width,
         6,
-        _printable(
+        printable_text(
             f"Dear {entry.member.first_name}, you can vote on whether {ballot.sitting_mp}, the sitting MP for "
             f"{ballot.constituency.name}, is reselected as the party's candidate, or whether there is an open "
             "selection. This letter carries your own voting code: keep it to yourself."
@@ -121,9 +169,22 @@ def _letter_page(
     pdf.multi_cell(
         width,
         5,
-        _printable(
+        printable_text(
             "Your vote is secret: the ballot records which ward it came from and which way it went, and nothing "
             "that ties it to you. This code replaces any code sent to you earlier. If someone else has seen it, "
             f"ask your constituency officers for a new one.\n\n{ballot.constituency.name} constituency officers"
         ),
     )
+
+
+# Where a DL window envelope's window falls on an A4 page folded in three (millimetres).
+WINDOW_LEFT, WINDOW_TOP, WINDOW_WIDTH, WINDOW_LINES = 25.0, 45.0, 90.0, 7
+
+
+def _address_block(pdf: FPDF, *, name: str, lines: list[str]) -> None:
+    """The name and address where the envelope's window shows them, then the cursor below it."""
+    pdf.set_xy(WINDOW_LEFT, WINDOW_TOP)
+    pdf.set_font("Helvetica", "", 11)
+    for line in [name, *lines][:WINDOW_LINES]:
+        pdf.cell(WINDOW_WIDTH, 5, line, new_x="LEFT", new_y="NEXT")
+    pdf.set_xy(pdf.l_margin, WINDOW_TOP + 5 * WINDOW_LINES + 6)

@@ -47,7 +47,10 @@ class LettersView(BallotOfficerMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_issue"] = self.ballot.status == Status.OPEN and context["voting_state"] != VOTING_CLOSED
-        context.setdefault("form", LetterPackForm())
+        # A link may choose the group (the reminders page links to the letters of those yet to vote).
+        chosen = self.request.GET.get("selection")
+        initial = {"selection": chosen} if chosen in LetterPack.Selection.values else {}
+        context.setdefault("form", LetterPackForm(initial=initial))
         context["packs"] = list(
             LetterPack.objects.filter(ballot=self.ballot).select_related("requested_by", "downloaded_by")[:PACKS_SHOWN]
         )
