@@ -48,8 +48,10 @@ lock-check:
 # Development server with the demo data. The demo officer's password is made once and kept
 # in .venv so every `make run` prints the same working login. SITE_URL (the address in
 # emailed voting links) follows HOST and PORT, so `make run PORT=8100` links to 8100.
+# The demo logs in without an authenticator app (OFFICER_TWO_FACTOR=0, unless set otherwise);
+# production settings refuse that (`check --deploy`).
 # `migrate` also makes the cache table (ballots/migrations/0004_cache_table.py).
-run: RUN_ENV = DEBUG=$${DEBUG:-1} SITE_URL=http://$(HOST):$(PORT)
+run: RUN_ENV = DEBUG=$${DEBUG:-1} SITE_URL=http://$(HOST):$(PORT) OFFICER_TWO_FACTOR=$${OFFICER_TWO_FACTOR:-0}
 run: $(STAMP)
 	@test -s $(DEMO_PASSWORD_FILE) || $(PY) -c "import secrets; print(secrets.token_urlsafe(12))" > $(DEMO_PASSWORD_FILE)
 	$(RUN_ENV) $(PY) manage.py migrate --noinput

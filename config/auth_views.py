@@ -1,8 +1,15 @@
-"""Officer login, rate limited per username and per client across every app server."""
+"""Officer login, rate limited per username and per client across every app server.
+
+A correct password signs the user in only when two-factor login is off (OFFICER_TWO_FACTOR);
+with it on, it starts a pending login and sends them to the code (or, with no authenticator
+yet, to set one up): accounts/two_factor.py.
+"""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
 
+from accounts import two_factor
 from ballots.ratelimit import client_address, rate_limit_check, rate_limit_hit, rate_limit_message
 
 
@@ -30,6 +37,14 @@ class RateLimitedLoginView(auth_views.LoginView):
             context = self.get_context_data(form=self.get_form_class()(request), rate_limited=message)
             return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if not two_factor.two_factor_required():
+            return super().form_valid(form)
+        user = form.get_user()
+        two_factor.pending_login_begin(self.request, user=user, next_url=self.get_success_url())
+        has_device = two_factor.confirmed_device(user) is not None
+        return redirect("two_factor" if has_device else "two_factor_enrol")
 
     def form_invalid(self, form):
         for key in _login_keys(self.request):

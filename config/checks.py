@@ -2,7 +2,8 @@
 
 Each Error is a setting with which the site would start and seem to work, yet do harm: links
 to a development address in members' emails, voting codes hashed with the session key,
-codes sent over plain-text SMTP, every client counted as the proxy's one address.
+codes sent over plain-text SMTP, every client counted as the proxy's one address, officers
+logging in with a password alone.
 """
 
 import ipaddress
@@ -123,6 +124,21 @@ def proxy_count_has_a_proxy(app_configs, **kwargs):
                 "and pose as several clients (enough to lock a membership number).",
                 hint="Behind your own proxy set BEHIND_PROXY=1; with no proxy set TRUSTED_PROXY_COUNT=0.",
                 id="ballots.W002",
+            )
+        ]
+    return []
+
+
+@register(deploy=True)
+def officer_two_factor_is_on(app_configs, **kwargs):
+    """A stolen or guessed password alone would open every officer page and the admin."""
+    if not settings.OFFICER_TWO_FACTOR:
+        return [
+            Error(
+                "OFFICER_TWO_FACTOR is off: officers and administrators would log in with a password alone.",
+                hint="Unset OFFICER_TWO_FACTOR (it is on by default) or set OFFICER_TWO_FACTOR=1; only the "
+                "local demo (make run) turns it off.",
+                id="ballots.E006",
             )
         ]
     return []

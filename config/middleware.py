@@ -1,6 +1,11 @@
-"""Security headers Django does not set itself."""
+"""Security headers Django does not set itself, and the officer session rules on every request."""
+
+from functools import cache
 
 from django.conf import settings
+from django.urls import reverse
+
+from accounts.sessions import officer_session_check
 
 # No inline script or style anywhere: every script and stylesheet is a file the project serves.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -32,3 +37,23 @@ class SecurityHeadersMiddleware:
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.setdefault("X-Content-Type-Options", "nosniff")
         return response
+
+
+@cache
+def _voting_prefix() -> str:
+    return reverse("ballots:vote_start")
+
+
+class OfficerSessionMiddleware:
+    """Ends an officer's session when it is idle too long or has not passed the code
+    (accounts/sessions.py). The voting pages keep no session and are skipped untouched."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith(_voting_prefix()):
+            ended = officer_session_check(request)
+            if ended is not None:
+                return ended
+        return self.get_response(request)

@@ -117,8 +117,11 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "members",
     "ballots",
+    "accounts",
     "config.apps.ConfigConfig",
 ]
 
@@ -130,7 +133,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: ends idle and unverified officer sessions (config/middleware.py).
+    "config.middleware.OfficerSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -275,6 +281,13 @@ SITE_URL = env_site_url("SITE_URL", "http://127.0.0.1:8000")
 # Per-ward counts below this many votes are withheld on public results pages.
 RESULTS_DISCLOSURE_THRESHOLD = env_int("RESULTS_DISCLOSURE_THRESHOLD", 10)
 
+# The largest members or affiliates CSV file an officer may upload, in megabytes (100,000
+# members is about 10 MB). A bigger upload is stopped as it arrives and the page says so. The
+# other form fields of any request stay under Django's own DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB),
+# and an upload above FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) is received into a temporary file.
+IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 20, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # Failed voting attempts (the scheme is explained in ballots/ratelimit.py). Per (client,
 # membership number) pair: VOTE_RATE_LIMIT in the window, then refused. Per client: a higher
 # limit, since a branch meeting may share one address. Per number: failures only slow it
@@ -298,6 +311,29 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Failed officer logins allowed per username and per client in the window.
 LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 10, minimum=1)
 LOGIN_RATE_WINDOW_SECONDS = env_int("LOGIN_RATE_WINDOW_SECONDS", 15 * 60, minimum=1)
+
+# Officer accounts (accounts/). With OFFICER_TWO_FACTOR on (the default) every account signs in
+# with its password and then a six-digit code from an authenticator app (TOTP, django-otp);
+# `check --deploy` refuses it off. The code step has the login's rate limit; django-otp's own
+# back-off is off (a throttle factor of 0) so that the project's limiter alone decides, and
+# says when to try again.
+OFFICER_TWO_FACTOR = env_bool("OFFICER_TWO_FACTOR", True)
+OTP_TOTP_ISSUER = "Trigger ballot tool"
+OTP_TOTP_THROTTLE_FACTOR = 0
+# No administrator is shown an officer's secret or its QR code (accounts/admin.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A signed-in session unused for this many minutes is logged out on its next request (the
+# voting pages keep no session and are not affected); a session ends after
+# OFFICER_SESSION_HOURS however busy it is.
+OFFICER_IDLE_MINUTES = env_int("OFFICER_IDLE_MINUTES", 30, minimum=1)
+OFFICER_SESSION_HOURS = env_int("OFFICER_SESSION_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = OFFICER_SESSION_HOURS * 3600
+# Password reset (accounts/password_reset.py): requests allowed per client and per email
+# address in the window, counted whether or not the address has an account; a reset link
+# lasts an hour.
+PASSWORD_RESET_RATE_LIMIT = env_int("PASSWORD_RESET_RATE_LIMIT", 5, minimum=1)
+PASSWORD_RESET_RATE_WINDOW_SECONDS = env_int("PASSWORD_RESET_RATE_WINDOW_SECONDS", 60 * 60, minimum=1)
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # Production hardening: on whenever DEBUG is off, each switchable from the environment.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

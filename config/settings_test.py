@@ -16,3 +16,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Queued work runs at once in unit tests; the tests of the worker itself use the database
 # backend and a real worker (tests/ballots/officer/delivery/).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+# Most tests sign officers in with the test client; the tests of two-factor login
+# (tests/accounts/, tests/e2e/test_two_factor_browser.py) turn it on. Set here rather than in
+# the environment, which the tests of `check --deploy` pass on to production settings.
+OFFICER_TWO_FACTOR = False

@@ -1,15 +1,24 @@
+"""The site's addresses. The admin asks for the officer login (and its code) like every officer page."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.admin_site import TwoFactorAdminSite
+from accounts.views import admin_login
 from config import views
 from config.auth_views import RateLimitedLoginView
+
+# Django's default admin site becomes the two-factor one, keeping every registered model.
+admin.site.__class__ = TwoFactorAdminSite
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", RateLimitedLoginView.as_view(), name="login"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
+    # Before the admin's own: its login would skip the officer login's rate limit and code.
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("", include("members.urls")),
     path("", include("ballots.urls")),

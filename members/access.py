@@ -6,7 +6,9 @@ the words a refused user reads are written once.
 
 The rule, in order:
 
-1. Not signed in: sent to the login page, and back afterwards.
+1. Not signed in, or signed in without the code when two-factor login is required
+   (OFFICER_TWO_FACTOR; `session_is_verified`, also the admin's and the session middleware's
+   check): sent to the login page, and back afterwards.
 2. Signed in without the officer permission (`members.run_ballots`, held by the Officers
    group): refused. When the account is named as an officer of a constituency but is not in
    the Officers group, it is told exactly that, not that the page belongs to someone else.
@@ -50,6 +52,8 @@ How to use it:
 
 from functools import wraps
 
+from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -67,6 +71,19 @@ class OfficerAccessRefused(PermissionDenied):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+def session_is_verified(request) -> bool:
+    """False when two-factor login is required and this signed-in session has not passed the code.
+
+    The one such check: officer pages (below), the admin (accounts/admin_site.py) and the
+    session middleware (accounts/sessions.py) all ask it. `is_verified` is django-otp's
+    (django_otp.middleware.OTPMiddleware puts it on the user).
+    """
+    if not settings.OFFICER_TWO_FACTOR:
+        return True
+    is_verified = getattr(request.user, "is_verified", None)
+    return bool(callable(is_verified) and is_verified())
 
 
 def officer_refusal(user, *, constituency: Constituency | None = None) -> str | None:
@@ -98,6 +115,8 @@ def officer_access_check(request, *, constituency: Constituency | None = None) -
 
     Raises OfficerAccessRefused, with the plain reason, when a signed-in user may not.
     """
+    if request.user.is_authenticated and not session_is_verified(request):
+        logout(request)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     reason = officer_refusal(request.user, constituency=constituency)

@@ -231,3 +231,20 @@ def test_make_run_puts_its_host_and_port_in_the_voting_links():
     runserver = [line for line in result.stdout.splitlines() if "runserver" in line]
     assert runserver and "SITE_URL=http://127.0.0.1:8100 " in runserver[0]
     assert "runserver 127.0.0.1:8100" in runserver[0]
+
+
+# two-factor login
+
+
+def test_check_deploy_refuses_officer_logins_without_two_factor():
+    status, output = check_deploy(OFFICER_TWO_FACTOR="0")
+
+    assert status != 0
+    assert "?: (ballots.E006)" in output
+
+
+def test_two_factor_on_passes_its_check():
+    with override_settings(OFFICER_TWO_FACTOR=True):
+        assert checks.officer_two_factor_is_on(None) == []
+    with override_settings(OFFICER_TWO_FACTOR=False):
+        assert error_ids(checks.officer_two_factor_is_on(None)) == ["ballots.E006"]

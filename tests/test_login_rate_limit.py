@@ -40,3 +40,13 @@ def test_a_correct_login_under_the_limit_works(client, officer):
     response = client.post("/accounts/login/", {"username": officer.username, "password": OFFICER_PASSWORD})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(officer.pk)
+
+
+@override_settings(LOGIN_RATE_LIMIT=3, OFFICER_TWO_FACTOR=True)
+def test_with_two_factor_on_a_limited_login_does_not_even_reach_the_code(client, officer):
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": officer.username, "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": officer.username, "password": OFFICER_PASSWORD})
+
+    assert response.status_code == 429
+    assert "two_factor_pending" not in client.session

@@ -122,3 +122,30 @@ def test_a_site_url_that_is_not_a_site_address_is_refused(monkeypatch, value):
     monkeypatch.setenv("SOME_URL", value)
     with pytest.raises(ImproperlyConfigured, match="SOME_URL"):
         env_site_url("SOME_URL", "http://127.0.0.1:8000")
+
+
+def test_the_officer_account_settings_are_parsed_strictly():
+    for env, name in [
+        ({"OFFICER_TWO_FACTOR": "ture"}, "OFFICER_TWO_FACTOR"),
+        ({"OFFICER_IDLE_MINUTES": "30m"}, "OFFICER_IDLE_MINUTES"),
+        ({"OFFICER_IDLE_MINUTES": "0"}, "OFFICER_IDLE_MINUTES"),
+        ({"OFFICER_SESSION_HOURS": "twelve"}, "OFFICER_SESSION_HOURS"),
+        ({"PASSWORD_RESET_RATE_LIMIT": "5.0"}, "PASSWORD_RESET_RATE_LIMIT"),
+    ]:
+        status, stderr = start_up(**env)
+        assert status != 0 and name in stderr, (env, stderr)
+
+
+def test_the_officer_account_settings_have_safe_defaults():
+    script = (
+        "from config import settings as s; "
+        "print(s.OFFICER_TWO_FACTOR, s.OFFICER_IDLE_MINUTES, s.SESSION_COOKIE_AGE, s.PASSWORD_RESET_RATE_LIMIT)"
+    )
+    env = production_env()
+    for name in ("OFFICER_TWO_FACTOR", "OFFICER_IDLE_MINUTES", "OFFICER_SESSION_HOURS", "PASSWORD_RESET_RATE_LIMIT"):
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.stdout.split() == ["True", "30", str(12 * 3600), "5"], result.stderr

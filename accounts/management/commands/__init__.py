@@ -1,0 +1,1 @@
+"""Management commands of officer accounts: resetting a lost authenticator."""
