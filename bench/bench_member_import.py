@@ -8,11 +8,15 @@ or `bench_<name>` on PostgreSQL, made and dropped here), each starting from no m
 
 - baseline: the rows, already in memory as Python values, written with Member.objects.bulk_create
   in batches of 2,000 inside one transaction: the least any import could do;
-- import: members.imports.member_import on the CSV file: decoding, both passes (check every row,
-  then write in batches), and its lookups.
+- import: members.imports.member_import on the CSV file, shaped like a real export (headers such
+  as "Membership No." and "Date Joined", status words such as "Current", dates in three forms,
+  address columns joined): decoding, both passes (check every row, then write in batches), the
+  fingerprint of the constituency's members, and its lookups.
 
-It prints rows per second for each, the ratio (import / baseline; the aim is at least 0.5), and
-the import's peak memory measured with tracemalloc in a separate, untimed run.
+It prints rows per second for each, the ratio (import / baseline; the aim is at least 0.5), the
+times of a dry run (against no members: all would be created; against all of them: all
+unchanged) and of an unchanged re-import, and the import's peak memory measured with
+tracemalloc in a separate, untimed run.
 """
 
 import argparse
@@ -57,6 +61,8 @@ WARDS = [
 FIRST = ["Zoë", "Siân", "Amir", "Olivia", "George", "Priya", "Tomasz", "Niamh", "Kwame", "Ruby", "Harry", "Aisha"]
 LAST = ["Brontë", "O'Neill", "Smith", "Patel", "Jones", "Nowak", "Okafor", "Taylor", "Khan", "MacLeod", "Evans"]
 STATUSES = ["active"] * 92 + ["arrears"] * 5 + ["lapsed"] * 3
+STATUS_WORDS = {"active": "Current", "arrears": "In Arrears", "lapsed": "Lapsed"}
+STREETS = ["High Street", "Station Road", "Church Lane", "St Dunstan's Street", "Wincheap"]
 
 
 def make_rows(count: int) -> list[tuple]:
@@ -66,8 +72,20 @@ def make_rows(count: int) -> list[tuple]:
         number = f"L{1_000_000 + n}"
         joined = date(1990, 1, 1) + timedelta(days=rng.randrange(12_000))
         email = f"{number.lower()}@members.example.org" if rng.random() < 0.85 else ""
+        address = f"{rng.randrange(1, 200)} {rng.choice(STREETS)}\nCanterbury"
+        postcode = f"CT{rng.randrange(1, 7)} {rng.randrange(1, 10)}{rng.choice('ABDEFGHJLN')}{rng.choice('PQRSTUWXYZ')}"
         rows.append(
-            (number, rng.choice(FIRST), rng.choice(LAST), email, rng.choice(WARDS), joined, rng.choice(STATUSES))
+            (
+                number,
+                rng.choice(FIRST),
+                rng.choice(LAST),
+                email,
+                rng.choice(WARDS),
+                joined,
+                rng.choice(STATUSES),
+                address,
+                postcode,
+            )
         )
     return rows
 
@@ -75,11 +93,15 @@ def make_rows(count: int) -> list[tuple]:
 def write_csv(rows: list[tuple], path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["membership_number", "first_name", "last_name", "email", "ward", "joined_on", "status"])
-        for i, (number, first, last, email, ward, joined, status) in enumerate(rows):
-            # Half the dates in each accepted format, as exports from different systems mix them.
-            day = joined.isoformat() if i % 2 else joined.strftime("%d/%m/%Y")
-            writer.writerow([number, first, last, email, ward, day, status])
+        writer.writerow(
+            ["Membership No.", "Forename", "Surname", "Email Address", "Ward Name", "Date Joined",
+             "Membership Status", "Address Line 1", "Town", "Post Code"]
+        )  # fmt: skip
+        for i, (number, first, last, email, ward, joined, status, address, postcode) in enumerate(rows):
+            # Dates in three of the accepted forms, as exports from different systems mix them.
+            day = [joined.isoformat(), joined.strftime("%d/%m/%Y"), f"{joined.day} {joined:%B %Y}"][i % 3]
+            street, town = address.split("\n")
+            writer.writerow([number, first, last, email, ward, day, STATUS_WORDS[status], street, town, postcode])
 
 
 def clear_members():
@@ -104,19 +126,21 @@ def baseline(rows, ward_ids) -> float:
                     ward_id=ward_ids[ward],
                     joined_on=joined,
                     status=status,
+                    address=address,
+                    postcode=postcode,
                 )
-                for number, first, last, email, ward, joined, status in rows
+                for number, first, last, email, ward, joined, status, address, postcode in rows
             ),
             batch_size=2000,
         )
     return time.perf_counter() - start
 
 
-def run_import(constituency, path) -> tuple[float, object]:
+def run_import(constituency, path, dry_run=False) -> tuple[float, object]:
     from members.imports import member_import
 
     start = time.perf_counter()
-    report = member_import(constituency=constituency, file=path)
+    report = member_import(constituency=constituency, file=path, dry_run=dry_run)
     elapsed = time.perf_counter() - start
     assert report.ok, report.errors[:5]
     return elapsed, report
@@ -148,8 +172,12 @@ def main():
         write_csv(rows, path)
         size_mb = path.stat().st_size / 1e6
 
-        base_times, import_times = [], []
+        base_times, import_times, dry_times = [], [], []
         for _ in range(args.repeat):
+            clear_members()
+            elapsed, report = run_import(constituency, path, dry_run=True)
+            dry_times.append(elapsed)
+            assert report.created == args.rows and Member.objects.count() == 0
             clear_members()
             base_times.append(baseline(rows, ward_ids))
             clear_members()
@@ -157,8 +185,11 @@ def main():
             import_times.append(elapsed)
             assert report.created == args.rows and Member.objects.count() == args.rows
 
-        reimport_time, reimport = run_import(constituency, path)  # every row unchanged: the check-only path
+        dry_full_time, dry_full = run_import(constituency, path, dry_run=True)  # a preview of a re-import
+        assert dry_full.unchanged == args.rows
+        reimport_time, reimport = run_import(constituency, path)  # every row unchanged: nothing written
         assert reimport.unchanged == args.rows
+        assert reimport.fingerprint == dry_full.fingerprint
 
         clear_members()
         tracemalloc.start()
@@ -171,6 +202,9 @@ def main():
         print(f"database: {vendor}; rows: {args.rows:,}; CSV: {size_mb:.1f} MB; best of {args.repeat}")
         print(f"plain bulk_create:   {args.rows / base:>10,.0f} rows/s  ({base:.2f} s)")
         print(f"member_import:       {args.rows / imp:>10,.0f} rows/s  ({imp:.2f} s)")
+        dry = min(dry_times)
+        print(f"dry run, all new:    {args.rows / dry:>10,.0f} rows/s  ({dry:.2f} s)")
+        print(f"dry run, unchanged:  {args.rows / dry_full_time:>10,.0f} rows/s  ({dry_full_time:.2f} s)")
         print(f"re-import unchanged: {args.rows / reimport_time:>10,.0f} rows/s  ({reimport_time:.2f} s)")
         print(f"ratio import / bulk_create: {base / imp:.2f}  (aim: at least 0.50)")
         print(f"import peak memory (tracemalloc): {peak / 1e6:.1f} MB")

@@ -110,6 +110,8 @@ class AffiliateForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
+    """The upload: what the file holds, the file (at most IMPORT_MAX_UPLOAD_MB), and the wards choice."""
+
     MEMBERS = "members"
     AFFILIATES = "affiliates"
 
@@ -128,4 +130,107 @@ class ImportForm(forms.Form):
         label="Create missing wards",
         required=False,
         help_text="Members only: add any ward named in the file that does not exist yet, instead of reporting it.",
+    )
+
+    def __init__(self, *args, max_bytes: int, too_large_message: str, upload_too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes, self.too_large_message, self.upload_too_large = max_bytes, too_large_message, upload_too_large
+        megabytes = max_bytes // (1024 * 1024)
+        self.fields["file"].help_text += f" At most {megabytes} MB."
+        self.fields["file"].error_messages["required"] = "Choose the CSV file to import."
+        self.fields["kind"].error_messages["required"] = "Choose whether the file holds members or organisations."
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if self.upload_too_large or (upload is not None and upload.size > self.max_bytes):
+            self.errors.pop("file", None)
+            self.add_error("file", self.too_large_message)
+        return data
+
+
+IGNORE = ""
+
+
+class ColumnMapForm(forms.Form):
+    """The mapping step: for each column of the file's header, the field it fills, or Ignore."""
+
+    def __init__(self, *args, columns, fields: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns = columns
+        choices = [(IGNORE, "Ignore this column"), *fields]
+        self.labels = dict(fields)
+        for column in columns:
+            name = f"column_{column.position}"
+            self.fields[name] = forms.ChoiceField(
+                label=column.header or f"Column {column.position + 1} (no heading)",
+                choices=choices,
+                required=False,
+                initial=column.field or IGNORE,
+                help_text=_column_hint(column),
+            )
+
+    def clean(self):
+        data = super().clean()
+        taken: dict[str, str] = {}
+        for column in self.columns:
+            field = data.get(f"column_{column.position}") or IGNORE
+            if field and field != "address" and field in taken:  # address lines may span columns
+                self.add_error(
+                    f"column_{column.position}",
+                    f"“{taken[field]}” is set to {self.labels[field]} already: choose another field or ignore one.",
+                )
+            taken.setdefault(field, column.header)
+        return data
+
+    def column_map(self) -> dict[str, str]:
+        """{header as in the file: field, or "" to ignore} for every column with a heading."""
+        return {
+            column.header: self.cleaned_data.get(f"column_{column.position}") or IGNORE
+            for column in self.columns
+            if column.header
+        }
+
+
+def _column_hint(column) -> str:
+    if column.how == "recognised":
+        return "Recognised from its heading."
+    if column.how == "mapped":
+        return "As mapped before."
+    return "Not recognised: choose the field it holds, or ignore it."
+
+
+class ValueMapForm(forms.Form):
+    """Unknown words in a column (a status, an organisation's type), each given a meaning or left."""
+
+    def __init__(self, *args, unknown: dict[str, dict[str, int]], meanings: dict[str, list[tuple[str, str]]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.words: list[tuple[str, str, str]] = []  # (form field name, column, word)
+        for column, words in unknown.items():
+            if column not in meanings:
+                continue
+            for index, (word, count) in enumerate(sorted(words.items(), key=lambda item: (-item[1], item[0]))):
+                name = f"value_{column}_{index}"
+                self.words.append((name, column, word))
+                self.fields[name] = forms.ChoiceField(
+                    label=f"“{word}” ({count} row{'s' if count != 1 else ''})",
+                    choices=[("", "Leave it: a problem to correct in the file"), *meanings[column]],
+                    required=False,
+                )
+
+    def value_map(self) -> dict[str, dict[str, str]]:
+        mapped: dict[str, dict[str, str]] = {}
+        for name, column, word in self.words:
+            if self.cleaned_data.get(name):
+                mapped.setdefault(column, {})[word] = self.cleaned_data[name]
+        return mapped
+
+
+class MissingForm(forms.Form):
+    """What the import does with members of the constituency who are not in the file."""
+
+    missing = forms.ChoiceField(
+        label="Members not in the file",
+        choices=[("leave", "Leave them as they are"), ("lapse", "Mark them lapsed")],
+        widget=forms.RadioSelect,
     )

@@ -138,3 +138,125 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+
+# --- imports run from the officers' pages: upload, mapping, preview, confirm ------------------
+
+
+class MemberImport(models.Model):
+    """One import of a members or affiliates CSV file, from its upload to its confirmation.
+
+    The file's bytes are kept only until the import is applied (or for a day at most, see
+    members/import_runs/), so that the confirmed import is exactly the previewed one.
+    """
+
+    class Kind(models.TextChoices):
+        MEMBERS = "members", "Members"
+        AFFILIATES = "affiliates", "Affiliated organisations"
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded"
+        PREVIEWING = "previewing", "Being previewed"
+        PREVIEWED = "previewed", "Previewed"
+        APPLYING = "applying", "Being applied"
+        APPLIED = "applied", "Applied"
+        FAILED = "failed", "Failed"
+        STALE = "stale", "Out of date"
+
+    class Missing(models.TextChoices):
+        LEAVE = "leave", "Leave them as they are"
+        LAPSE = "lapse", "Mark them lapsed"
+
+    constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="imports")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    file = models.BinaryField(blank=True, default=b"")
+    file_name = models.CharField(max_length=255)
+    file_size = models.PositiveBigIntegerField(default=0)
+    file_deleted_at = models.DateTimeField(null=True, blank=True)
+    column_map = models.JSONField(default=dict, blank=True)
+    value_map = models.JSONField(default=dict, blank=True)
+    create_wards = models.BooleanField(default=False)
+    missing = models.CharField(max_length=6, choices=Missing.choices, default=Missing.LEAVE)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.UPLOADED)
+    progress_phase = models.CharField(max_length=20, blank=True)
+    progress_rows = models.PositiveBigIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    fingerprint = models.CharField(max_length=128, blank=True)
+    failure = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    previewed_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["members", "affiliates"]), name="member_import_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=["uploaded", "previewing", "previewed", "applying", "applied", "failed", "stale"]
+                ),
+                name="member_import_state_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_state_display()})"
+
+
+class MemberImportChange(models.Model):
+    """One field-level change an import's preview found: line, whose record, which field, old and new."""
+
+    run = models.ForeignKey(MemberImport, on_delete=models.CASCADE, related_name="changes")
+    line = models.PositiveIntegerField()
+    key = models.CharField(max_length=200)
+    name = models.CharField(max_length=400, blank=True)
+    field = models.CharField(max_length=40)
+    old = models.TextField(blank=True)
+    new = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["run", "line", "pk"]
+        indexes = [models.Index(fields=["run", "line"], name="member_import_change_idx")]
+
+    def __str__(self):
+        return f"line {self.line}: {self.key} {self.field}"
+
+
+class MemberImportMissing(models.Model):
+    """A member of the constituency whom an import's preview did not find in the file."""
+
+    run = models.ForeignKey(MemberImport, on_delete=models.CASCADE, related_name="missing_members")
+    membership_number = models.CharField(max_length=32)
+    name = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        ordering = ["run", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.membership_number})"
+
+
+class ImportMapping(models.Model):
+    """The column and value mapping a constituency's officers last chose, offered at the next upload."""
+
+    constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="import_mappings")
+    kind = models.CharField(max_length=12, choices=MemberImport.Kind.choices)
+    column_map = models.JSONField(default=dict, blank=True)
+    value_map = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["constituency", "kind"], name="import_mapping_one_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.constituency} {self.kind} mapping"

@@ -1,5 +1,5 @@
 """Officer pages for constituencies, wards, members and affiliates. Thin: reads go through
-selectors, writes through services (and the import service)."""
+selectors, writes through services. The import pages are in members/import_views.py."""
 
 from django.contrib import messages
 from django.db.models import Count
@@ -16,8 +16,7 @@ from members import services
 from members.access import ConstituencyOfficerMixin, OfficerRequiredMixin
 from members.csv_export import csv_response
 from members.filters import AffiliateFilter, MemberFilter
-from members.forms import AffiliateForm, ImportForm, MemberForm, WardForm
-from members.imports import affiliate_import, member_import
+from members.forms import AffiliateForm, MemberForm, WardForm
 from members.models import Affiliate, Member, Ward
 from members.selectors import (
     MemberEligibilityRules,
@@ -216,30 +215,3 @@ class AffiliateFormView(_ObjectFormView):
 
     def get_success_url(self):
         return reverse("members:affiliate_list", args=[self.constituency.pk])
-
-
-class ImportView(ConstituencyOfficerMixin, FormView):
-    template_name = "members/import.html"
-    form_class = ImportForm
-
-    def get_initial(self):
-        initial = super().get_initial()
-        if self.request.GET.get("kind") in (ImportForm.MEMBERS, ImportForm.AFFILIATES):
-            initial["kind"] = self.request.GET["kind"]
-        return initial
-
-    def form_valid(self, form):
-        data = form.cleaned_data
-        if data["kind"] == ImportForm.MEMBERS:
-            report = member_import(
-                constituency=self.constituency,
-                file=data["file"],
-                create_wards=data["create_wards"],
-                actor=self.request.user,
-            )
-        else:
-            report = affiliate_import(constituency=self.constituency, file=data["file"], actor=self.request.user)
-        context = self.get_context_data(form=ImportForm(initial={"kind": data["kind"]}), report=report)
-        context["file_name"] = data["file"].name
-        context["report_title"] = f"{data['file'].name} was not imported"
-        return self.render_to_response(context)

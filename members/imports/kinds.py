@@ -1,76 +1,132 @@
-"""The two kinds of import, members and affiliates: their columns, how a row is cleaned, how a batch is written."""
+"""The two kinds of import, members and affiliates: how a row is cleaned, compared with what is stored, written.
+
+Each spec's `compare_batch` counts created, updated and unchanged records and lists the
+field-level changes; with `write=True` it also saves them (bulk_create, bulk_update). A column
+the file does not have leaves that field as it was.
+"""
 
 from __future__ import annotations
 
-from members.imports.reading import (
-    AFFILIATES,
-    BATCH_SIZE,
-    MEMBERS,
-    ImportReport,
-    ImportSpec,
-    Row,
-    RowError,
+import hashlib
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from members.imports.reading import Row
+from members.imports.report import AFFILIATES, MEMBERS, FieldChange, ImportReport
+from members.imports.values import (
+    KIND_ADVICE,
+    STATUS_ADVICE,
+    ErrorSink,
     date_cell,
     email_cell,
     name_key,
-    normalise_header,
     optional_cell,
     required_cell,
+    word_cell,
 )
 from members.membership_numbers import membership_number_normalise
 from members.models import Affiliate, Member, Ward
 
+STATE_CHUNK = 5000
+OnChange = Callable[[FieldChange], None] | None
 
-class MemberSpec(ImportSpec):
-    kind = MEMBERS
-    required_columns = ["membership_number", "first_name", "last_name", "ward", "joined_on"]
-    optional_columns = ["email", "status"]
-    key_column = "membership_number"
-    statuses = {"active": "active", "arrears": "arrears", "in arrears": "arrears", "lapsed": "lapsed"}
 
-    def __init__(self, constituency, create_wards, today):
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return f"{value:%d/%m/%Y}"
+    return str(value).replace("\n", ", ")
+
+
+class ImportSpec:
+    kind: str
+    key_column: str
+    optional_columns: list[str]
+    foreign_reason = ""
+
+    def __init__(self, constituency: Any, create_wards: bool, today: date, words: dict[str, dict[str, str]]) -> None:
         self.constituency = constituency
         self.create_wards = create_wards
         self.today = today
-        self.wards = self._ward_ids()
+        self.words = words
+        self.present: set[str] = set()  # the fields some column fills
+
+    def key_of(self, text: str) -> str:
+        raise NotImplementedError
+
+    def foreign_keys(self, keys: list[str]) -> set[str]:
+        return set()
+
+    def prepare_write(self, report: ImportReport) -> None:
+        pass
+
+    def _record_change(
+        self, report: ImportReport, on_change: OnChange, line: int, key: str, name: str, field: str, old: Any, new: Any
+    ) -> None:
+        change = FieldChange(line, key, name, field, _shown(old), _shown(new))
+        report.change_add(change)
+        if on_change is not None:
+            on_change(change)
+
+
+class MemberSpec(ImportSpec):
+    kind = MEMBERS
+    key_column = "membership_number"
+    optional_columns = ["email", "status", "address", "postcode"]
+    foreign_reason = "membership number {key} already belongs to a member in another constituency."
+    _update_fields = ["first_name", "last_name", "email", "ward", "joined_on", "status", "address", "postcode"]
+
+    def __init__(self, constituency: Any, create_wards: bool, today: date, words: dict[str, dict[str, str]]) -> None:
+        super().__init__(constituency, create_wards, today, words)
+        self._wards_load()
         self.new_wards: dict[str, str] = {}
 
-    def clean(self, row: Row, errors: list) -> tuple | None:
-        """(membership_number, first_name, last_name, email, ward key, joined_on, status); None if invalid."""
-        before = len(errors)
-        typed = required_cell(row, "membership_number", errors, 32)
+    def _wards_load(self) -> None:
+        wards = list(Ward.objects.filter(constituency=self.constituency).values_list("pk", "name"))
+        self.wards = {name_key(name): pk for pk, name in wards}
+        self.ward_names = dict(wards)
+
+    def key_of(self, text: str) -> str:
+        return membership_number_normalise(text)
+
+    def clean(self, row: Row, report: ErrorSink) -> tuple | None:
+        """(line, number, first, last, email, ward key, joined_on, status, address, postcode); None if invalid."""
+        before = report.errors_total
+        typed = required_cell(row, "membership_number", report, 32)
         number = membership_number_normalise(typed)
         if len(typed) <= 32 < len(number):  # upper case can be longer: "ß" is "SS"
-            errors.append(RowError(row.line, "membership_number", "too long: at most 32 characters."))
-        first = required_cell(row, "first_name", errors, 150)
-        last = required_cell(row, "last_name", errors, 150)
-        email = email_cell(row, "email", errors)
-        if len(email) > 254:
-            errors.append(RowError(row.line, "email", "too long: at most 254 characters."))
-        ward_name = required_cell(row, "ward", errors, 200)
+            report.error_add(row.line, "membership_number", "too long: at most 32 characters.")
+        first = required_cell(row, "first_name", report, 150)
+        last = required_cell(row, "last_name", report, 150)
+        email = email_cell(row, "email", report)
+        ward_name = required_cell(row, "ward", report, 200)
         ward_key = name_key(ward_name)
         if ward_name and ward_key not in self.wards:
             if self.create_wards:
                 self.new_wards.setdefault(ward_key, " ".join(ward_name.split()))
             else:
-                errors.append(
-                    RowError(
-                        row.line,
-                        "ward",
-                        f"unknown ward “{ward_name}” in {self.constituency.name}. Add the ward first, "
-                        "or tick “create missing wards”.",
-                    )
+                shown = " ".join(ward_name.split())
+                report.error_add(
+                    row.line,
+                    "ward",
+                    f"unknown ward “{shown}” in {self.constituency.name}. Add the ward first, "
+                    "or tick “create missing wards”.",
+                    value=shown,
+                    group_reason=f"unknown ward in {self.constituency.name}. Add the ward first, "
+                    "or tick “create missing wards”.",
                 )
-        joined = date_cell(row, "joined_on", errors, self.today)
-        status_text = row.cells.get("status", "")
-        status = self.statuses.get(" ".join(status_text.lower().split()) or "active")
-        if status is None:
-            errors.append(
-                RowError(row.line, "status", f"“{status_text}” is not a status: use active, arrears or lapsed.")
-            )
-        if len(errors) > before:
+        joined = date_cell(row, "joined_on", report, self.today)
+        status = word_cell(row, "status", report, self.words["status"], STATUS_ADVICE, "active")
+        address = optional_cell(row, "address", report, 500)
+        postcode = " ".join(row.cells.get("postcode", "").upper().split())
+        if len(postcode) > 10:
+            report.error_add(row.line, "postcode", "too long for a postcode: at most 10 characters.")
+        after = report.errors_total
+        if after > before:
             return None
-        return (number, first, last, email, ward_key, joined, status)
+        return (row.line, number, first, last, email, ward_key, joined, status, address, postcode)
 
     def foreign_keys(self, keys: list[str]) -> set[str]:
         """Of these membership numbers, those that belong to another constituency's members."""
@@ -80,96 +136,107 @@ class MemberSpec(ImportSpec):
             .values_list("membership_number", flat=True)
         )
 
-    foreign_reason = "membership number {key} already belongs to a member in another constituency."
+    def state_read(self, seen: dict[str, int], report: ImportReport) -> tuple[str, list[int]]:
+        """A digest of the constituency's wards and members; the members not in the file (not yet lapsed)."""
+        digest = hashlib.sha256()
+        for ward in sorted(self.ward_names.items()):
+            digest.update(repr(ward).encode())
+        missing_pks = []
+        fields = ("pk", "membership_number", "first_name", "last_name", "email", "ward_id", "joined_on")
+        rows = (
+            Member.objects.filter(ward__constituency=self.constituency)
+            .order_by("membership_number")
+            .values_list(*fields, "status", "address", "postcode")
+        )
+        for values in rows.iterator(chunk_size=STATE_CHUNK):
+            digest.update(repr(values).encode())
+            if values[1] not in seen and values[7] != Member.Status.LAPSED:
+                missing_pks.append(values[0])
+                report.missing_total += 1
+                if len(report.missing) < 5000:
+                    report.missing.append((values[1], f"{values[2]} {values[3]}".strip()))
+        return digest.hexdigest(), missing_pks
+
+    def missing_lapse(self, pks: list[int], report: ImportReport) -> None:
+        for start in range(0, len(pks), STATE_CHUNK):
+            chunk = pks[start : start + STATE_CHUNK]
+            report.missing_lapsed += Member.objects.filter(pk__in=chunk).update(status=Member.Status.LAPSED)
 
     def prepare_write(self, report: ImportReport) -> None:
         if self.new_wards:
             names = sorted(self.new_wards.values(), key=str.casefold)
             Ward.objects.bulk_create([Ward(constituency=self.constituency, name=name) for name in names])
             report.created_wards = names
-            self.wards = self._ward_ids()
+            self._wards_load()
 
-    def _ward_ids(self) -> dict[str, int]:
-        wards = Ward.objects.filter(constituency=self.constituency).values_list("pk", "name")
-        return {name_key(name): pk for pk, name in wards}
-
-    def write_batch(self, batch: list[tuple], columns: set[str], report: ImportReport) -> None:
-        existing = Member.objects.filter(membership_number__in=[values[0] for values in batch]).in_bulk(
+    def compare_batch(self, batch: list[tuple], report: ImportReport, write: bool, on_change: OnChange) -> None:
+        existing = Member.objects.filter(membership_number__in=[values[1] for values in batch]).in_bulk(
             field_name="membership_number"
         )
+        optional = [name for name in self.optional_columns if name in self.present]
         to_create, to_update = [], []
-        for number, first, last, email, ward_key, joined, status in batch:
-            ward_id = self.wards[ward_key]
+        for line, number, first, last, email, ward_key, joined, status, address, postcode in batch:
+            ward_id: Any = self.wards.get(ward_key)  # None: a ward still to be made (a dry run)
             member = existing.get(number)
             if member is None:
-                to_create.append(
-                    Member(
-                        membership_number=number,
-                        first_name=first,
-                        last_name=last,
-                        email=email,
-                        ward_id=ward_id,
-                        joined_on=joined,
-                        status=status,
+                report.created += 1
+                if write:
+                    to_create.append(
+                        Member(
+                            membership_number=number,
+                            first_name=first,
+                            last_name=last,
+                            email=email,
+                            ward_id=ward_id,
+                            joined_on=joined,
+                            status=status,
+                            address=address,
+                            postcode=postcode,
+                        )
                     )
-                )
                 continue
-            # A column left out of the file leaves that field as it was.
             new = {"first_name": first, "last_name": last, "ward_id": ward_id, "joined_on": joined}
-            if "email" in columns:
-                new["email"] = email
-            if "status" in columns:
-                new["status"] = status
-            if all(getattr(member, name) == value for name, value in new.items()):
+            given = {"email": email, "status": status, "address": address, "postcode": postcode}
+            for name in optional:
+                new[name] = given[name]
+            changed = [(name, value) for name, value in new.items() if getattr(member, name) != value]
+            if not changed:
                 report.unchanged += 1
                 continue
-            for name, value in new.items():
-                setattr(member, name, value)
+            report.updated += 1
+            full_name = f"{first} {last}".strip()
+            for name, value in changed:
+                old = getattr(member, name)
+                if write:
+                    setattr(member, name, value)
+                shown_name = name
+                if name == "ward_id":
+                    shown_name, old = "ward", self.ward_names.get(old, "")
+                    value = self.ward_names.get(value) or self.new_wards.get(ward_key, "")
+                elif name == "status":
+                    old, value = Member.Status(old).label, Member.Status(value).label
+                self._record_change(report, on_change, line, number, full_name, shown_name, old, value)
             to_update.append(member)
-        Member.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-        if to_update:
-            Member.objects.bulk_update(
-                to_update, ["first_name", "last_name", "email", "ward", "joined_on", "status"], batch_size=500
-            )
-        report.created += len(to_create)
-        report.updated += len(to_update)
+        if write:
+            Member.objects.bulk_create(to_create)
+            if to_update:
+                Member.objects.bulk_update(to_update, self._update_fields, batch_size=500)
 
 
 class AffiliateSpec(ImportSpec):
     kind = AFFILIATES
-    required_columns = ["name", "kind", "affiliated_on"]
-    optional_columns = ["affiliated_members", "delegate_name", "delegate_email"]
     key_column = "name"
-    kinds = {
-        "trade_union": "trade_union",
-        "union": "trade_union",
-        "socialist_society": "socialist_society",
-        "cooperative": "cooperative",
-        "co_operative": "cooperative",
-        "co_operative_party": "cooperative",
-        "other": "other",
-    }
+    optional_columns = ["affiliated_members", "delegate_name", "delegate_email"]
+    _update_fields = ["name", "kind", "affiliated_on", "affiliated_members", "delegate_name", "delegate_email"]
 
-    def __init__(self, constituency, create_wards, today):
-        self.constituency = constituency
-        self.today = today
+    def key_of(self, text: str) -> str:
+        return name_key(text)
 
-    def clean(self, row: Row, errors: list) -> tuple | None:
-        before = len(errors)
-        name = " ".join(required_cell(row, "name", errors, 200).split())
-        kind_text = row.cells.get("kind", "")
-        kind = self.kinds.get(normalise_header(kind_text))
-        if not kind_text:
-            errors.append(RowError(row.line, "kind", "required, but empty."))
-        elif kind is None:
-            errors.append(
-                RowError(
-                    row.line,
-                    "kind",
-                    f"“{kind_text}” is not a kind: use trade_union, socialist_society, cooperative or other.",
-                )
-            )
-        affiliated_on = date_cell(row, "affiliated_on", errors, self.today)
+    def clean(self, row: Row, report: ErrorSink) -> tuple | None:
+        before = report.errors_total
+        name = " ".join(required_cell(row, "name", report, 200).split())
+        kind = word_cell(row, "kind", report, self.words["kind"], KIND_ADVICE, None)
+        affiliated_on = date_cell(row, "affiliated_on", report, self.today)
         members_text = row.cells.get("affiliated_members", "").replace(",", "").replace(" ", "")
         affiliated_members = None
         if members_text:
@@ -177,67 +244,74 @@ class AffiliateSpec(ImportSpec):
             if members_text.isascii() and members_text.isdigit() and len(members_text) < 10:
                 affiliated_members = int(members_text)
             else:
-                errors.append(
-                    RowError(
-                        row.line,
-                        "affiliated_members",
-                        f"“{row.cells['affiliated_members']}” is not a whole number of members.",
-                    )
+                shown = row.cells["affiliated_members"][:100]
+                report.error_add(
+                    row.line,
+                    "affiliated_members",
+                    f"“{shown}” is not a whole number of members.",
+                    value=shown,
+                    group_reason="not a whole number of members.",
                 )
-        delegate_name = optional_cell(row, "delegate_name", errors, 200)
-        delegate_email = email_cell(row, "delegate_email", errors)
-        if len(errors) > before:
+        delegate_name = optional_cell(row, "delegate_name", report, 200)
+        delegate_email = email_cell(row, "delegate_email", report)
+        after = report.errors_total
+        if after > before:
             return None
-        return (name, kind, affiliated_on, affiliated_members, delegate_name, delegate_email)
+        return (row.line, name, kind, affiliated_on, affiliated_members, delegate_name, delegate_email)
 
-    def foreign_keys(self, keys):
-        return set()
+    def state_read(self, seen: dict[str, int], report: ImportReport) -> tuple[str, list[int]]:
+        digest = hashlib.sha256()
+        self.existing = {}
+        for affiliate in Affiliate.objects.filter(constituency=self.constituency).order_by("pk"):
+            digest.update(repr([getattr(affiliate, name) for name in ["pk", *self._update_fields]]).encode())
+            self.existing[name_key(affiliate.name)] = affiliate
+        return digest.hexdigest(), []
 
-    foreign_reason = ""
-
-    def prepare_write(self, report):
+    def missing_lapse(self, pks: list[int], report: ImportReport) -> None:
         pass
 
-    def write_batch(self, batch, columns, report):
-        existing = {
-            name_key(affiliate.name): affiliate
-            for affiliate in Affiliate.objects.filter(constituency=self.constituency)
-        }
+    def compare_batch(self, batch: list[tuple], report: ImportReport, write: bool, on_change: OnChange) -> None:
         to_create, to_update = [], []
-        for name, kind, affiliated_on, affiliated_members, delegate_name, delegate_email in batch:
-            affiliate = existing.get(name_key(name))
+        optional = [name for name in self.optional_columns if name in self.present]
+        for line, name, kind, affiliated_on, affiliated_members, delegate_name, delegate_email in batch:
+            affiliate = self.existing.get(name_key(name))
             if affiliate is None:
-                to_create.append(
-                    Affiliate(
-                        constituency=self.constituency,
-                        name=name,
-                        kind=kind,
-                        affiliated_on=affiliated_on,
-                        affiliated_members=affiliated_members,
-                        delegate_name=delegate_name,
-                        delegate_email=delegate_email,
+                report.created += 1
+                if write:
+                    to_create.append(
+                        Affiliate(
+                            constituency=self.constituency,
+                            name=name,
+                            kind=kind,
+                            affiliated_on=affiliated_on,
+                            affiliated_members=affiliated_members,
+                            delegate_name=delegate_name,
+                            delegate_email=delegate_email,
+                        )
                     )
-                )
                 continue
             new = {"name": name, "kind": kind, "affiliated_on": affiliated_on}
-            for column, value in (
-                ("affiliated_members", affiliated_members),
-                ("delegate_name", delegate_name),
-                ("delegate_email", delegate_email),
-            ):
-                if column in columns:
-                    new[column] = value
-            if all(getattr(affiliate, key) == value for key, value in new.items()):
+            given = {
+                "affiliated_members": affiliated_members,
+                "delegate_name": delegate_name,
+                "delegate_email": delegate_email,
+            }
+            for column in optional:
+                new[column] = given[column]
+            changed = [(column, value) for column, value in new.items() if getattr(affiliate, column) != value]
+            if not changed:
                 report.unchanged += 1
                 continue
-            for key, value in new.items():
-                setattr(affiliate, key, value)
+            report.updated += 1
+            for column, value in changed:
+                old = getattr(affiliate, column)
+                if column == "kind":
+                    old, value = Affiliate.Kind(old).label, Affiliate.Kind(value).label
+                self._record_change(report, on_change, line, name, name, column, old, value)
+                if write:
+                    setattr(affiliate, column, new[column])
             to_update.append(affiliate)
-        Affiliate.objects.bulk_create(to_create)
-        if to_update:
-            Affiliate.objects.bulk_update(
-                to_update,
-                ["name", "kind", "affiliated_on", "affiliated_members", "delegate_name", "delegate_email"],
-            )
-        report.created += len(to_create)
-        report.updated += len(to_update)
+        if write:
+            Affiliate.objects.bulk_create(to_create)
+            if to_update:
+                Affiliate.objects.bulk_update(to_update, self._update_fields)

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from members.imports import affiliate_import, member_import
+from members.imports import affiliate_import, header_read, member_import
 from members.membership_numbers import membership_number_normalise
 from members.models import Affiliate, AuditEvent, Member, Ward
 from tests.factories import ConstituencyFactory, WardFactory
@@ -202,3 +202,110 @@ def test_formulas_and_markup_in_names_are_imported_as_plain_text(place, names, e
     for number, first, last, *_ in rows:
         member = Member.objects.get(membership_number=number)
         assert (member.first_name, member.last_name) == (first.strip(), last.strip())
+
+
+# --- the options of issue 12: mappings, dry runs, missing members, fingerprints ------------------
+
+COLUMN_MAPS = st.one_of(
+    st.none(),
+    st.dictionaries(
+        st.one_of(st.sampled_from(["Ref", "Notes", "status", "Surname", "ward", ""]), st.text(max_size=10)),
+        st.one_of(
+            st.sampled_from(["membership_number", "last_name", "email", "", "ignore", "address"]), st.text(max_size=8)
+        ),
+        max_size=3,
+    ),
+)
+VALUE_MAPS = st.one_of(
+    st.none(),
+    st.dictionaries(
+        st.sampled_from(["status", "kind", "ward"]),
+        st.dictionaries(
+            st.text(max_size=8), st.sampled_from(["active", "lapsed", "In arrears", "other", "x"]), max_size=2
+        ),
+        max_size=2,
+    ),
+)
+PREFIXES = st.sampled_from([b"", b"\xef\xbb\xbf", b"PK\x03\x04", b"%PDF", b"\xff\xfe", b"Membership No.,Surname\r\n"])
+
+
+@FUZZ
+@given(
+    data=st.binary(max_size=400),
+    prefix=PREFIXES,
+    column_map=COLUMN_MAPS,
+    value_map=VALUE_MAPS,
+    dry_run=st.booleans(),
+    missing=st.sampled_from(["leave", "lapse", "other"]),
+    create_wards=st.booleans(),
+)
+def test_any_bytes_with_any_options_give_a_report_never_an_exception(
+    place, data, prefix, column_map, value_map, dry_run, missing, create_wards
+):
+    before = _snapshot()
+    report = member_import(
+        constituency=place,
+        file=prefix + data,
+        column_map=column_map,
+        value_map=value_map,
+        dry_run=dry_run,
+        missing=missing,
+        create_wards=create_wards,
+    )
+    assert report.summary()
+    list(report.errors_csv_rows())
+    [str(group) for group in report.error_groups]
+    if report.errors or dry_run:
+        assert _snapshot() == before, "a refused import or a dry run must write nothing"
+    assert len(report.errors) <= report.errors_total
+    header_read(kind="members", file=prefix + data, column_map=column_map)
+    header_read(kind="affiliates", file=prefix + data, column_map=column_map)
+    affiliate_import(constituency=place, file=prefix + data, column_map=column_map, value_map=value_map, dry_run=True)
+
+
+REAL_HEADER = ["Membership No.", "Forename", "SURNAME", "Email Address", "Branch", "Join Date", "Membership Status",
+               "Address Line 1", "Town", "Post Code", "Notes"]  # fmt: skip
+REAL_STATUSES = st.one_of(st.sampled_from(["Current", "In Arrears", "Lapsed", "Resigned", "Gold", ""]), HOSTILE)
+REAL_DATES = st.one_of(st.sampled_from(["01/03/2015", "3 March 2021", "3/3/21", "31.12.2019", "2015-01-01"]), DATES)
+
+
+@FUZZ
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.from_regex(r"L[0-9]{4}", fullmatch=True),
+            HOSTILE,
+            HOSTILE,
+            st.one_of(st.just(""), st.emails()),
+            WARD,
+            REAL_DATES,
+            REAL_STATUSES,
+            HOSTILE,
+            HOSTILE,
+            st.one_of(st.sampled_from(["CT1 2AB", "ct2  7xy", ""]), HOSTILE),
+            HOSTILE,
+        ),
+        max_size=5,
+    ),
+    encoding=st.sampled_from(["utf-8-sig", "cp1252"]),
+    missing=st.sampled_from(["leave", "lapse"]),
+    gold=st.booleans(),
+)
+def test_a_real_shaped_export_previews_then_confirms_exactly_what_was_previewed(place, rows, encoding, missing, gold):
+    data = _csv_bytes(REAL_HEADER, [list(row) for row in rows], encoding)
+    value_map = {"status": {"gold": "active"}} if gold else None
+    before = _snapshot()
+    preview = member_import(constituency=place, file=data, dry_run=True, missing=missing, value_map=value_map)
+    assert _snapshot() == before
+    if preview.errors:
+        return
+    assert preview.ignored_columns == ["Notes"]
+    report = member_import(
+        constituency=place, file=data, missing=missing, value_map=value_map, expected_fingerprint=preview.fingerprint
+    )
+    assert report.ok, report.errors
+    assert (report.created, report.updated, report.unchanged) == (preview.created, preview.updated, preview.unchanged)
+    assert report.changes == preview.changes
+    stale = member_import(constituency=place, file=data, missing="lapse" if missing == "leave" else "leave",
+                          value_map=value_map, expected_fingerprint=preview.fingerprint)  # fmt: skip
+    assert not stale.ok

@@ -63,7 +63,7 @@ def test_every_bad_row_is_reported_with_line_column_and_reason_and_nothing_is_wr
     assert reasons[3] == "required, but empty."
     assert "not a valid email address" in reasons[4]
     assert "unknown ward “Nowhere”" in reasons[5] and "create missing wards" in reasons[5]
-    assert "not a date" in reasons[6] and "YYYY-MM-DD or DD/MM/YYYY" in reasons[6]
+    assert "not a date" in reasons[6] and "DD/MM/YYYY, YYYY-MM-DD or 3 March 2021" in reasons[6]
     assert "first on line 2" in reasons[8]
     assert "“suspended” is not a status" in reasons[9]
     assert Member.objects.count() == 0
@@ -134,7 +134,17 @@ def test_reimport_updates_by_membership_number_and_counts_created_updated_unchan
         assert Member.objects.get(membership_number=number).pk == pk
     event = AuditEvent.objects.filter(action="members.imported").first()
     assert event.actor == officer
-    assert event.detail == {"rows": 5, "created": 1, "updated": 1, "unchanged": 3, "created_wards": 0}
+    assert event.detail == {
+        "rows": 5,
+        "created": 1,
+        "updated": 1,
+        "unchanged": 3,
+        "created_wards": 0,
+        "changes": 1,
+        "missing": 0,
+        "missing_lapsed": 0,
+        "ignored_columns": 0,
+    }
 
 
 def test_reimport_without_the_status_column_leaves_statuses_alone(constituency, wards):
@@ -185,7 +195,8 @@ def test_progress_is_reported_for_large_files(constituency, wards):
 
 
 def test_row_error_reads_as_a_sentence():
-    assert str(RowError(4, "email", "bad.")) == "line 4, column email: bad."
+    assert str(RowError(4, "email", "bad.")) == "line 4, column Email: bad."
+    assert str(RowError(0, "", "stale.")) == "the import: stale."
     assert str(RowError(1, "", "empty.")) == "line 1: empty."
 
 
@@ -253,13 +264,27 @@ def test_affiliate_kinds_accept_their_plain_spellings(constituency, kind):
         ("31/08/2019", dt.date(2019, 8, 31)),
         ("1/2/2020", dt.date(2020, 2, 1)),
         ("29/02/2024", dt.date(2024, 2, 29)),
+        ("31/8/19", dt.date(2019, 8, 31)),
+        ("1/2/99", dt.date(1999, 2, 1)),
+        ("2019-8-31", dt.date(2019, 8, 31)),
+        ("31-08-2019", dt.date(2019, 8, 31)),
+        ("31.08.2019", dt.date(2019, 8, 31)),
+        ("3 March 2021", dt.date(2021, 3, 3)),
+        ("3 Mar 2021", dt.date(2021, 3, 3)),
+        ("3rd march 2021", dt.date(2021, 3, 3)),
+        ("03-Mar-2021", dt.date(2021, 3, 3)),
+        ("12 Sept 2020", dt.date(2020, 9, 12)),
+        ("31/08/2019 00:00:00", dt.date(2019, 8, 31)),
+        ("2019-08-31T00:00", dt.date(2019, 8, 31)),
     ],
 )
-def test_dates_in_either_format_parse(text, expected):
-    assert parse_date(text) == expected
+def test_dates_in_the_forms_uk_exports_use_parse(text, expected):
+    assert parse_date(text, dt.date(2026, 1, 1)) == expected
 
 
-@pytest.mark.parametrize("text", ["29/02/2023", "31/8/19", "2019-8-31", "+1/02/2020", "1/2/2020/3", "31.08.2019", ""])
+@pytest.mark.parametrize(
+    "text", ["29/02/2023", "31/8/195", "+1/02/2020", "1/2/2020/3", "31.08", "3 Marchy 2021", "0001-01-01", ""]
+)
 def test_anything_else_is_not_a_date(text):
     with pytest.raises(ValueError):
         parse_date(text)

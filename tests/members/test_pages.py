@@ -358,43 +358,62 @@ def upload(name, content=None):
     return SimpleUploadedFile(name, content if content is not None else (DATA / name).read_bytes(), "text/csv")
 
 
-def test_import_page_imports_a_good_file_and_shows_the_counts(officer_client, constituency, wards, officer):
+def import_posted(client, url, data, capture):
+    """Post with the queued work run at once, then open the page it leads to."""
+    with capture(execute=True):
+        response = client.post(url, data)
+    assert response.status_code == 302
+    return client.get(response["Location"])
+
+
+def test_import_page_previews_a_good_file_then_imports_it_on_confirmation(
+    officer_client, constituency, wards, officer, django_capture_on_commit_callbacks
+):
     url = reverse("members:import", args=[constituency.pk])
-    response = officer_client.post(url, {"kind": "members", "file": upload("members_utf8_bom_crlf.csv")})
+    data = {"kind": "members", "file": upload("members_utf8_bom_crlf.csv")}
+    response = import_posted(officer_client, url, data, django_capture_on_commit_callbacks)
     page = response.content.decode()
-    assert "Imported 4 members: 4 created, 0 updated, 0 unchanged." in page
+    assert "4 would be created, 0 updated, 0 unchanged." in page
+    assert Member.objects.count() == 0
+    confirm = response.wsgi_request.path + "confirm/"
+    response = import_posted(officer_client, confirm, {}, django_capture_on_commit_callbacks)
+    assert "Imported 4 members: 4 created, 0 updated, 0 unchanged." in response.content.decode()
     assert Member.objects.count() == 4
     assert AuditEvent.objects.get(action="members.imported").actor == officer
 
 
-def test_import_page_lists_every_bad_row_and_writes_nothing(officer_client, constituency, wards):
+def test_import_page_lists_every_bad_row_and_writes_nothing(
+    officer_client, constituency, wards, django_capture_on_commit_callbacks
+):
     url = reverse("members:import", args=[constituency.pk])
-    response = officer_client.post(url, {"kind": "members", "file": upload("members_every_error.csv")})
-    page = response.content.decode()
-    assert "members_every_error.csv was not imported" in page
+    data = {"kind": "members", "file": upload("members_every_error.csv")}
+    page = import_posted(officer_client, url, data, django_capture_on_commit_callbacks).content.decode()
+    assert "This file cannot be imported yet" in page
     assert "Nothing was imported: 7 problems found." in page
-    assert page.count('<tr><td class="num">') == 7
-    assert "unknown ward “Nowhere”" in page
+    assert "“Nowhere”" in page
+    assert "Download every problem" in page
     assert Member.objects.count() == 0
 
 
-def test_import_page_creates_missing_wards_when_ticked(officer_client, constituency, wards):
+def test_import_page_creates_missing_wards_when_ticked(
+    officer_client, constituency, wards, django_capture_on_commit_callbacks
+):
     url = reverse("members:import", args=[constituency.pk])
-    response = officer_client.post(
-        url, {"kind": "members", "file": upload("members_new_wards.csv"), "create_wards": "on"}
-    )
-    assert b"New wards: Little Stour &amp; Adisham, Wincheap." in response.content
+    data = {"kind": "members", "file": upload("members_new_wards.csv"), "create_wards": "on"}
+    page = import_posted(officer_client, url, data, django_capture_on_commit_callbacks).content.decode()
+    assert "New wards would be made: Little Stour &amp; Adisham, Wincheap." in page
 
 
-def test_import_page_takes_affiliates_too(officer_client, constituency):
+def test_import_page_takes_affiliates_too(officer_client, constituency, django_capture_on_commit_callbacks):
     url = reverse("members:import", args=[constituency.pk])
-    response = officer_client.post(url, {"kind": "affiliates", "file": upload("affiliates_good.csv")})
-    assert b"Imported 3 affiliates: 3 created" in response.content
+    data = {"kind": "affiliates", "file": upload("affiliates_good.csv")}
+    page = import_posted(officer_client, url, data, django_capture_on_commit_callbacks).content.decode()
+    assert "The file has 3 affiliates: 3 would be created" in page
 
 
 def test_import_page_without_a_file_says_so(officer_client, constituency):
     response = officer_client.post(reverse("members:import", args=[constituency.pk]), {"kind": "members"})
-    assert response.context["form"].errors["file"] == ["This field is required."]
+    assert response.context["form"].errors["file"] == ["Choose the CSV file to import."]
     assert b"There is a problem" in response.content
 
 

@@ -9,7 +9,10 @@ It also finishes what a count may have left: when the rewrite of the vote tables
 failed or was cut off (ballots/officer/services/vote_count.py), it runs it again; and it
 removes expired sessions (officers' only: voting uses none) and, on the database cache,
 expired rate-limit entries (Django's database cache keeps them until it is full), and letter
-packs not downloaded within a day, so no old row outlives its use.
+packs and uploaded import files (with their previews) over a day old, so no old row outlives
+its use. It is the backstop of
+scheduled reminders too: it starts any whose time has passed (once only), records those whose
+emails have all gone, and cancels those of a ballot that has closed.
 """
 
 from django.conf import settings
@@ -25,6 +28,8 @@ from ballots.officer.services import (
     vote_storage_compact,
     vote_storage_compact_pending,
 )
+from ballots.officer.services.code_reminders import code_reminders_due
+from members.import_runs import member_imports_expire
 
 
 class Command(BaseCommand):
@@ -37,6 +42,9 @@ class Command(BaseCommand):
         cache_entries = _expired_cache_entries_delete()
         # A letter pack holds codes: one not downloaded within a day is deleted, its codes withdrawn.
         packs = letter_packs_expire()
+        reminders = code_reminders_due()
+        # An uploaded import file holds members' details: kept a day at most.
+        imports = member_imports_expire()
         if options["verbosity"] >= 1:
             self.stdout.write(f"Closed {closed} ballot{'s' if closed != 1 else ''}.")
             if compacted:
@@ -45,6 +53,15 @@ class Command(BaseCommand):
                 self.stdout.write(f"Removed {expired} expired session{'s' if expired != 1 else ''}.")
             if packs:
                 self.stdout.write(f"Deleted {packs} letter pack{'s' if packs != 1 else ''} not downloaded in time.")
+            if imports:
+                self.stdout.write(f"Deleted {imports} import file{'s' if imports != 1 else ''} over a day old.")
+            if reminders["started"]:
+                self.stdout.write(f"Started {reminders['started']} reminder{'s' if reminders['started'] != 1 else ''}.")
+            if reminders["cancelled"]:
+                self.stdout.write(
+                    f"Cancelled {reminders['cancelled']} reminder{'s' if reminders['cancelled'] != 1 else ''} "
+                    "of closed ballots."
+                )
             if cache_entries:
                 self.stdout.write(f"Removed {cache_entries} expired cache entr{'ies' if cache_entries != 1 else 'y'}.")
 

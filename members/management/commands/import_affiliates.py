@@ -1,7 +1,9 @@
-"""python manage.py import_affiliates FILE --constituency NAME
+"""python manage.py import_affiliates FILE --constituency NAME [--map "HEADER=FIELD"]...
+[--value "kind:WORD=VALUE"]... [--dry-run]
 
-All or nothing: on any bad row, nothing is written, every bad row is listed on stderr
-(line, column, reason) and the exit status is 2.
+All or nothing: on any bad row, nothing is written, every problem is listed on stderr (line,
+column, reason; repeats summarised once) and the exit status is 2. --dry-run writes nothing
+and prints what the import would do.
 """
 
 from members.imports import affiliate_import

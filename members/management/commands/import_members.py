@@ -1,7 +1,9 @@
-"""python manage.py import_members FILE --constituency NAME [--create-wards]
+"""python manage.py import_members FILE --constituency NAME [--create-wards] [--map "HEADER=FIELD"]...
+[--value "status:WORD=VALUE"]... [--dry-run] [--missing leave|lapse]
 
-All or nothing: on any bad row, nothing is written, every bad row is listed on stderr
-(line, column, reason) and the exit status is 2.
+All or nothing: on any bad row, nothing is written, every problem is listed on stderr (line,
+column, reason; repeats summarised once) and the exit status is 2. --dry-run writes nothing
+and prints what the import would do.
 """
 
 from members.imports import member_import
