@@ -1,13 +1,20 @@
 """Disclosure of small wards on public results: which wards are withheld, and what else must go with them.
 
 On public pages a ward with at least one but fewer than
-``settings.RESULTS_DISCLOSURE_THRESHOLD`` votes has its counts withheld; its branch result
-still shows. Withheld counts must not be recoverable from totals, so when any ward is
-withheld the member section's per-side vote totals are not published either (only the votes
-cast, which turnout shows anyway). When member votes are pooled (``counted_by`` is
-``individual``) the open share itself implies the per-side totals, so a single withheld ward
-is protected by also withholding the next-smallest ward (complementary suppression): only the
-pair's combined split can then be derived. See ``docs/results.md``.
+``settings.RESULTS_DISCLOSURE_THRESHOLD`` votes is withheld: its counts, and with them its
+votes cast and turnout (a tied ward of 4 votes is 2-2; a ward of 2 votes whose result is
+"reselect" is 2-0), while its branch result still shows, as the rules count branches by it.
+Withheld figures must not be recoverable from what is published:
+
+* the member section's per-side vote totals are not published when any ward is withheld
+  (the totals minus the wards shown would be the withheld wards' counts);
+* the total votes cast are published, so the withheld wards' votes cast are known together;
+  when member votes are pooled (``counted_by`` is ``individual``), the open share gives
+  their combined per-side split too. More wards are withheld (the smallest first:
+  complementary suppression) until, for every withheld ward, what is published fits at least
+  two different splits of its votes (`_each_split_ambiguous`), or no ward is left to add.
+
+See ``docs/results.md``.
 """
 
 from __future__ import annotations
@@ -30,15 +37,91 @@ def members_pooled(result: counting.Result) -> bool:
 
 
 def withheld_ward_ids(wards: list[WardTally], *, threshold: int, individual: bool) -> set[int]:
-    """Wards whose counts a public page must not show (see the module docstring)."""
-    withheld = {w.ward_id for w in wards if 0 < w.votes < threshold}
-    if individual and len(withheld) == 1:
-        # The open share gives the pooled member totals: withhold one more ward so that a
-        # lone small ward's split cannot be derived by subtraction.
-        others = sorted((w for w in wards if w.votes and w.ward_id not in withheld), key=lambda w: (w.votes, w.name))
-        if others:
-            withheld.add(others[0].ward_id)
-    return withheld
+    """Wards whose counts, votes cast and turnout a public page must not show (see the module docstring)."""
+    small = [w for w in wards if 0 < w.votes < threshold]
+    if not small:
+        return set()
+    withheld = list(small)
+    # A ward nobody voted in shows 0 and 0, and its result says so: withholding it hides nothing.
+    others = sorted((w for w in wards if w.votes and w not in small), key=lambda w: (w.votes, w.name))
+    while others and not _each_split_ambiguous(withheld, pooled=individual):
+        withheld.append(others.pop(0))
+    return {w.ward_id for w in withheld}
+
+
+def _result_of(reselect: int, open_: int) -> str:
+    if reselect > open_:
+        return counting.RESELECT
+    if open_ > reselect:
+        return counting.OPEN
+    return counting.TIED if reselect else counting.NONE
+
+
+def _fits(ward: WardTally, reselect: int, open_: int) -> bool:
+    """Whether (reselect, open) is a split the published figures allow `ward`: its result, within its roll."""
+    return (
+        reselect >= 0
+        and open_ >= 0
+        and reselect + open_ <= ward.eligible
+        and _result_of(reselect, open_) == ward.result
+    )
+
+
+# How a ward's split may change by a vote or two (two: one on each side, which keeps a tie).
+_MOVES = [(1, 0), (0, 1), (-1, 0), (0, -1), (1, 1), (-1, -1)]
+
+
+def _give_back(dr: int, do: int, *, pooled: bool) -> list[tuple[int, int]]:
+    """The changes to another ward that keep the published totals when one ward changes by (dr, do)."""
+    if pooled:
+        return [(-dr, -do)]  # both sides' totals are known
+    total = -(dr + do)  # only the votes cast are known
+    return [(r, total - r) for r in range(min(0, total), max(0, total) + 1)]
+
+
+def _has_other_split(i: int, withheld: list[WardTally], *, pooled: bool) -> bool:
+    """Whether what is published of `withheld` fits a split of ward i other than its own.
+
+    Only small changes are tried: ward i alone moving one vote from one side to the other
+    (unless pooled: then the sides' totals are known), or a vote or two moving between ward i
+    and another withheld ward. Finding none may miss a larger change that fits, so the answer
+    errs towards withholding one ward more: never less.
+    """
+    ward = withheld[i]
+    r, o = ward.reselect, ward.open
+    if not pooled and (_fits(ward, r + 1, o - 1) or _fits(ward, r - 1, o + 1)):
+        return True
+    for j, other in enumerate(withheld):
+        if j == i:
+            continue
+        for dr, do in _MOVES:
+            if _fits(ward, r + dr, o + do) and any(
+                _fits(other, other.reselect + br, other.open + bo) for br, bo in _give_back(dr, do, pooled=pooled)
+            ):
+                return True
+    return False
+
+
+def _each_split_ambiguous(withheld: list[WardTally], *, pooled: bool) -> bool:
+    """Whether, for every ward in `withheld`, the published figures fit a split other than its own.
+
+    Published: each ward's result and roll size, the wards' votes cast together (the total
+    minus the wards shown) and, when pooled, their reselect and open votes together.
+    """
+    return all(
+        _has_other_split(i, withheld, pooled=pooled) or _told_by_its_result(ward) for i, ward in enumerate(withheld)
+    )
+
+
+def _told_by_its_result(ward: WardTally) -> bool:
+    """Whether the ward's result and roll alone give its split (1 of 1 voted reselect; 1-1 of a roll of 3).
+
+    No amount of withholding counts can hide such a ward's split while its result is published,
+    so it asks for no more wards to be withheld (docs/results.md says what this reveals).
+    """
+    if ward.result == counting.TIED:
+        return ward.eligible <= 3
+    return ward.result == counting.NONE or ward.eligible <= 1
 
 
 def public_sections(sections: list[dict], *, hide_member_votes: bool) -> list[dict]:
@@ -58,16 +141,19 @@ def public_contributions(contributions: list[dict], *, withheld_names: set[str],
     return [c for c in contributions if not (c["section"] == counting.MEMBERS and c["name"] in withheld_names)]
 
 
-def disclosure_note(*, threshold: int, withheld: int, pooled: bool) -> str:
-    """The sentence a public page shows when ``withheld`` wards' counts are withheld."""
+def disclosure_note(*, threshold: int, withheld: int, pooled: bool, small: int | None = None) -> str:
+    """The sentence a public page shows when ``withheld`` wards' counts are withheld (``small`` of them for
+    having fewer than ``threshold`` votes; the rest so that the totals give none of them away)."""
+    small = withheld if small is None else small
     text = (
-        f"To protect the secrecy of the ballot, vote counts are not published for a ward where "
-        f"fewer than {threshold} members voted; the branch's result still shows. "
+        f"To protect the secrecy of the ballot, vote counts, votes cast and turnout are not published "
+        f"for a ward where fewer than {threshold} members voted; the branch's result still shows. "
     )
-    if pooled and withheld > 1:
+    if withheld > small:
+        more = withheld - small
         text += (
-            "Because member votes are pooled under these rules, the next smallest ward's counts are "
-            "withheld as well, so that no single ward's counts can be worked out from the totals. "
+            f"So that no such ward's counts can be worked out from the totals and the results, the "
+            f"{'next smallest ward is' if more == 1 else f'next {more} smallest wards are'} withheld as well. "
         )
     text += (
         "For the same reason the member totals for each side are not published: only the total "

@@ -59,10 +59,10 @@ def result_as_dict(br: BallotResult) -> dict:
             "withheld": row.withheld,
             "result": row.result,
             "weight": counting.percent_number(row.weight),
-            "votes_cast": row.tally.votes,
+            "votes_cast": row.votes_cast,
             "eligible": row.tally.eligible,
-            "voted": row.tally.voted,
-            "turnout": counting.percent_number(row.tally.turnout),
+            "voted": row.voted,
+            "turnout": counting.percent_number(row.turnout),
         }
         for row in br.branches
     ]
@@ -116,16 +116,15 @@ def _fmt(share: Fraction | None) -> str:
 def result_csv_rows(br: BallotResult):
     """The CSV's rows: wards, a members' total, affiliates, then the outcome."""
     for row in br.branches:
-        ward = row.tally
         yield [
             counting.MEMBERS,
             row.name,
             "ward branch",
             "" if row.reselect is None else row.reselect,
             "" if row.open is None else row.open,
-            ward.votes,
-            ward.eligible,
-            _fmt(ward.turnout),
+            "" if row.votes_cast is None else row.votes_cast,
+            row.tally.eligible,
+            _fmt(row.turnout),
             row.result,
             _fmt(row.weight),
             "yes" if row.withheld else "no",

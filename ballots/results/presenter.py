@@ -94,6 +94,19 @@ class BranchRow:
         return None if self.withheld else self.tally.open
 
     @property
+    def votes_cast(self) -> int | None:
+        """None where withheld: with the branch's result, the votes cast could give its counts away."""
+        return None if self.withheld else self.tally.votes
+
+    @property
+    def voted(self) -> int | None:
+        return None if self.withheld else self.tally.voted
+
+    @property
+    def turnout(self) -> Fraction | None:
+        return None if self.withheld else self.tally.turnout
+
+    @property
     def result(self) -> str:
         return self.tally.result
 
@@ -107,7 +120,7 @@ class BranchRow:
 
     @property
     def turnout_pc(self) -> str:
-        return pc(self.tally.turnout)
+        return "withheld" if self.withheld else pc(self.tally.turnout)
 
 
 @dataclass
@@ -162,8 +175,9 @@ class BallotResult:
     def disclosure_note(self) -> str:
         if not self.withheld_ids:
             return ""
+        small = sum(1 for row in self.branches if row.withheld and row.tally.votes < self.threshold)
         return disclosure.disclosure_note(
-            threshold=self.threshold, withheld=len(self.withheld_ids), pooled=self.members_pooled
+            threshold=self.threshold, withheld=len(self.withheld_ids), pooled=self.members_pooled, small=small
         )
 
     @property

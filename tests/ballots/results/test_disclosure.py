@@ -8,7 +8,11 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ballots.results.disclosure import withheld_ward_ids
+from ballots.results.selectors import WardTally
 from tests.factories import make_ballot_with_votes
 
 # Totals 493 reselect and 640 open: distinctive numbers that must not leak when Eastry is withheld.
@@ -152,3 +156,101 @@ def test_the_smallest_flip_never_names_a_withheld_wards_votes_in_public(officer_
     )
     officer = officer_client.get(reverse("ballots:results_json", args=[ballot.pk])).json()
     assert "1 in Eastry" in officer["smallest_flip"]
+
+
+# Issue: "a tied withheld ward reveals its counts (4 votes, tied: 2-2); '2 votes, result
+# Reselect' reveals 2-0." The votes cast and turnout of a withheld ward are withheld with its
+# counts, and more wards are withheld until the totals fit another split of each.
+
+
+def test_a_small_tied_ward_gives_no_count_away_through_its_votes_cast_or_the_totals(client, constituency):
+    ballot = make_ballot_with_votes(
+        constituency=constituency, wards=(("Barton", 331, 217, 600), ("Northgate", 158, 420, 700), ("Tiny", 2, 2, 6))
+    )
+
+    data = client.get(reverse("ballots:results_json", args=[ballot.pk])).json()
+
+    tiny = next(b for b in data["branches"] if b["name"] == "Tiny")
+    assert tiny["result"] == "tied"
+    assert (tiny["reselect"], tiny["open"], tiny["votes_cast"], tiny["voted"], tiny["turnout"]) == (None,) * 5
+    # A tie cannot move by one vote, so the totals alone would give Tiny's votes cast (and so
+    # 2-2): the next smallest ward is withheld with it.
+    assert data["disclosure"]["withheld"] == ["Barton", "Tiny"]
+    assert "the next smallest ward is withheld as well" in data["disclosure"]["note"]
+    html = client.get(reverse("ballots:results", args=[ballot.pk])).content.decode()
+    assert _cells(_row(html, "Tiny")) == [
+        "withheld: fewer than 10 votes",
+        "Tied",
+        "0.000%",
+        "withheld",
+        "6",
+        "withheld",
+    ]
+
+
+def test_a_small_unanimous_ward_shows_its_result_but_not_its_votes_cast(client, constituency):
+    ballot = make_ballot_with_votes(
+        constituency=constituency, wards=(("Barton", 331, 217, 600), ("Northgate", 158, 420, 700), ("Two", 2, 0, 5))
+    )
+
+    rows = _csv(client.get(reverse("ballots:results_csv", args=[ballot.pk])))
+
+    two = next(r for r in rows if r["name"] == "Two")
+    assert (two["reselect"], two["open"], two["votes_cast"], two["turnout_percent"]) == ("", "", "", "")
+    assert two["result_or_vote"] == "reselect"
+    # 2-0 or 1-0 (or 3-0 with another vote from Barton): what is published fits more than one.
+    assert {r["name"] for r in rows if r["withheld"] == "yes"} == {"Two", "Barton", "All wards"}
+
+
+def test_a_small_ward_whose_split_can_move_within_itself_needs_no_partner(client, constituency):
+    # 4-3: with its votes cast known from the totals, 5-2, 6-1 and 7-0 fit as well.
+    ballot = make_ballot_with_votes(constituency=constituency, wards=WARDS)
+    data = client.get(reverse("ballots:results_json", args=[ballot.pk])).json()
+    assert data["disclosure"]["withheld"] == ["Eastry"]
+
+
+# Small wards (a threshold of 4), so the brute force below stays quick.
+wards_strategy = st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4), st.integers(0, 2)), min_size=1, max_size=5)
+
+
+def splits_fitting(ward):
+    """Every (reselect, open) its published result and roll allow."""
+    return [
+        (r, o) for r in range(ward.eligible + 1) for o in range(ward.eligible + 1 - r) if result_of(r, o) == ward.result
+    ]
+
+
+def result_of(r, o):
+    return "reselect" if r > o else "open" if o > r else "tied" if r else "none"
+
+
+@settings(max_examples=300, deadline=None)
+@given(wards=wards_strategy, pooled=st.booleans())
+def test_every_withheld_ward_has_another_split_that_fits_what_is_published(wards, pooled):
+    tallies = [
+        WardTally(ward_id=i, name=f"W{i}", reselect=r, open=o, eligible=r + o + spare, voted=r + o)
+        for i, (r, o, spare) in enumerate(wards)
+    ]
+    withheld_ids = withheld_ward_ids(tallies, threshold=4, individual=pooled)
+    withheld = [w for w in tallies if w.ward_id in withheld_ids]
+
+    # Every small ward with votes is withheld.
+    assert {w.ward_id for w in tallies if 0 < w.votes < 4} <= withheld_ids
+    # Published of the withheld wards: each result and roll; their votes cast together; if
+    # pooled, each side together. Brute force every split of each ward that others complete.
+    target = (sum(w.reselect for w in withheld), sum(w.open for w in withheld))
+    every_ward_with_votes = all(w.ward_id in withheld_ids for w in tallies if w.votes)
+    for i, ward in enumerate(withheld):
+        others = {(0, 0)}
+        for other in withheld[:i] + withheld[i + 1 :]:
+            others = {(r + a, o + b) for r, o in others for a, b in splits_fitting(other)}
+        own = splits_fitting(ward)
+        fitting = {
+            (r, o)
+            for r, o in own
+            for a, b in others
+            if ((r + a, o + b) == target if pooled else r + a + o + b == sum(target))
+        }
+        if len(own) == 1 or every_ward_with_votes:
+            continue  # told by its result alone, or nothing more could be withheld to hide it
+        assert len(fitting) >= 2, (ward, withheld)

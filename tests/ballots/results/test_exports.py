@@ -48,7 +48,7 @@ def test_the_public_results_csv_is_byte_for_byte_with_small_wards_withheld(clien
         [
             "members,Barton,ward branch,30,20,50,60,83.333,reselect,16.667,no",
             "members,Northgate,ward branch,10,25,35,40,87.500,open,16.667,no",
-            "members,Westgate,ward branch,,,5,9,55.556,open,16.667,yes",
+            "members,Westgate,ward branch,,,,9,,open,16.667,yes",
             "members_total,All wards,,,,90,109,82.569,,50.000,yes",
             *AFFILIATE_AND_OUTCOME_LINES,
         ]
