@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.utils import dateformat, timezone
 
+from ballots.officer.audit_words import audit_sentence
 from members.models import AuditEvent, Member
 
 TABLE_TEMPLATE = "members/_table.html"
@@ -12,26 +13,14 @@ def _when(value) -> str:
     return dateformat.format(timezone.localtime(value), "j M Y, H:i:s T") if value else ""
 
 
-def audit_detail_text(detail: dict) -> str:
-    """An audit entry's detail as 'key: value; ...' (it never holds a voting code)."""
-    if not detail:
-        return ""
-    return "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in detail.items())
-
-
-def audit_action_text(action: str) -> str:
-    return action.replace("_", " ").replace(".", ": ").capitalize()
-
-
 class AuditTable(tables.Table):
     created_at = tables.Column(verbose_name="When (UK time)", orderable=False)
     actor = tables.Column(verbose_name="Who", orderable=False, empty_values=())
-    action = tables.Column(verbose_name="What", orderable=False)
-    detail = tables.Column(verbose_name="Details", orderable=False, empty_values=())
+    action = tables.Column(verbose_name="What happened", orderable=False, empty_values=())
 
     class Meta:
         model = AuditEvent
-        fields = ["created_at", "actor", "action", "detail"]
+        fields = ["created_at", "actor", "action"]
         template_name = TABLE_TEMPLATE
         empty_text = "Nothing recorded yet."
         attrs = {"class": "data-table"}
@@ -42,11 +31,8 @@ class AuditTable(tables.Table):
     def render_actor(self, record):
         return record.actor.get_username() if record.actor_id else "The system"
 
-    def render_action(self, value):
-        return audit_action_text(value)
-
-    def render_detail(self, value):
-        return audit_detail_text(value)
+    def render_action(self, record):
+        return audit_sentence(record.action, record.detail)
 
 
 class IneligibleMemberTable(tables.Table):

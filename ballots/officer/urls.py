@@ -3,7 +3,7 @@
 from django.urls import path
 
 from ballots.officer import views
-from ballots.officer.views import reminders
+from ballots.officer.views import formal_record, reminders
 
 constituency = "constituencies/<int:constituency_pk>/ballots/"
 manage = "ballots/<int:pk>/manage/"
@@ -60,4 +60,7 @@ urlpatterns = [
     ),
     path(manage + "audit/", views.BallotAuditView.as_view(), name="ballot_audit"),
     path(manage + "audit.csv", views.BallotAuditCsvView.as_view(), name="ballot_audit_csv"),
+    path(manage + "record/", formal_record.FormalRecordView.as_view(), name="formal_record"),
+    path(manage + "record/report.pdf", formal_record.FormalRecordPdfView.as_view(), name="formal_record_pdf"),
+    path(manage + "record/declaration.pdf", formal_record.DeclarationPdfView.as_view(), name="declaration_pdf"),
 ]

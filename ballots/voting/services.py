@@ -26,6 +26,7 @@ docs/voting.md. In short:
 import datetime as dt
 import logging
 import uuid
+from typing import Any
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -129,7 +130,9 @@ def _roll_entry_matching(*, ballot_id, membership_number, code):
     return entry
 
 
-def vote_credentials_check(*, ballot, membership_number, code, now=None) -> RollPlace:
+def vote_credentials_check(
+    *, ballot: TriggerBallot, membership_number: str, code: str, now: dt.datetime | None = None
+) -> RollPlace:
     """Check, without writing anything, that this member may vote now; raise VoteRefused if not.
 
     Returns where the member's vote would go, for `vote_cast`.
@@ -252,7 +255,7 @@ _WRITE = f"""
 """  # noqa: S608
 
 
-def _place_read(*, cursor, ballot_id: int, membership_number: str, code: str, now: dt.datetime) -> RollPlace:
+def _place_read(*, cursor: Any, ballot_id: int, membership_number: str, code: str, now: dt.datetime) -> RollPlace:
     """The member's RollPlace, found with one read; VoteRefused if the ballot or the credentials refuse."""
     values = membership_number_lookup_values(membership_number)
     # values[0] is the number as typed: an exact match is preferred (as _roll_entry_matching's).

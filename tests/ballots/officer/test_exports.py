@@ -14,6 +14,7 @@ from django.utils import timezone
 from ballots.codes import voting_code_hash
 from ballots.models import RollEntry
 from ballots.officer import services
+from ballots.officer.audit_words import audit_sentence
 from members.models import AuditEvent, Member
 from members.services import audit_record
 from tests.factories import MemberFactory
@@ -53,12 +54,13 @@ def test_the_audit_csv_is_byte_for_byte_the_log_newest_first(officer_client, ope
     opened = AuditEvent.objects.get(ballot_id=open_ballot.pk, action="ballot_opened")
     opened_details = "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in opened.detail.items())
     opened_details = '"' + opened_details.replace('"', '""') + '"' if "," in opened_details else opened_details
+    opened_sentence = audit_sentence("ballot_opened", opened.detail)
     expected = (
-        "\ufeffwhen,who,action,what,details\r\n"
-        f'{when[0]},,-5,-5,"note: Zoë, ""quoted"""\r\n'
-        f"{when[1]},officer,affiliate_vote.recorded,Affiliate vote: recorded,"
+        "\ufeffwhen,who,what happened,action,details as recorded\r\n"
+        f'{when[0]},The system,"\'-5. note: Zoë, ""quoted"".",-5,"note: Zoë, ""quoted"""\r\n'
+        f"{when[1]},officer,Affiliate vote: recorded. delegate name: =HYPERLINK(1).,affiliate_vote.recorded,"
         "delegate name: =HYPERLINK(1)\r\n"
-        f"{when[2]},officer,ballot_opened,Ballot opened,{opened_details}\r\n"
+        f"{when[2]},officer,{opened_sentence},ballot_opened,{opened_details}\r\n"
     )
     assert body == expected.encode("utf-8")
     assert response["Content-Disposition"] == (
@@ -90,8 +92,9 @@ def test_the_audit_csv_runs_the_same_queries_for_3_and_3000_events(
     with django_assert_num_queries(small):
         _, body = audit_csv(officer_client, open_ballot)
     assert body.count(b"\r\n") == 1 + 3_000
-    # Session, user, permissions (2), ballot, officer check, and the events in one query.
-    assert small <= 7
+    # Session, user, permissions (2), ballot, officer check, the filter's choices (2), and the
+    # events in one query.
+    assert small <= 9
 
 
 def codes_rows(response):
