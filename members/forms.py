@@ -41,8 +41,20 @@ class MemberForm(forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = ["membership_number", "first_name", "last_name", "email", "ward", "joined_on", "status"]
-        labels = {"email": "Email (optional)"}
+        fields = [
+            "membership_number",
+            "first_name",
+            "last_name",
+            "email",
+            "ward",
+            "joined_on",
+            "status",
+            "address",
+            "postcode",
+        ]
+        labels = {"email": "Email (optional)", "address": "Postal address (optional)", "postcode": "Postcode (optional)"}
+        help_texts = {"address": "For letters to members without an email: one line each, without the postcode."}
+        widgets = {"address": forms.Textarea(attrs={"rows": 4, "autocomplete": "street-address"})}
 
     def __init__(self, *args, constituency, **kwargs):
         super().__init__(*args, **kwargs)

@@ -28,7 +28,17 @@ def audit_record(
 
 # --- wards, members and affiliates, as officers add and edit them --------------------------
 
-MEMBER_FIELDS = ("membership_number", "first_name", "last_name", "email", "ward", "joined_on", "status")
+MEMBER_FIELDS = (
+    "membership_number",
+    "first_name",
+    "last_name",
+    "email",
+    "ward",
+    "joined_on",
+    "status",
+    "address",
+    "postcode",
+)
 AFFILIATE_FIELDS = (
     "name",
     "kind",

@@ -108,11 +108,15 @@ _AFFILIATE_ALIASES = {
 }
 
 _NOT_WORD = re.compile(r"[\W_]+")
+_APOSTROPHES = re.compile(r"['\u2019]")
 
 
 def header_key(text: str) -> str:
-    """Casefolded words, joined by one space: "  Membership-No. " and "membership_no" are "membership no"."""
-    return " ".join(_NOT_WORD.sub(" ", text.replace("\ufeff", "").casefold()).split())
+    """Casefolded words, joined by one space: "  Membership-No. " and "membership_no" are "membership no".
+
+    An apostrophe joins its word ("Delegate's name" is "delegates name"), as it does in speech.
+    """
+    return " ".join(_NOT_WORD.sub(" ", _APOSTROPHES.sub("", text.replace("\ufeff", "").casefold())).split())
 
 
 def _alias_table(aliases: dict[str, list[str]]) -> dict[str, str]:

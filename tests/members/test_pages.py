@@ -301,6 +301,29 @@ def test_editing_a_member_records_which_fields_changed(officer_client, constitue
     assert sorted(event.detail["fields"]) == ["joined_on", "status", "ward"]
 
 
+def test_an_officer_fixes_a_members_postal_address_for_their_letter(officer_client, constituency, wards, people):
+    ann = people["ann"]
+    data = member_post(
+        wards,
+        membership_number="L1001",
+        first_name="Ann",
+        last_name="Archer",
+        email=ann.email,
+        ward=wards[0].pk,
+        joined_on="2015-01-01",
+        status="active",
+        address="12 Orchard Street\r\nCanterbury",
+        postcode="CT2 8AP",
+    )
+
+    response = officer_client.post(reverse("members:member_edit", args=[constituency.pk, ann.pk]), data)
+
+    assert response.status_code == 302
+    ann.refresh_from_db()
+    assert (ann.address.splitlines(), ann.postcode) == (["12 Orchard Street", "Canterbury"], "CT2 8AP")
+    assert sorted(AuditEvent.objects.get(action="member.updated").detail["fields"]) == ["address", "postcode"]
+
+
 def test_saving_a_member_unchanged_records_nothing(officer_client, constituency, wards, people):
     ann = people["ann"]
     data = member_post(

@@ -114,7 +114,8 @@ def _enqueue_after_commit(ballot_id: int) -> None:
     transaction.on_commit(enqueue)
 
 
-def _check_can_email(ballot: TriggerBallot, now: dt.datetime) -> None:
+def voting_codes_email_check(ballot: TriggerBallot, now: dt.datetime) -> None:
+    """Raise BallotStateError unless codes can be emailed for `ballot` now (issuable, and it is open)."""
     voting_codes_check_issuable(ballot=ballot, now=now)
     if ballot.status != Status.OPEN:
         raise BallotStateError("Codes are emailed only while the ballot is open.")
@@ -139,7 +140,7 @@ def voting_codes_email_queue(
     """
     now = now or timezone.now()
     locked = ballot_lock(ballot)
-    _check_can_email(locked, now)
+    voting_codes_email_check(locked, now)
     count = _mark_queued(ballot=locked, resend_failed=resend_failed, entry_ids=entry_ids, now=now)
     ballot_audit_record(
         action="voting_codes_email_queued",
@@ -159,7 +160,7 @@ def voting_codes_email_reissue_all(*, ballot: TriggerBallot, actor: Actor, now: 
     """Withdraw every code not yet used, then queue a new one by email to everyone yet to vote."""
     now = now or timezone.now()
     locked = ballot_lock(ballot)
-    _check_can_email(locked, now)
+    voting_codes_email_check(locked, now)
     withdrawn = (
         RollEntry.objects.filter(ballot=locked, has_voted=False)
         .exclude(code_hash="")
@@ -219,7 +220,8 @@ def _delivery_lock(ballot_id: int) -> Iterator[bool]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _waiting(ballot_id: int) -> QuerySet[RollEntry]:
+def entries_waiting_to_send(ballot_id: int) -> QuerySet[RollEntry]:
+    """The ballot's roll entries whose email is queued or being sent."""
     return RollEntry.objects.filter(ballot_id=ballot_id, delivery_state__in=[State.QUEUED, State.SENDING])
 
 
@@ -252,22 +254,22 @@ def _claim_next(ballot: TriggerBallot) -> _Claimed | None:
     with transaction.atomic():
         locked = ballot_lock(ballot)
         try:
-            _check_can_email(locked, now)
+            voting_codes_email_check(locked, now)
         except BallotStateError:
             # Voting closed under the batch: what was left is not sent, and says why.
-            _waiting(ballot.pk).update(
+            entries_waiting_to_send(ballot.pk).update(
                 delivery_state=State.NOT_SENT, delivery_changed_at=now, delivery_failure="Voting closed before sending."
             )
             return None
         next_waiting = (
-            _waiting(ballot.pk)
+            entries_waiting_to_send(ballot.pk)
             .select_related("member", "ward")
             .select_for_update(of=("self",))
             .order_by("ward__name", "membership_number")
         )
         # Members who voted, or whose address was removed, since they were queued are skipped.
         skipped = Q(has_voted=True) | Q(member__email="")
-        RollEntry.objects.filter(pk__in=_waiting(ballot.pk).filter(skipped).values("pk")).update(
+        RollEntry.objects.filter(pk__in=entries_waiting_to_send(ballot.pk).filter(skipped).values("pk")).update(
             delivery_state=State.NOT_SENT, delivery_changed_at=now, delivery_failure="Voted or no email address."
         )
         entry = next_waiting.first()
@@ -409,7 +411,7 @@ def voting_codes_email_deliver(*, ballot_id: int) -> DeliveryReport:
                     report.busy = True
                     return report
                 _send_waiting(ballot, report)
-            if not _waiting(ballot_id).exists():
+            if not entries_waiting_to_send(ballot_id).exists():
                 break
     finally:
         if not report.busy:
@@ -419,7 +421,7 @@ def voting_codes_email_deliver(*, ballot_id: int) -> DeliveryReport:
                 ballot=ballot,
                 sent=report.sent,
                 failed=report.failed,
-                still_waiting=_waiting(ballot_id).count(),
+                still_waiting=entries_waiting_to_send(ballot_id).count(),
                 failed_membership_numbers=report.failed_numbers[:100],
             )
     return report

@@ -33,6 +33,7 @@ from ballots.models import LetterPack, RollEntry, TriggerBallot
 from ballots.officer.services.common import Actor, BallotStateError, Status, ballot_audit_record, ballot_lock
 from ballots.officer.services.letter_pdf import letters_pdf
 from ballots.officer.services.voting_codes import voting_codes_check_issuable
+from members.membership_numbers import membership_number_lookup_values, membership_number_normalise
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,8 @@ def _entries_chosen(*, ballot: TriggerBallot, selection: str, membership_number:
     elif selection == Selection.UNDELIVERED:
         entries = entries.filter(delivery_state__in=[State.FAILED, State.BOUNCED])
     elif selection == Selection.MEMBER:
-        entries = entries.filter(membership_number=membership_number.strip())
+        # However it is typed ("l 100001" is L100001), as the roll search and the voting pages take it.
+        entries = entries.filter(membership_number__in=membership_number_lookup_values(membership_number))
     else:
         raise ValueError(f"unknown letter selection {selection!r}")
     return entries.select_related("member", "ward").order_by("ward__name", "membership_number")
@@ -135,7 +137,7 @@ def letter_pack_request(
         requested_by=_user(actor),
         created_at=now,
         selection=selection,
-        membership_number=membership_number.strip() if selection == Selection.MEMBER else "",
+        membership_number=membership_number_normalise(membership_number) if selection == Selection.MEMBER else "",
         member_count=count,
     )
     ballot_audit_record(

@@ -33,7 +33,11 @@ from django.utils import timezone
 from ballots.models import CodeReminder, RollEntry, TriggerBallot
 
 # The sending is code_delivery's own: its checks and its queue of waiting entries too.
-from ballots.officer.services.code_delivery import _check_can_email, _waiting, voting_codes_email_deliver
+from ballots.officer.services.code_delivery import (
+    entries_waiting_to_send,
+    voting_codes_email_check,
+    voting_codes_email_deliver,
+)
 from ballots.officer.services.common import Actor, BallotStateError, Status, ballot_audit_record, ballot_lock
 from ballots.officer.services.voting_code_email import voting_code_message
 from ballots.officer.services.voting_codes import personal_voting_link
@@ -98,7 +102,7 @@ def code_reminder_schedule(
     """Record a reminder to send at `send_at` (now when None), before voting closes, and enqueue it."""
     now = now or timezone.now()
     locked = ballot_lock(ballot)
-    _check_can_email(locked, now)
+    voting_codes_email_check(locked, now)
     send_at = send_at or now
     if send_at < now:
         raise BallotStateError("That time has passed: choose a time still to come, or send the reminder now.")
@@ -161,7 +165,7 @@ def code_reminder_start(*, reminder_id: int, now: dt.datetime | None = None) -> 
         ballot = ballot_lock(reminder.ballot)
         reminder.ballot = ballot
         try:
-            _check_can_email(ballot, now)
+            voting_codes_email_check(ballot, now)
         except BallotStateError:
             _cancel(reminder, actor=None, note=VOTING_CLOSED_NOTE)
             return None
@@ -195,7 +199,7 @@ def code_reminder_finish(*, reminder_id: int, now: dt.datetime | None = None) ->
     now = now or timezone.now()
     with transaction.atomic():
         reminder = CodeReminder.objects.select_for_update().select_related("ballot__constituency").get(pk=reminder_id)
-        if reminder.state != ReminderState.SENDING or _waiting(reminder.ballot_id).exists():
+        if reminder.state != ReminderState.SENDING or entries_waiting_to_send(reminder.ballot_id).exists():
             return False
         since = RollEntry.objects.filter(ballot_id=reminder.ballot_id, delivery_changed_at__gte=reminder.started_at)
         emailed = since.filter(delivery_channel=RollEntry.DeliveryChannel.EMAIL)

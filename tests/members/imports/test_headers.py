@@ -21,6 +21,8 @@ AFFILIATE_HEADERS = {
     "kind": ["Type", "kind"],
     "affiliated_on": ["Date of Affiliation", "Affiliated on"],
     "affiliated_members": ["Affiliated Members", "Members"],
+    "delegate_name": ["Delegate", "Delegate's name", "Delegate’s Name"],
+    "delegate_email": ["Delegate email", "Delegate's email"],
 }
 
 

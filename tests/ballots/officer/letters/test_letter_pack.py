@@ -88,9 +88,11 @@ def test_one_member_who_asked_gets_a_letter_whose_code_replaces_their_old_one(
         officer,
         django_capture_on_commit_callbacks,
         selection="member",
-        membership_number=entry.membership_number,
+        # As an officer might type it off a note: lower case, spaced.
+        membership_number=" ".join(entry.membership_number.lower()),
     )
 
+    assert pack.membership_number == entry.membership_number
     (text,) = pdf_pages(services.letter_pack_download(pack=pack, actor=officer))
     entry.refresh_from_db()
     assert entry.member.full_name in text
