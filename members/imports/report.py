@@ -85,10 +85,10 @@ class ErrorGroup:
         if self.count == 1:  # read as the row error itself: its reason names any value
             return f"{self.lines}, column {label}: {self.reason}" if label else f"{self.lines}: {self.reason}"
         if self.value:
-            return f"“{self.value}” in {label} on {self.count} rows: {self.lines}: {self.reason}"
+            return f"“{self.value}” in {label} on {self.count:,} rows: {self.lines}: {self.reason}"
         if label:
-            return f"{label} on {self.count} rows: {self.lines}: {self.reason}"
-        return f"{self.count} rows: {self.lines}: {self.reason}"
+            return f"{label} on {self.count:,} rows: {self.lines}: {self.reason}"
+        return f"{self.count:,} rows: {self.lines}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -231,29 +231,29 @@ class ImportReport:
         if self.errors:
             count = self.errors_total or len(self.errors)
             return (
-                f"Nothing was imported: {count} problem{'s' if count != 1 else ''} found. "
+                f"Nothing was imported: {count:,} problem{'s' if count != 1 else ''} found. "
                 "Correct the file and import it again."
             )
         plural = "s" if self.rows != 1 else ""
         if self.dry_run:
             text = (
-                f"Nothing has been imported yet. The file has {self.rows} {noun}{plural}: {self.created} would be "
-                f"created, {self.updated} updated, {self.unchanged} unchanged."
+                f"Nothing has been imported yet. The file has {self.rows:,} {noun}{plural}: {self.created:,} would be "
+                f"created, {self.updated:,} updated, {self.unchanged:,} unchanged."
             )
             if self.created_wards:
                 text += f" New wards would be made: {', '.join(self.created_wards)}."
         else:
             text = (
-                f"Imported {self.rows} {noun}{plural}: {self.created} created, "
-                f"{self.updated} updated, {self.unchanged} unchanged."
+                f"Imported {self.rows:,} {noun}{plural}: {self.created:,} created, "
+                f"{self.updated:,} updated, {self.unchanged:,} unchanged."
             )
             if self.created_wards:
                 text += f" New wards: {', '.join(self.created_wards)}."
         if self.missing_total:
-            who = f"{self.missing_total} member{'s' if self.missing_total != 1 else ''}"
+            who = f"{self.missing_total:,} member{'s' if self.missing_total != 1 else ''}"
             if self.missing_lapsed:
                 lapsed = self.missing_lapsed
-                text += f" {lapsed} member{'s' if lapsed != 1 else ''} not in the file marked lapsed."
+                text += f" {lapsed:,} member{'s' if lapsed != 1 else ''} not in the file marked lapsed."
             elif self.dry_run:
                 text += f" {who} of the constituency {'is' if self.missing_total == 1 else 'are'} not in the file."
             else:

@@ -82,7 +82,7 @@ def test_progress_goes_to_stderr_every_ten_thousand_rows(constituency, wards, tm
         "Written 10,000 rows…",
         "Written 20,000 rows…",
     ]
-    assert out.strip() == "Imported 25000 members: 25000 created, 0 updated, 0 unchanged."
+    assert out.strip() == "Imported 25,000 members: 25,000 created, 0 updated, 0 unchanged."
 
 
 def test_a_real_process_exits_2_without_a_traceback(tmp_path):

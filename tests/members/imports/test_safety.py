@@ -71,7 +71,7 @@ def test_junk_lines_give_a_bounded_report(constituency, wards):
     report = member_import(constituency=constituency, file=data)
     assert report.errors_total == 20_000
     assert len(report.error_groups) == 1
-    assert str(report.error_groups[0]).startswith("20000 rows: lines 2-20001: this row has")
+    assert str(report.error_groups[0]).startswith("20,000 rows: lines 2-20001: this row has")
 
 
 @pytest.mark.parametrize(

@@ -112,7 +112,7 @@ def test_errors_kept_are_capped_while_the_total_stays_true(constituency, wards):
     assert len(report.errors) == ERRORS_KEPT
     assert report.errors_total == count
     assert report.error_groups[0].count == count
-    assert report.summary().startswith(f"Nothing was imported: {count} problems found.")
+    assert report.summary().startswith(f"Nothing was imported: {count:,} problems found.")
 
 
 def test_many_distinct_bad_values_keep_bounded_groups_and_words(constituency, wards):
