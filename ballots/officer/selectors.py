@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 
@@ -82,6 +83,13 @@ class RollPreview:
     affiliates_eligible: int
     affiliates_total: int
     no_email: list[UnreachableMember] = field(default_factory=list)
+    # Wards with fewer members on the roll than this have their counts withheld publicly.
+    disclosure_threshold: int = 10
+
+    @property
+    def small_wards(self) -> list[RollPreviewWard]:
+        """Wards with members on the roll, but fewer than the disclosure threshold (docs/results.md)."""
+        return [ward for ward in self.wards if 0 < ward.eligible < self.disclosure_threshold]
 
     @property
     def unreachable(self) -> list[UnreachableMember]:
@@ -130,6 +138,7 @@ def roll_preview(ballot: TriggerBallot) -> RollPreview:
         affiliates_eligible=affiliates["eligible"],
         affiliates_total=affiliates["total"],
         no_email=_eligible_without_email(ballot, rules),
+        disclosure_threshold=settings.RESULTS_DISCLOSURE_THRESHOLD,
     )
 
 

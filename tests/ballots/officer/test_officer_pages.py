@@ -205,6 +205,23 @@ def test_the_roll_preview_counts_each_ward_and_each_reason(officer_client, const
     assert len(reasons) == 4
 
 
+def test_the_roll_preview_flags_wards_too_small_for_their_counts_to_be_published(
+    officer_client, constituency, wards, settings
+):
+    settings.RESULTS_DISCLOSURE_THRESHOLD = 3
+    members_in(wards[:1], 2)
+    members_in(wards[1:2], 3)
+    ballot = TriggerBallotFactory(constituency=constituency)
+
+    response = officer_client.get(reverse("ballots:ballot_roll", args=[ballot.pk]))
+
+    # Barton (2) is under the threshold; Northgate (3) is not; Westgate has nobody to protect.
+    assert [ward.name for ward in response.context["preview"].small_wards] == ["Barton"]
+    page = response.content.decode()
+    assert "<strong>1 ward has fewer than 3 members on the roll:</strong> Barton (2)." in page
+    assert "the result alone may show how its few members voted" in page
+
+
 def test_the_roll_preview_matches_the_roll_that_opening_freezes(officer_client, constituency, wards, officer):
     members_in(wards, 3)
     MemberFactory(ward=wards[2], joined_on=timezone.localdate())
