@@ -52,7 +52,11 @@ class MemberForm(forms.ModelForm):
             "address",
             "postcode",
         ]
-        labels = {"email": "Email (optional)", "address": "Postal address (optional)", "postcode": "Postcode (optional)"}
+        labels = {
+            "email": "Email (optional)",
+            "address": "Postal address (optional)",
+            "postcode": "Postcode (optional)",
+        }
         help_texts = {"address": "For letters to members without an email: one line each, without the postcode."}
         widgets = {"address": forms.Textarea(attrs={"rows": 4, "autocomplete": "street-address"})}
 

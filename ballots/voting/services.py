@@ -26,8 +26,8 @@ docs/voting.md. In short:
 import datetime as dt
 import logging
 import uuid
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
