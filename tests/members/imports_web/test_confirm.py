@@ -105,7 +105,7 @@ def test_the_apply_page_shows_progress_while_applying(officer_client, run):
     MemberImport.objects.filter(pk=run.pk).update(state="applying", progress_phase="written", progress_rows=10000)
     page = officer_client.get(run_url(run)).content.decode()
     assert "Importing export.csv" in page
-    assert "10000 rows written so far." in page
+    assert "10,000 rows written so far." in page
     assert 'http-equiv="refresh"' in page
 
 

@@ -141,7 +141,7 @@ def test_the_progress_page_refreshes_itself_and_has_a_refresh_link(officer_clien
     MemberImport.objects.filter(pk=run.pk).update(state="previewing", progress_phase="checked", progress_rows=20000)
     page = officer_client.get(run_url(run)).content.decode()
     assert '<meta http-equiv="refresh" content="3">' in page
-    assert "20000 rows checked so far." in page
+    assert "20,000 rows checked so far." in page
     assert f'<a href="{run_url(run)}">Refresh now</a>' in page
 
 
