@@ -147,8 +147,13 @@ def pg_ctl(action):
 
 # Django's own body for a 400 when the site's page is missing: a member must never see it.
 BARE_400 = "<h1>Bad Request (400)</h1>"
-# The clear pages a server error may be: the site's 500 page, and the page asking to cast again.
-CLEAR_ERROR_PAGES = ("Something went wrong", "We could not confirm your vote was recorded")
+# The clear pages a server error may be: the site's 500 page, its 503 page while the database
+# cannot be reached, and the page asking to cast again.
+CLEAR_ERROR_PAGES = (
+    "Something went wrong",
+    "cannot reach its database",
+    "We could not confirm your vote was recorded",
+)
 CAST_AGAIN_PRESSES = 5
 
 
