@@ -12,9 +12,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.utils import timezone
-
 from ballots.models import LetterPack
+from ballots.officer.services.letter_pdf import uk_time
 
 VOTE_WORDS = {"reselect": "reselect the sitting MP", "open": "hold an open selection", "abstain": "abstain"}
 LETTER_SELECTIONS = {value: label[0].lower() + label[1:] for value, label in LetterPack.Selection.choices}
@@ -31,8 +30,7 @@ def _members(value: Any) -> str:
 
 
 def _uk_time(text: str) -> str:
-    moment = timezone.localtime(dt.datetime.fromisoformat(text))
-    return f"{moment:%A} {moment.day} {moment:%B %Y, %H:%M} {moment.tzname()}"
+    return uk_time(dt.datetime.fromisoformat(text))
 
 
 def _field_words(name: str) -> str:

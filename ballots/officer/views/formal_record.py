@@ -7,7 +7,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ballots.models import TriggerBallot
-from ballots.officer.services.formal_record import RecordNotReady, formal_record, formal_record_check
+from ballots.officer.services.formal_record import RecordNotReady, formal_record
 from ballots.officer.services.record_pdf import declaration_pdf, formal_record_pdf
 from ballots.officer.views.common import BallotOfficerMixin, no_store
 
@@ -32,21 +32,23 @@ class _RecordPdfView(BallotOfficerMixin, View):
     document = ""
 
     def ready(self) -> str:
-        """Why the document cannot be made yet, or ""."""
-        try:
-            formal_record_check(self.ballot)
-        except RecordNotReady as not_ready:
-            return str(not_ready)
+        """Why this document cannot be made yet beyond what `formal_record` checks, or ""."""
         return ""
 
     def draw(self, record) -> bytes:
         raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
-        reason = self.ready()
-        if reason:
+        record = None
+        try:
+            reason = self.ready()
+            if not reason:
+                record = formal_record(self.ballot)
+        except RecordNotReady as not_ready:
+            reason = str(not_ready)
+        if record is None:
             return no_store(HttpResponse(reason, status=409, content_type="text/plain; charset=utf-8"))
-        pdf = self.draw(formal_record(self.ballot))
+        pdf = self.draw(record)
         response = HttpResponse(pdf, content_type="application/pdf")
         name = f"{slugify(self.constituency.name)}-ballot-{self.ballot.pk}-{self.document}.pdf"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -66,7 +68,7 @@ class DeclarationPdfView(_RecordPdfView):
     def ready(self) -> str:
         if self.ballot.status != TriggerBallot.Status.DECLARED:
             return "The declaration is made once the result has been declared."
-        return super().ready()
+        return ""
 
     def draw(self, record) -> bytes:
         return declaration_pdf(record)
