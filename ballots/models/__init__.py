@@ -7,8 +7,9 @@ Secrecy is a property of the schema: `SealedVote` and `VoteReceipt` carry no lin
 member or roll entry, no timestamp and no ordered key (random UUIDs), so nothing stored
 ties a vote to a voter. While voting runs, each vote is stored sealed to the ballot's public
 key, which nobody on the server can open; the count opens them with the private key the
-officer kept, writes one `WardVoteCount` per ward and deletes the sealed votes
-(ballots/officer/services/vote_count.py).
+officer kept, writes one `WardVoteCount` per ward and channel and deletes the sealed votes
+(ballots/officer/services/vote_count.py). Paper and meeting votes arrive as counted batches
+(`PaperBatch`), figures only, against the members marked on the register.
 """
 
 from ballots.models.ballot import (
@@ -21,7 +22,8 @@ from ballots.models.ballot import (
     tied_branch_choices,
 )
 from ballots.models.delivery import CodeReminder, LetterPack
-from ballots.models.roll import BallotAffiliate, RollEntry
+from ballots.models.paper import MeetingSession, PaperBatch
+from ballots.models.roll import PAPER_CHANNELS, BallotAffiliate, RollEntry, VoteChannel
 from ballots.models.votes import AffiliateVote, Choice, SealedVote, VoteReceipt, WardVoteCount
 
 __all__ = [
@@ -30,9 +32,13 @@ __all__ = [
     "Choice",
     "CodeReminder",
     "LetterPack",
+    "MeetingSession",
+    "PAPER_CHANNELS",
+    "PaperBatch",
     "RollEntry",
     "SealedVote",
     "TriggerBallot",
+    "VoteChannel",
     "VoteReceipt",
     "WardVoteCount",
     "affiliate_counting_choices",

@@ -1,4 +1,4 @@
-"""The trigger ballot: its rule set and options, eligibility, times, status, voiding and sealing key.
+"""The trigger ballot: its rule set and options, eligibility, channels, times, status, voiding and sealing key.
 
 The rule set and its options are choices that the counting registry supplies: the model
 names no rule set and copies none of their words.
@@ -77,6 +77,14 @@ class TriggerBallot(models.Model):
     affiliate_min_days = models.PositiveIntegerField("affiliates' minimum affiliation (days)", default=0)
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()
+    # The ways members may vote (docs/ballots.md, "Channels"). Online votes are taken until
+    # closes_at; paper (postal) votes and branch-meeting votes are marked on the register until
+    # their own closing time, or the ballot's when none is set.
+    online_voting = models.BooleanField("members vote online", default=True)
+    paper_voting = models.BooleanField("members vote by post or on paper", default=False)
+    meeting_voting = models.BooleanField("members vote at branch meetings", default=False)
+    paper_closes_at = models.DateTimeField("paper votes received until", null=True, blank=True)
+    meeting_closes_at = models.DateTimeField("branch meetings held until", null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -115,6 +123,10 @@ class TriggerBallot(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="ballot_closes_after_opening"),
             models.CheckConstraint(
+                condition=Q(online_voting=True) | Q(paper_voting=True) | Q(meeting_voting=True),
+                name="ballot_has_a_channel",
+            ),
+            models.CheckConstraint(
                 condition=Q(status__in=["draft", "open", "closed", "declared"]), name="ballot_status_valid"
             ),
             # A voided ballot always says why; one that is not voided has no reason.
@@ -151,6 +163,16 @@ class TriggerBallot(models.Model):
     @property
     def is_counted(self) -> bool:
         return self.counted_at is not None
+
+    def channel_closes_at(self, channel: str):
+        """Until when votes come by `channel` (a VoteChannel value): its own time, else the ballot's."""
+        own = {"paper": self.paper_closes_at, "meeting": self.meeting_closes_at}.get(channel)
+        return own or self.closes_at
+
+    def channel_allowed(self, channel: str) -> bool:
+        return {"online": self.online_voting, "paper": self.paper_voting, "meeting": self.meeting_voting}.get(
+            channel, False
+        )
 
     @property
     def options(self) -> dict:

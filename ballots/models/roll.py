@@ -1,10 +1,23 @@
 """The frozen roll of a ballot: one entry per eligible member (credential, delivery, how they voted)
 and one row per eligible affiliate."""
 
+from django.conf import settings
 from django.db import models
 
 from ballots.models.ballot import TriggerBallot
 from members.models import Affiliate, Member, Ward
+
+
+class VoteChannel(models.TextChoices):
+    """How a member's vote came in."""
+
+    ONLINE = "online", "Online"
+    PAPER = "paper", "By post or on paper"
+    MEETING = "meeting", "At a branch meeting"
+
+
+# The channels counted on paper, in batches (ballots/models/paper.py), rather than sealed online.
+PAPER_CHANNELS = (VoteChannel.PAPER, VoteChannel.MEETING)
 
 
 class RollEntry(models.Model):
@@ -18,6 +31,15 @@ class RollEntry(models.Model):
     code_hash = models.CharField(max_length=64, blank=True)
     code_issued_at = models.DateTimeField(null=True, blank=True)
     has_voted = models.BooleanField(default=False)
+    # How the member voted: online (set by the cast, with has_voted), or marked on the register
+    # by an officer when a paper or meeting vote came in. A mark names its officer and a keyed
+    # hash of their login session, so that only they, in that session, can undo it.
+    vote_channel = models.CharField(max_length=10, choices=VoteChannel.choices, blank=True)
+    marked_at = models.DateTimeField(null=True, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_session = models.CharField(max_length=64, blank=True)
 
     class DeliveryState(models.TextChoices):
         NOT_SENT = "not_sent", "Not sent"
@@ -53,6 +75,7 @@ class RollEntry(models.Model):
         indexes = [
             models.Index(fields=["ballot", "ward", "has_voted"], name="roll_turnout_idx"),
             models.Index(fields=["ballot", "delivery_state"], name="roll_delivery_idx"),
+            models.Index(fields=["ballot", "ward", "vote_channel"], name="roll_channel_idx"),
         ]
 
     def __str__(self):

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from ballots.models.ballot import TriggerBallot
+from ballots.models.roll import VoteChannel
 from members.models import Affiliate, Ward
 
 
@@ -33,18 +34,24 @@ class SealedVote(models.Model):
 
 
 class WardVoteCount(models.Model):
-    """The members' votes of one ward branch in one ballot, written by the count."""
+    """The members' votes of one ward branch in one ballot by one channel, written by the count.
+
+    Online rows come from the sealed votes; paper and meeting rows from the confirmed paper
+    batches. The ward's tally is the sum over its channels; spoilt papers count in turnout only.
+    """
 
     ballot = models.ForeignKey(TriggerBallot, on_delete=models.PROTECT, related_name="ward_counts")
     ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=10, choices=VoteChannel.choices, default=VoteChannel.ONLINE)
     reselect = models.PositiveIntegerField(default=0)
     open = models.PositiveIntegerField(default=0)
+    spoilt = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["ballot", "ward"], name="ward_vote_count_once")]
+        constraints = [models.UniqueConstraint(fields=["ballot", "ward", "channel"], name="ward_vote_count_once")]
 
     def __str__(self):
-        return f"ward {self.ward_id} in ballot {self.ballot_id}: {self.reselect} to {self.open}"
+        return f"ward {self.ward_id} in ballot {self.ballot_id} ({self.channel}): {self.reselect} to {self.open}"
 
 
 class VoteReceipt(models.Model):

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ballots.models import LetterPack
+from ballots.officer.audit_words_channels import CHANNEL_SENTENCES
 from ballots.officer.services.letter_pdf import uk_time
 
 VOTE_WORDS = {"reselect": "reselect the sitting MP", "open": "hold an open selection", "abstain": "abstain"}
@@ -153,6 +154,7 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "password_reset": lambda d: f"{d['officer']} set a new password through a password-reset email.",
     "members.imported": _imported("members"),
     "affiliates.imported": _imported("affiliated organisations"),
+    **CHANNEL_SENTENCES,
 }
 
 

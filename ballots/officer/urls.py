@@ -1,6 +1,6 @@
 """URLs of the ballots app: officer pages."""
 
-from django.urls import path
+from django.urls import include, path
 
 from ballots.officer import views
 from ballots.officer.views import formal_record, reminders
@@ -58,6 +58,11 @@ urlpatterns = [
         views.AffiliateVoteRecordView.as_view(),
         name="affiliate_vote_record",
     ),
+    # Votes by post, on paper and at branch meetings (issue: channels beside online voting).
+    path(manage + "register/", include("ballots.officer.register_urls")),
+    path(manage + "paper/", include("ballots.officer.paper_urls")),
+    path(manage + "ballot-papers/", include("ballots.officer.ballot_paper_urls")),
+    path(manage + "meetings/", include("ballots.officer.meeting_urls")),
     path(manage + "audit/", views.BallotAuditView.as_view(), name="ballot_audit"),
     path(manage + "audit.csv", views.BallotAuditCsvView.as_view(), name="ballot_audit_csv"),
     path(manage + "record/", formal_record.FormalRecordView.as_view(), name="formal_record"),

@@ -116,7 +116,10 @@ def _member_votes(ids: list[int]) -> dict[int, dict[int, dict[str, int]]]:
     for ballot_id, ward_id, reselect, open_ in WardVoteCount.objects.filter(ballot_id__in=ids).values_list(
         "ballot_id", "ward_id", "reselect", "open"
     ):
-        votes[ballot_id][ward_id] = {counting.RESELECT: reselect, counting.OPEN: open_}
+        # A ward's tally is the sum of its channels (online, paper, meeting).
+        ward_votes = votes[ballot_id].setdefault(ward_id, {counting.RESELECT: 0, counting.OPEN: 0})
+        ward_votes[counting.RESELECT] += reselect
+        ward_votes[counting.OPEN] += open_
     return votes
 
 

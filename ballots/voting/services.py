@@ -33,7 +33,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ballots.codes import code_normalise, receipt_code_generate, receipt_hash, voting_code_hash, voting_code_matches
-from ballots.models import Choice, RollEntry, SealedVote, TriggerBallot, VoteReceipt
+from ballots.models import Choice, RollEntry, SealedVote, TriggerBallot, VoteChannel, VoteReceipt
 from ballots.officer.services import ballot_close_due
 from ballots.sealing import vote_seal
 from ballots.state import VOTING_OPEN, ballot_voting_state
@@ -48,6 +48,10 @@ MESSAGES = {
         "This membership number has already voted in this ballot. Your vote was counted; each member votes once."
     ),
     "bad_choice": "Choose one of the two options on the ballot paper.",
+    "not_online": (
+        "This ballot is not taking votes online. Your local party will tell you how to vote: "
+        "by post, on paper, or at a branch meeting."
+    ),
 }
 
 # Hashed when no roll entry matches, so a stranger cannot time the difference between
@@ -91,6 +95,8 @@ def _state_refusal(ballot, now):
     if state != VOTING_OPEN:
         due = ballot.status == TriggerBallot.Status.OPEN and now >= ballot.closes_at
         raise VoteRefused(state if state in MESSAGES else "closed", closing_time_passed=due)
+    if not ballot.online_voting:
+        raise VoteRefused("not_online")
 
 
 def ballots_close_due_after_refusal(*, refusal: VoteRefused) -> int:
@@ -150,7 +156,9 @@ def vote_credentials_check(
 
 def _ballot_for_casting(ballot_id):
     """The ballot re-read inside the vote's transaction (SQLite: one writer at a time anyway)."""
-    return TriggerBallot.objects.only("id", "status", "opens_at", "closes_at", "seal_public_key").get(pk=ballot_id)
+    return TriggerBallot.objects.only("id", "status", "opens_at", "closes_at", "online_voting", "seal_public_key").get(
+        pk=ballot_id
+    )
 
 
 def vote_cast(
@@ -197,7 +205,9 @@ def _cast_in_one_transaction(
     ):
         raise VoteRefused("unknown_or_wrong")
     # The once-only guard: of any number of concurrent submissions, exactly one flips the flag.
-    if not RollEntry.objects.filter(pk=entry.pk, has_voted=False).update(has_voted=True):
+    if not RollEntry.objects.filter(pk=entry.pk, has_voted=False).update(
+        has_voted=True, vote_channel=VoteChannel.ONLINE
+    ):
         raise VoteRefused("already_voted")
     sealed = vote_seal(public_key=current.seal_public_key, ballot_id=ballot.pk, ward_id=entry.ward_id, choice=choice)
     SealedVote.objects.create(ballot_id=ballot.pk, sealed=sealed)
@@ -215,7 +225,7 @@ _RECEIPT = VoteReceipt._meta.db_table
 #    round trip, with no lock: enough to check the code and seal the vote. The ballot's state
 #    is checked again, under its lock, by the write.
 _READ = f"""
-    SELECT b.status, b.opens_at, b.closes_at, b.seal_public_key, r.id, r.ward_id, r.code_hash
+    SELECT b.status, b.opens_at, b.closes_at, b.online_voting, b.seal_public_key, r.id, r.ward_id, r.code_hash
     FROM "{_BALLOT}" b
     LEFT JOIN "{_ROLL}" r ON r.ballot_id = b.id AND r.membership_number = ANY(%s)
     WHERE b.id = %s
@@ -239,10 +249,10 @@ _WRITE = f"""
     WITH open_ballot AS (
         SELECT id FROM "{_BALLOT}"
         WHERE id = %(ballot)s AND status = 'open' AND opens_at <= %(now)s AND closes_at > %(now)s
-          AND seal_public_key = %(public_key)s
+          AND online_voting AND seal_public_key = %(public_key)s
         FOR SHARE
     ), marked AS (
-        UPDATE "{_ROLL}" SET has_voted = true
+        UPDATE "{_ROLL}" SET has_voted = true, vote_channel = 'online'
         WHERE id = %(entry)s AND ballot_id = %(ballot)s AND ward_id = %(ward)s AND code_hash = %(code_hash)s
           AND NOT has_voted AND EXISTS (SELECT 1 FROM open_ballot)
         RETURNING id
@@ -263,8 +273,11 @@ def _place_read(*, cursor: Any, ballot_id: int, membership_number: str, code: st
     row = cursor.fetchone()
     if row is None:
         raise VoteRefused("unknown_or_wrong")
-    status, opens_at, closes_at, public_key, entry_id, ward_id, code_hash = row
-    _state_refusal(TriggerBallot(pk=ballot_id, status=status, opens_at=opens_at, closes_at=closes_at), now)
+    status, opens_at, closes_at, online_voting, public_key, entry_id, ward_id, code_hash = row
+    _state_refusal(
+        TriggerBallot(pk=ballot_id, status=status, opens_at=opens_at, closes_at=closes_at, online_voting=online_voting),
+        now,
+    )
     if not voting_code_matches(ballot_id=ballot_id, code=code, code_hash=code_hash or _DUMMY_HASH) or not entry_id:
         raise VoteRefused("unknown_or_wrong")
     return RollPlace(roll_entry_id=entry_id, ward_id=ward_id, seal_public_key=public_key)

@@ -9,9 +9,14 @@ roll's voted marks in a random order with fresh keys (the shuffle). Afterwards
 PostgreSQL, `VACUUM` on SQLite), so that no dead row version of a vote, a receipt or a voted
 mark, nor the transaction id they once shared, survives on disk.
 
+Votes that came on paper or at branch meetings are counted in the same transaction from the
+confirmed paper batches (ballots/models/paper.py): one `WardVoteCount` per ward and channel.
+
 Checks that refuse the count rather than give a wrong one: a key that is not this ballot's;
 a sealed vote that does not open (altered, or moved from another ballot); a number of sealed
-votes different from the number of members marked as voted.
+votes different from the number of members who voted online; a paper batch still waiting for
+its second officer; a ward whose confirmed batches do not add up to the members marked on the
+register for that channel.
 """
 
 import datetime as dt
@@ -22,9 +27,10 @@ from collections import Counter
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
+from django.db.models import Count
 from django.utils import timezone
 
-from ballots.models import RollEntry, SealedVote, TriggerBallot, VoteReceipt, WardVoteCount
+from ballots.models import PAPER_CHANNELS, PaperBatch, RollEntry, SealedVote, TriggerBallot, VoteReceipt, WardVoteCount
 from ballots.officer.services.ballot_lifecycle import ballot_close_due
 from ballots.officer.services.common import (
     Actor,
@@ -64,6 +70,46 @@ def _count_refuse(ballot: TriggerBallot, now: dt.datetime) -> None:
 def ballot_count_check(*, ballot: TriggerBallot, now: dt.datetime | None = None) -> None:
     """Raise BallotStateError if `ballot` could not be counted now (whatever the key); writes nothing."""
     _count_refuse(ballot, now or timezone.now())
+    paper_totals_check(ballot)
+
+
+def paper_marks_uncovered(ballot: TriggerBallot) -> dict[tuple[int, str], int]:
+    """(ward id, channel) -> members marked on the register for it minus the papers in its entered or
+    confirmed batches, wherever that is not zero (two queries)."""
+    marked = Counter(
+        dict(
+            ((ward_id, channel), n)
+            for ward_id, channel, n in RollEntry.objects.filter(ballot_id=ballot.pk, vote_channel__in=PAPER_CHANNELS)
+            .values_list("ward_id", "vote_channel")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+    )
+    batched: Counter[tuple[int, str]] = Counter()
+    for ward_id, channel, reselect, open_, spoilt in PaperBatch.objects.filter(
+        ballot_id=ballot.pk, state__in=[PaperBatch.State.ENTERED, PaperBatch.State.CONFIRMED]
+    ).values_list("ward_id", "channel", "reselect", "open", "spoilt"):
+        batched[ward_id, channel] += reselect + open_ + spoilt
+    return {key: marked[key] - batched[key] for key in marked.keys() | batched.keys() if marked[key] != batched[key]}
+
+
+def paper_totals_check(ballot: TriggerBallot) -> None:
+    """Raise BallotStateError while a paper batch waits for its second officer, or a ward's marked
+    paper or meeting votes are not all in batches."""
+    waiting = PaperBatch.objects.filter(ballot_id=ballot.pk, state=PaperBatch.State.ENTERED).count()
+    if waiting:
+        raise BallotStateError(
+            f"{waiting:,} paper {'batch is' if waiting == 1 else 'batches are'} waiting for a second officer "
+            "to confirm or reject: every batch is checked before the count."
+        )
+    uncovered = paper_marks_uncovered(ballot)
+    if uncovered:
+        missing = sum(n for n in uncovered.values() if n > 0)
+        raise BallotStateError(
+            f"The paper batches do not yet account for every member marked as voting on paper or at a meeting "
+            f"({missing:,} marked {'vote is' if missing == 1 else 'votes are'} in no batch, in "
+            f"{len(uncovered):,} {'ward' if len(uncovered) == 1 else 'wards'}). Enter the missing batches first."
+        )
 
 
 def _key_check(ballot: TriggerBallot, private_key: bytes) -> None:
@@ -88,6 +134,7 @@ def ballot_count(
         ballot_close_due(now=now)
     locked = ballot_lock(ballot)
     _count_refuse(locked, now)
+    paper_totals_check(locked)
     _key_check(locked, private_key)
     opener = VoteOpener(private_key=private_key, ballot_id=locked.pk)
     tally: Counter[tuple[int, str]] = Counter()
@@ -101,11 +148,13 @@ def ballot_count(
             "Nothing has been counted; report this to the regional office."
         ) from broken
     counted = sum(tally.values())
-    voted = RollEntry.objects.filter(ballot_id=locked.pk, has_voted=True).count()
+    voted = (
+        RollEntry.objects.filter(ballot_id=locked.pk, has_voted=True).exclude(vote_channel__in=PAPER_CHANNELS).count()
+    )
     if counted != voted:
         raise BallotStateError(
-            f"There are {counted:,} sealed votes but {voted:,} members are marked as having voted: the stored "
-            "votes have been altered. Nothing has been counted; report this to the regional office."
+            f"There are {counted:,} sealed votes but {voted:,} members are marked as having voted online: the "
+            "stored votes have been altered. Nothing has been counted; report this to the regional office."
         )
     wards = sorted({ward_id for ward_id, _choice in tally} | set(_roll_wards(locked)))
     WardVoteCount.objects.bulk_create(
@@ -114,7 +163,8 @@ def ballot_count(
                 ballot_id=locked.pk, ward_id=ward_id, reselect=tally[ward_id, "reselect"], open=tally[ward_id, "open"]
             )
             for ward_id in wards
-        ],
+        ]
+        + _paper_ward_counts(locked),
         batch_size=1000,
     )
     SealedVote.objects.filter(ballot_id=locked.pk).delete()
@@ -126,6 +176,22 @@ def ballot_count(
     ballot_state_copy(target=ballot, source=locked)
     transaction.on_commit(vote_storage_compact)
     return counted
+
+
+def _paper_ward_counts(ballot: TriggerBallot) -> list[WardVoteCount]:
+    """One WardVoteCount per ward and paper channel, summed from the confirmed batches."""
+    sums: dict[tuple[int, str], list[int]] = {}
+    for ward_id, channel, reselect, open_, spoilt in PaperBatch.objects.filter(
+        ballot_id=ballot.pk, state=PaperBatch.State.CONFIRMED
+    ).values_list("ward_id", "channel", "reselect", "open", "spoilt"):
+        figures = sums.setdefault((ward_id, channel), [0, 0, 0])
+        figures[0] += reselect
+        figures[1] += open_
+        figures[2] += spoilt
+    return [
+        WardVoteCount(ballot_id=ballot.pk, ward_id=ward_id, channel=channel, reselect=r, open=o, spoilt=sp)
+        for (ward_id, channel), (r, o, sp) in sorted(sums.items())
+    ]
 
 
 def _roll_wards(ballot: TriggerBallot) -> list[int]:
