@@ -1,4 +1,5 @@
-"""Officer forms for ballots: settings, affiliates' decisions, finding a member on the roll.
+"""Officer forms for ballots: settings (with how members vote), affiliates' decisions, finding a member
+on the roll, and the marked register's search, mark and undo.
 
 Opening and closing times are typed in UK time: Django reads a naive datetime in the current
 time zone (Europe/London, with USE_TZ), so 14:00 in July is 13:00 UTC and 14:00 in January is
@@ -9,7 +10,10 @@ from django import forms
 
 from ballots import counting
 from ballots.models import AffiliateVote, TriggerBallot
+from ballots.models.paper import PAPER_CHANNEL_CHOICES
 from ballots.officer.services import BALLOT_FIELDS, OPTION_FIELDS, ballot_settings_errors
+from ballots.officer.services.ballot_settings import CHANNEL_FIELDS
+from ballots.officer.services.marked_register import REASON_MAX_LENGTH
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -42,6 +46,11 @@ class BallotForm(forms.ModelForm):
             "affiliate_min_days": "Days an affiliate must have been affiliated before the freeze date",
             "opens_at": "Voting opens (UK time)",
             "closes_at": "Voting closes (UK time)",
+            "online_voting": "Members vote online",
+            "paper_voting": "Members vote by post or on paper",
+            "meeting_voting": "Members vote at branch meetings",
+            "paper_closes_at": "Paper votes received until (UK time)",
+            "meeting_closes_at": "Branch meetings held until (UK time)",
         }
         help_texts = {
             "freeze_date": "Eligibility is judged at this date. It cannot be after the day voting opens.",
@@ -50,6 +59,13 @@ class BallotForm(forms.ModelForm):
             "presses “close”.",
             "min_membership_months": "The rules say 6.",
             "affiliate_min_days": "0 unless your procedures say otherwise (some used 60).",
+            "online_voting": "With the voting code each member is sent, until voting closes.",
+            "paper_voting": "An officer marks each member on the register as their ballot paper comes in.",
+            "meeting_voting": "An officer marks each member on the register as they vote at the meeting.",
+            "paper_closes_at": "Date and time in UK time (Europe/London). Leave it empty to take paper votes "
+            "until voting closes.",
+            "meeting_closes_at": "Date and time in UK time (Europe/London). Leave it empty to hold meetings "
+            "until voting closes.",
         }
         widgets = {
             "member_counting": forms.RadioSelect,
@@ -58,6 +74,8 @@ class BallotForm(forms.ModelForm):
             "freeze_date": DateInput,
             "opens_at": DateTimeLocalInput,
             "closes_at": DateTimeLocalInput,
+            "paper_closes_at": DateTimeLocalInput,
+            "meeting_closes_at": DateTimeLocalInput,
         }
 
     def __init__(self, *args, **kwargs):
@@ -71,8 +89,16 @@ class BallotForm(forms.ModelForm):
         self.fields["rules"].initial = self.instance.rules if self.instance.pk else counting.DEFAULT_RULES
         for name in OPTION_FIELDS:
             self._option_field_from_rule_sets(name)
-        for name in ("opens_at", "closes_at"):
+        for name in ("opens_at", "closes_at", "paper_closes_at", "meeting_closes_at"):
             self.fields[name].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+    def settings_fields(self) -> list[forms.BoundField]:
+        """The visible fields other than how members vote, in order (for the template)."""
+        return [field for field in self.visible_fields() if field.name not in CHANNEL_FIELDS]
+
+    def channel_fields(self) -> list[forms.BoundField]:
+        """How members vote: the channels and their closing times, grouped under one legend."""
+        return [self[name] for name in CHANNEL_FIELDS]
 
     def _option_field_from_rule_sets(self, name: str) -> None:
         """Label, choices and a hint saying which rule sets use the option, from the rule sets' Option."""
@@ -110,6 +136,32 @@ class AffiliateVoteForm(forms.Form):
 
 class RollSearchForm(forms.Form):
     membership_number = forms.CharField(label="Membership number", max_length=32)
+
+
+class RegisterSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Membership number or name",
+        max_length=100,
+        help_text="A membership number, or part of a member's first name, last name or both.",
+    )
+
+
+class RegisterMarkForm(forms.Form):
+    """One click on the marked register: this member, by this channel (the search is kept to go back to)."""
+
+    entry = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    channel = forms.ChoiceField(choices=PAPER_CHANNEL_CHOICES, widget=forms.HiddenInput)
+    q = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
+
+
+class RegisterUndoForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this mark being undone?",
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: marked the wrong member. The reason goes in the audit log.",
+        error_messages={"required": "Say why the mark is being undone."},
+    )
 
 
 class ConfirmForm(forms.Form):

@@ -3,4 +3,11 @@
 Included under a ballot's manage pages.
 """
 
-urlpatterns: list = []
+from django.urls import path
+
+from ballots.officer.views.marked_register import MarkedRegisterUndoView, MarkedRegisterView
+
+urlpatterns = [
+    path("", MarkedRegisterView.as_view(), name="marked_register"),
+    path("<int:entry_pk>/undo/", MarkedRegisterUndoView.as_view(), name="marked_register_undo"),
+]

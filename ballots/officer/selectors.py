@@ -1,4 +1,5 @@
-"""Reads for the officer pages: ballots of a constituency, the roll preview, turnout, codes, audit."""
+"""Reads for the officer pages: ballots of a constituency, the roll preview, the frozen roll, turnout,
+codes, audit."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -7,10 +8,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Value, When
 
 from ballots import counting
-from ballots.models import AffiliateVote, BallotAffiliate, CodeReminder, RollEntry, TriggerBallot
+from ballots.models import AffiliateVote, BallotAffiliate, CodeReminder, RollEntry, TriggerBallot, VoteChannel
 from ballots.officer.services.letter_pdf import address_problem
 from members.membership_numbers import membership_number_lookup_values
 from members.models import Affiliate, AuditEvent, Member, Ward
@@ -174,6 +175,28 @@ def affiliates_preview(ballot: TriggerBallot):
         Affiliate.objects.filter(constituency_id=ballot.constituency_id)
         .annotate(eligible=Case(When(affiliated_on__lte=cutoff, then=Value(True)), default=Value(False)))
         .order_by("name")
+    )
+
+
+# Whether and how a roll entry's member voted, in words ("Not yet", "Online", "By post or on
+# paper", "At a branch meeting"), as a column the database fills: a vote cast online before
+# channels were recorded has no channel, and counts as online.
+VOTED_NOT_YET = "Not yet"
+VOTED_HOW = Case(
+    When(has_voted=False, then=Value(VOTED_NOT_YET)),
+    *(When(vote_channel=channel, then=Value(channel.label)) for channel in VoteChannel),
+    default=Value(VoteChannel.ONLINE.label),
+    output_field=CharField(),
+)
+
+
+def roll_entries(ballot: TriggerBallot):
+    """The frozen roll: each entry with its member and ward, and `voted_how` (VOTED_HOW), by ward and name."""
+    return (
+        RollEntry.objects.filter(ballot=ballot)
+        .select_related("member", "ward")
+        .annotate(voted_how=VOTED_HOW)
+        .order_by("ward__name", "member__last_name", "member__first_name", "membership_number")
     )
 
 

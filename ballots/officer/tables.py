@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.utils import dateformat, timezone
 
+from ballots.models import RollEntry
 from ballots.officer.audit_words import audit_sentence
 from members.models import AuditEvent, Member
 
@@ -55,3 +56,22 @@ class IneligibleMemberTable(tables.Table):
 
     def render_status(self, record):
         return record.get_status_display()
+
+
+class RollEntryTable(tables.Table):
+    """The frozen roll, one member a row, with whether and how they have voted (never which way)."""
+
+    membership_number = tables.Column(verbose_name="Number", orderable=False)
+    name = tables.Column(verbose_name="Name", accessor="member__last_name", orderable=False)
+    ward = tables.Column(verbose_name="Ward", accessor="ward__name", orderable=False)
+    voted_how = tables.Column(verbose_name="Voted", orderable=False)
+
+    class Meta:
+        model = RollEntry
+        fields = ["membership_number", "name", "ward", "voted_how"]
+        template_name = TABLE_TEMPLATE
+        empty_text = "Nobody is on the roll."
+        attrs = {"class": "data-table"}
+
+    def render_name(self, record):
+        return f"{record.member.last_name}, {record.member.first_name}"

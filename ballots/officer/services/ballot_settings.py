@@ -1,12 +1,26 @@
-"""A ballot's settings: the fields an officer sets, the rule sets offered, and the checks on them."""
+"""A ballot's settings: the fields an officer sets, the rule sets offered, and the checks on them.
 
+The channels (how members vote: online, by post or on paper, at branch meetings) are settings
+like the others, changed only while the ballot is a draft (ballot_update refuses otherwise).
+"""
+
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ballots import counting
-from ballots.models import TriggerBallot
+from ballots.models import TriggerBallot, VoteChannel
+from ballots.officer.audit_words_channels import CHANNEL_WORDS
+from ballots.officer.services.letter_pdf import uk_time
+
+# How members vote: a switch per channel, and the two channels that may close before the ballot.
+CHANNEL_SWITCHES = {"online": "online_voting", "paper": "paper_voting", "meeting": "meeting_voting"}
+CHANNEL_CLOSING_FIELDS = {"paper": "paper_closes_at", "meeting": "meeting_closes_at"}
+CHANNEL_FIELDS = (*CHANNEL_SWITCHES.values(), *CHANNEL_CLOSING_FIELDS.values())
+# A field left out of the values is the model's default: online voting on, the others off.
+_SWITCH_DEFAULTS = {name: getattr(TriggerBallot(), name) for name in CHANNEL_SWITCHES.values()}
 
 BALLOT_FIELDS = (
     "sitting_mp",
@@ -20,6 +34,7 @@ BALLOT_FIELDS = (
     "affiliate_min_days",
     "opens_at",
     "closes_at",
+    *CHANNEL_FIELDS,
 )
 OPTION_FIELDS = ("member_counting", "affiliate_counting", "tied_branch")
 
@@ -62,7 +77,35 @@ def ballot_settings_errors(values: dict[str, Any]) -> dict[str, list[str]]:
         value = values.get(name)
         if value is not None and value < 0:
             add(name, "This cannot be negative.")
+    _channel_errors(values, add)
     return errors
+
+
+def _channel_errors(values: dict[str, Any], add: Callable[[str, str], None]) -> None:
+    """At least one channel; a channel's own closing time only if it is allowed, within the voting period."""
+    allowed = {channel: bool(values.get(name, _SWITCH_DEFAULTS[name])) for channel, name in CHANNEL_SWITCHES.items()}
+    if not any(allowed.values()):
+        add("online_voting", "Choose at least one way for members to vote.")
+    opens_at, closes_at = values.get("opens_at"), values.get("closes_at")
+    for channel, name in CHANNEL_CLOSING_FIELDS.items():
+        moment = values.get(name)
+        if moment is None:
+            continue
+        if not allowed[channel]:
+            add(name, f"Leave this empty unless members vote {CHANNEL_WORDS[channel]}.")
+        elif opens_at and moment <= opens_at:
+            add(name, "This must be after voting opens.")
+        elif closes_at and moment > closes_at:
+            add(name, "This cannot be after voting closes.")
+
+
+def ballot_channels(ballot: TriggerBallot) -> list[tuple[str, str]]:
+    """(how members vote, until when in UK time with the zone named) for each channel the ballot allows."""
+    return [
+        (VoteChannel(channel).label, uk_time(ballot.channel_closes_at(channel)))
+        for channel in CHANNEL_SWITCHES
+        if ballot.channel_allowed(channel)
+    ]
 
 
 def ballot_settings_check(values: dict[str, Any]) -> None:

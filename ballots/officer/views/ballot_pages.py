@@ -18,7 +18,8 @@ from ballots.models import TriggerBallot
 from ballots.officer import selectors, services
 from ballots.officer.forms import BallotForm
 from ballots.officer.services import BallotStateError
-from ballots.officer.tables import IneligibleMemberTable
+from ballots.officer.services.ballot_settings import ballot_channels
+from ballots.officer.tables import IneligibleMemberTable, RollEntryTable
 from ballots.officer.views.common import PAGE_SIZE, BallotOfficerMixin, Status
 from ballots.officer.views.key_handover import ballot_key_summary
 from ballots.officer.views.transitions import TransitionView
@@ -129,6 +130,7 @@ class BallotManageView(BallotOfficerMixin, TemplateView):
         context["is_declared"] = status == Status.DECLARED
         context["rule_set_options"] = selectors.ballot_rule_set_options(self.ballot)
         context["key"] = ballot_key_summary(self.ballot)
+        context["channels"] = ballot_channels(self.ballot)
         if status != Status.DRAFT:
             context["turnout"] = selectors.ballot_turnout(self.ballot)
             context["code_counts"] = selectors.ballot_code_counts(self.ballot)
@@ -136,7 +138,8 @@ class BallotManageView(BallotOfficerMixin, TemplateView):
 
 
 class BallotRollView(BallotOfficerMixin, TemplateView):
-    """Draft: who would be on the roll, per ward, and why the others are not. Later: the frozen roll."""
+    """Draft: who would be on the roll, per ward, and why the others are not. Later: the frozen roll,
+    with turnout per ward and each member's entry, saying whether and how they voted."""
 
     template_name = "ballots/officer/ballot_roll.html"
 
@@ -150,6 +153,9 @@ class BallotRollView(BallotOfficerMixin, TemplateView):
             context["affiliates"] = selectors.affiliates_preview(self.ballot)
         else:
             context["turnout"] = selectors.ballot_turnout(self.ballot)
+            table = RollEntryTable(selectors.roll_entries(self.ballot))
+            RequestConfig(self.request, paginate={"per_page": PAGE_SIZE}).configure(table)
+            context["roll_table"] = table
         return context
 
 

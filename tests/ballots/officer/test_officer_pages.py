@@ -118,6 +118,7 @@ def form_data(**overrides):
         "min_membership_months": "6",
         "affiliate_min_days": "0",
         "opens_at": "2027-07-01T14:00",
+        "online_voting": "on",
         "closes_at": "2027-07-15T17:00",
     }
     data.update(overrides)
@@ -279,7 +280,7 @@ def test_the_codes_and_affiliates_pages_run_a_constant_number_of_queries(
         )
     number = RollEntry.objects.filter(ballot=ballot).first().membership_number
 
-    with django_assert_num_queries(8):  # ... (6), code counts (1), the member found (1)
+    with django_assert_num_queries(9):  # ... (6), code counts (1), re-issue request waiting (1), the member found (1)
         officer_client.get(reverse("ballots:ballot_codes", args=[ballot.pk]) + f"?membership_number={number}")
     with django_assert_num_queries(8):  # ... (6), eligible affiliates (1), their votes (1)
         response = officer_client.get(reverse("ballots:affiliate_votes", args=[ballot.pk]))
