@@ -63,10 +63,11 @@ run: $(STAMP)
 	trap 'exit 130' INT TERM; \
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
-# The task worker for queued work (emailing voting codes): the database backend's `db_worker`,
-# or RQ's worker when TASKS_BACKEND=rq (README, "Task queue"). `make run` starts one itself;
+# The task worker for queued work (emailing voting codes): `task_worker` runs the database
+# backend's `db_worker`, or RQ's worker when TASKS_BACKEND=rq, and beats the heartbeat that
+# /healthz reports (README, "Task queue"). `make run` starts one itself;
 # in production run `make worker` beside `make serve`, under the same settings.
-WORKER = $(if $(filter rq RQ Rq,$(TASKS_BACKEND)),$(PY) manage.py rqworker default,$(PY) manage.py db_worker --no-reload)
+WORKER = $(PY) manage.py task_worker
 worker: $(STAMP)
 	$(WORKER)
 

@@ -273,6 +273,9 @@ TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND], "QUEUES": ["defau
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db") + 1, "django_rq")
+# The worker (`manage.py task_worker`) writes a heartbeat to the cache every 10 seconds;
+# /healthz reports it down when the last is older than this (ballots/tasks/heartbeat.py).
+TASK_WORKER_STALE_SECONDS = env_int("TASK_WORKER_STALE_SECONDS", 60, minimum=30)
 
 # The address members' personal voting links point at (no trailing slash). `make run` sets it
 # from its HOST and PORT; `check --deploy` refuses one that is not https or is a loopback address.

@@ -1,4 +1,4 @@
-"""The home page, the friendly error pages and /healthz."""
+"""The home page, the friendly error pages and /healthz (the database, the cache, the task worker)."""
 
 import logging
 import secrets
@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from ballots.tasks.heartbeat import worker_heartbeat_age, worker_heartbeat_fresh
 from members.access import OfficerAccessRefused
 from members.selectors import constituencies_for_officer, user_is_officer
 
@@ -85,21 +86,40 @@ def _probe(name: str, probe: Callable[[], dict]) -> dict:
         return {"status": "failing", "error": type(error).__name__}
 
 
+def _task_worker_health() -> dict:
+    age = worker_heartbeat_age()
+    if worker_heartbeat_fresh(age):
+        return {"status": "ok", "last_beat_seconds_ago": age}
+    return {
+        "status": "down",
+        "last_beat_seconds_ago": age,
+        "hint": "start the task worker: `python manage.py task_worker` (`make worker`)",
+    }
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """The database and the cache, each probed; 200 if both answer, else 503. JSON, for load balancers.
+    """The database, the cache and the task worker, as JSON for load balancers and monitors.
 
-    The task worker has no heartbeat yet (there is no worker), so it is reported as not
-    configured and does not count against the answer.
+    503 ("failing") when the database or the cache does not answer: this server cannot
+    serve votes. A task worker whose heartbeat is older than TASK_WORKER_STALE_SECONDS (or
+    that never beat) is "down" and the answer 200 "degraded": every page still works and
+    queued emails wait for it, so a load balancer must not take the app servers out of
+    service for it, while a monitor alerts on "degraded". With the cache failing, the
+    heartbeat cannot be read, so the worker is "unknown".
     """
     checks = {
         "database": _probe("database", _database_health),
         "cache": _probe("cache", _cache_health),
-        "task_worker": {"status": "not configured"},
     }
     if checks["cache"]["status"] != "ok" and settings.CACHES["default"]["BACKEND"] == DATABASE_CACHE:
         # `migrate` makes the table; it can still be missing if the cache was switched from Redis later.
         checks["cache"]["hint"] = "run `python manage.py createcachetable`"
     healthy = all(checks[name]["status"] == "ok" for name in ("database", "cache"))
-    return JsonResponse({"status": "ok" if healthy else "failing", "checks": checks}, status=200 if healthy else 503)
+    checks["task_worker"] = _probe("task worker", _task_worker_health) if healthy else {"status": "unknown"}
+    if not healthy:
+        status = "failing"
+    else:
+        status = "ok" if checks["task_worker"]["status"] == "ok" else "degraded"
+    return JsonResponse({"status": status, "checks": checks}, status=503 if status == "failing" else 200)

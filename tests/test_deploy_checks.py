@@ -1,20 +1,18 @@
 """A deployment that cannot half-work: `check --deploy` refuses settings with which the site would
-start yet do harm, `migrate` makes the cache table, /healthz reports the database and the cache,
-and `make run` puts its own host and port in the voting links."""
+start yet do harm, `migrate` makes the cache table, and `make run` puts its own host and port in
+the voting links. /healthz is tested in tests/config/test_healthz.py."""
 
 import importlib.util
-import json
 import sqlite3
 import subprocess
 import sys
 from importlib import import_module
 
 import pytest
-from django.db import OperationalError, connection
-from django.test import Client, override_settings
-from django.urls import reverse
+from django.db import connection
+from django.test import override_settings
 
-from config import checks, views
+from config import checks
 from tests.test_security import ROOT, production_env
 
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
@@ -157,63 +155,6 @@ def test_the_cache_table_migration_remakes_a_missing_table(db):
     migration.cache_table_create(None, type("SchemaEditor", (), {"connection": connection})())
 
     assert "trigger_ballot_cache" in connection.introspection.table_names()
-
-
-# /healthz
-
-
-def test_healthz_reports_the_database_and_the_cache_and_no_worker_yet(client, db):
-    response = client.get("/healthz")
-
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
-    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
-    assert json.loads(response.content) == {
-        "status": "ok",
-        "checks": {
-            "database": {"status": "ok"},
-            "cache": {"status": "ok"},
-            "task_worker": {"status": "not configured"},
-        },
-    }
-    assert reverse("healthz") == "/healthz"
-
-
-def test_healthz_is_503_when_the_cache_table_is_missing(client, db):
-    missing = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "no_such_cache_table"}}
-    with override_settings(CACHES=missing):
-        response = client.get("/healthz")
-
-    body = json.loads(response.content)
-    assert response.status_code == 503
-    assert body["status"] == "failing"
-    assert body["checks"]["cache"]["status"] == "failing"
-    assert "createcachetable" in body["checks"]["cache"]["hint"]
-    assert body["checks"]["database"] == {"status": "ok"}
-    # The kind of failure, never its message (which can name tables, hosts or users).
-    assert "no_such_cache_table" not in response.content.decode()
-
-
-def test_healthz_is_503_when_the_database_does_not_answer(client, db, monkeypatch):
-    class DownConnection:
-        def cursor(self):
-            raise OperationalError("connection refused")
-
-    monkeypatch.setattr(views, "connection", DownConnection())
-
-    response = client.get("/healthz")
-
-    assert response.status_code == 503
-    assert json.loads(response.content)["checks"]["database"] == {"status": "failing", "error": "OperationalError"}
-
-
-def test_healthz_is_not_redirected_to_https(db):
-    with override_settings(SECURE_SSL_REDIRECT=True):
-        response = Client().get("/healthz")
-        page = Client().get("/")
-
-    assert response.status_code == 200
-    assert page.status_code == 301
 
 
 # make run

@@ -1,11 +1,17 @@
 """What `whatif` and `simulate` share: reading a JSON object from a file or standard input,
-and failing with exit status 2 and a one-line message (Django's CommandError exits 1)."""
+and failing with exit status 2 and a one-line message (Django's CommandError exits 1).
 
-import json
+The JSON is read as the simulator pages read an upload (``ballots.simulator.limits``): the
+same limit on branches and affiliates, and too deep nesting, numbers of thousands of digits
+or NaN refused in words, never a traceback.
+"""
+
 import sys
 from typing import NoReturn
 
 from django.core.management.base import BaseCommand
+
+from ballots.simulator.limits import ScenarioInputError, scenario_json_load
 
 EXIT_BAD_INPUT = 2
 
@@ -24,12 +30,12 @@ class ScenarioFileCommand(BaseCommand):
     def read_json_object(self, path: str, stdin, what: str) -> dict:
         text, source = self._read(path, stdin)
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise BadInput(f"{source} is not valid JSON: {error}") from None
-        if not isinstance(data, dict):
-            raise BadInput(f"{source} must hold one JSON object ({what}), not a {type(data).__name__}")
-        return data
+            return scenario_json_load(text, what=what)
+        except ScenarioInputError as error:
+            message = str(error)
+            raise BadInput(
+                f"{source} {message.removeprefix('it ')}" if message.startswith("it ") else message
+            ) from None
 
     def _read(self, path: str, stdin) -> tuple[str, str]:
         if path == "-":

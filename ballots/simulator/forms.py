@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.forms import formset_factory
+from django.forms import BaseFormSet, formset_factory
 
 from ballots import counting, simulation
+from ballots.simulator.limits import MAX_ROWS
 
-MAX_ROWS = 60
 MAX_WEB_TRIALS = 200_000
 NAME_MAX = 120
 
@@ -151,16 +151,30 @@ class ForecastAffiliateForm(_RowForm):
     members = forms.IntegerField(label="Affiliated members", required=False, min_value=0, max_value=10_000_000)
 
 
-def _formset(form):
+def _formset(form, words: str):
+    """Rows of ``form``, at most MAX_ROWS of them, refusing more in plain words."""
+
+    class Rows(BaseFormSet):
+        default_error_messages = {
+            **BaseFormSet.default_error_messages,
+            "too_many_forms": f"A scenario holds at most {MAX_ROWS:,} {words}: remove some rows.",
+        }
+
     return formset_factory(
-        form, extra=0, can_delete=True, max_num=MAX_ROWS, validate_max=True, absolute_max=MAX_ROWS + 50
+        form,
+        formset=Rows,
+        extra=0,
+        can_delete=True,
+        max_num=MAX_ROWS,
+        validate_max=True,
+        absolute_max=MAX_ROWS + 50,
     )
 
 
-BranchFormSet = _formset(BranchForm)
-AffiliateFormSet = _formset(AffiliateForm)
-ForecastBranchFormSet = _formset(ForecastBranchForm)
-ForecastAffiliateFormSet = _formset(ForecastAffiliateForm)
+BranchFormSet = _formset(BranchForm, "ward branches")
+AffiliateFormSet = _formset(AffiliateForm, "affiliates")
+ForecastBranchFormSet = _formset(ForecastBranchForm, "ward branches")
+ForecastAffiliateFormSet = _formset(ForecastAffiliateForm, "affiliates")
 
 
 def live_rows(formset) -> list:

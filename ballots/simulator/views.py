@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-from zoneinfo import ZoneInfo
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -18,7 +17,6 @@ from django.views.decorators.http import require_http_methods
 
 from ballots import counting, simulation
 from ballots.models import TriggerBallot
-from ballots.ratelimit import client_address, rate_limit_check, rate_limit_hit
 from ballots.results.presenter import same_count
 from ballots.simulator.charts import histogram_description, histogram_svg, share_label
 from ballots.simulator.forms import (
@@ -35,6 +33,7 @@ from ballots.simulator.forms import (
     whatif_initial,
     whatif_scenario,
 )
+from ballots.simulator.limits import ScenarioInputError, scenario_json_load
 from ballots.simulator.loading import (
     ballot_pk,
     loaded_context,
@@ -49,17 +48,15 @@ from ballots.simulator.selectors import (
     demo_forecast,
     demo_scenario,
 )
+from ballots.simulator.throttle import forecast_run_refusal, simulator_request_refusal
 from members.selectors import user_is_officer
 
 logger = logging.getLogger(__name__)
-_LONDON = ZoneInfo("Europe/London")
 MAX_UPLOAD_BYTES = 512 * 1024
 ADD_CHOICES = (1, 5, 10)
-# A public page: bound the work one request may ask for (trials x entries), and the runs a
-# client may start in ten minutes. The simulate command has neither limit.
+# A public page: bound the work one request may ask for (trials x entries); how many requests
+# and runs a client may make is ballots/simulator/throttle.py's. The simulate command has neither.
 WEB_WORK_LIMIT = 4_000_000
-FORECAST_RUNS_LIMIT = 40
-FORECAST_RUNS_WINDOW = 600
 
 
 class _Refused(Exception):
@@ -73,14 +70,12 @@ def _read_upload(request) -> dict:
     if upload.size > MAX_UPLOAD_BYTES:
         raise _Refused(f"The file is too large: a scenario file is at most {MAX_UPLOAD_BYTES // 1024} KB.")
     try:
-        data = json.loads(upload.read().decode("utf-8-sig"))
+        return scenario_json_load(upload.read().decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise _Refused("The file is not UTF-8 text.") from None
-    except json.JSONDecodeError as error:
-        raise _Refused(f"The file is not valid JSON: {error}") from None
-    if not isinstance(data, dict):
-        raise _Refused("The file must hold one JSON object (a scenario).")
-    return data
+    except ScenarioInputError as error:
+        message = str(error)
+        raise _Refused(("The file " + message.removeprefix("it ")) if message.startswith("it ") else message) from None
 
 
 def _json_download(data: dict, filename: str) -> HttpResponse:
@@ -158,9 +153,25 @@ def _smallest_flip(scenario: counting.Scenario):
         return None
 
 
+def _refused_page(request, template: str, classes, initial, refusal: tuple[str, int]):
+    """The page with the demo's rows, nothing counted, and the refusal: 429 with Retry-After."""
+    message, seconds = refusal
+    settings_form, branches, affiliates = _unbound(*classes, initial)
+    context = {"source": None, **_page_context(request, settings_form, branches, affiliates, [message])}
+    context.update(marked_rows(context, settings_form, branches, affiliates), draft_ballots=[])
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def whatif(request):
     classes = (SettingsForm, BranchFormSet, AffiliateFormSet)
+    refusal = simulator_request_refusal(request)
+    if refusal is not None:
+        return _refused_page(
+            request, "ballots/simulator/whatif.html", classes, whatif_initial(demo_scenario()), refusal
+        )
     errors: list[str] = []
     context = {"source": None}
     scenario = None
@@ -249,6 +260,10 @@ def _page_context(request, settings_form, branches, affiliates, errors) -> dict:
 @require_http_methods(["GET", "POST"])
 def forecast(request):
     classes = (ForecastSettingsForm, ForecastBranchFormSet, ForecastAffiliateFormSet)
+    refusal = simulator_request_refusal(request)
+    if refusal is not None:
+        initial = forecast_initial(demo_forecast())
+        return _refused_page(request, "ballots/simulator/forecast.html", classes, initial, refusal)
     errors: list[str] = []
     context = {"source": None}
     data = None
@@ -327,16 +342,10 @@ def _within_web_limits(request, data: dict, settings_form, errors: list[str]) ->
             "the simulate command has no such limit.",
         )
         return None
-    key = f"simulator-forecast:{client_address(request)}"
-    state = rate_limit_check(key, limit=FORECAST_RUNS_LIMIT, window=FORECAST_RUNS_WINDOW)
-    if state.limited:
-        when = state.retry_at_minute
-        errors.append(
-            f"Too many forecasts from your address in ten minutes. You can run another after "
-            f"{when.astimezone(_LONDON):%H:%M} UK time."
-        )
+    refusal = forecast_run_refusal(request)
+    if refusal:
+        errors.append(refusal)
         return None
-    rate_limit_hit(key, limit=FORECAST_RUNS_LIMIT, window=FORECAST_RUNS_WINDOW)
     return data
 
 
