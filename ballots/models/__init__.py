@@ -23,6 +23,7 @@ from ballots.models.ballot import (
 )
 from ballots.models.delivery import CodeReminder, LetterPack
 from ballots.models.paper import MeetingSession, PaperBatch
+from ballots.models.reissue import CodeReissueRequest
 from ballots.models.roll import PAPER_CHANNELS, BallotAffiliate, RollEntry, VoteChannel
 from ballots.models.votes import AffiliateVote, Choice, SealedVote, VoteReceipt, WardVoteCount
 
@@ -30,6 +31,7 @@ __all__ = [
     "AffiliateVote",
     "BallotAffiliate",
     "Choice",
+    "CodeReissueRequest",
     "CodeReminder",
     "LetterPack",
     "MeetingSession",

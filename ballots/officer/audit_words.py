@@ -72,6 +72,21 @@ def _reminder_scheduled(d: dict) -> str:
     return f"Scheduled a reminder to every member who has not voted, for {_uk_time(d['send_at'])}."
 
 
+REISSUE_HOW_WORDS = {"csv": "to download", "email": "by email"}
+
+
+def _reissued_in_bulk(d: dict) -> str:
+    member = f"member {d['membership_number']}"
+    if not d["by_email"]:
+        return f"Replaced the voting code of {member} when every code was re-issued: the old code no longer works."
+    if d["queued"]:
+        return f"Withdrew the voting code of {member} when every code was re-issued, and queued a new one by email."
+    return (
+        f"Withdrew the voting code of {member} when every code was re-issued; they have no email address, "
+        "so a new code must reach them another way."
+    )
+
+
 def _affiliate_corrected(d: dict) -> str:
     return (
         f"Corrected the vote of {d['affiliate']}: from {VOTE_WORDS[d['from_choice']]} to "
@@ -108,6 +123,19 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "voting_code_reissued": lambda d: (
         f"Replaced the voting code of member {d['membership_number']}: the old code no longer works."
     ),
+    "voting_code_reissued_in_bulk": _reissued_in_bulk,
+    "code_reissue_requested": lambda d: (
+        f"Asked a second officer to approve re-issuing every voting code ({REISSUE_HOW_WORDS[d['how']]}). "
+        f"Reason: {d['reason']}"
+    ),
+    "code_reissue_approved": lambda d: (
+        f"Approved the request of {d['requested_by']} to re-issue every voting code "
+        f"({REISSUE_HOW_WORDS[d['how']]}), and re-issued them."
+    ),
+    "code_reissue_refused": lambda d: (
+        f"Refused the request of {d['requested_by']} to re-issue every voting code. Reason: {d['reason']}"
+    ),
+    "code_reissue_withdrawn": lambda d: "Withdrew the request to re-issue every voting code.",
     "voting_codes_email_queued": _queued,
     "voting_codes_reissued_all_by_email": lambda d: (
         f"Replaced every voting code and queued new emails to {_members(d['queued'])}; "

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from ballots.officer import views
+from ballots.officer.views import code_reissue_approval as reissue
 from ballots.officer.views import formal_record, reminders
 
 constituency = "constituencies/<int:constituency_pk>/ballots/"
@@ -29,6 +30,23 @@ urlpatterns = [
     path(manage + "codes/download/", views.VotingCodesDownloadView.as_view(), name="codes_download"),
     path(manage + "codes/email/", views.VotingCodesEmailView.as_view(), name="codes_email"),
     path(manage + "codes/reissue-all/", views.VotingCodesReissueAllView.as_view(), name="codes_reissue_all"),
+    # Re-issuing every code of an open ballot: one officer asks, a different one approves.
+    path(manage + "codes/reissue-all/ask/", reissue.CodeReissueRequestView.as_view(), name="codes_reissue_ask"),
+    path(
+        manage + "codes/reissue-all/<int:request_pk>/approve/",
+        reissue.CodeReissueApproveView.as_view(),
+        name="codes_reissue_approve",
+    ),
+    path(
+        manage + "codes/reissue-all/<int:request_pk>/refuse/",
+        reissue.CodeReissueRefuseView.as_view(),
+        name="codes_reissue_refuse",
+    ),
+    path(
+        manage + "codes/reissue-all/<int:request_pk>/withdraw/",
+        reissue.CodeReissueWithdrawView.as_view(),
+        name="codes_reissue_withdraw",
+    ),
     path(manage + "codes/<int:entry_pk>/reissue/", views.VotingCodeReissueView.as_view(), name="code_reissue"),
     path(manage + "codes/<int:entry_pk>/send/", views.VotingCodeSendView.as_view(), name="code_send"),
     path(

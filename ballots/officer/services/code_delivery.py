@@ -43,11 +43,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ballots.codes import voting_code_generate, voting_code_hash
-from ballots.models import CodeReminder, RollEntry, TriggerBallot
+from ballots.models import CodeReissueRequest, CodeReminder, RollEntry, TriggerBallot
 from ballots.officer.services.code_bounces import delivery_reference
 from ballots.officer.services.common import Actor, BallotStateError, Status, ballot_audit_record, ballot_lock
 from ballots.officer.services.voting_code_email import voting_code_message
-from ballots.officer.services.voting_codes import voting_codes_check_issuable
+from ballots.officer.services.voting_codes import (
+    voting_codes_check_issuable,
+    voting_codes_check_reissue_all,
+    voting_codes_reissued_record,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -156,11 +160,29 @@ def voting_codes_email_queue(
 
 
 @transaction.atomic
-def voting_codes_email_reissue_all(*, ballot: TriggerBallot, actor: Actor, now: dt.datetime | None = None) -> int:
-    """Withdraw every code not yet used, then queue a new one by email to everyone yet to vote."""
+def voting_codes_email_reissue_all(
+    *,
+    ballot: TriggerBallot,
+    actor: Actor,
+    approval: CodeReissueRequest | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """Withdraw every code not yet used, then queue a new one by email to everyone yet to vote.
+
+    The ballot is open, so this needs `approval`, a second officer's (code_reissue_approval.py).
+    Each member whose code is withdrawn or queued is an audit event naming their membership number.
+    """
     now = now or timezone.now()
     locked = ballot_lock(ballot)
     voting_codes_email_check(locked, now)
+    voting_codes_check_reissue_all(ballot=locked, approval=approval)
+    # Whose code changes: those yet to vote with a code (withdrawn) or an email address (queued).
+    affected = list(
+        RollEntry.objects.filter(ballot=locked, has_voted=False)
+        .filter(~Q(code_hash="") | ~Q(member__email=""))
+        .order_by("ward__name", "membership_number")
+        .values_list("membership_number", "member__email")
+    )
     withdrawn = (
         RollEntry.objects.filter(ballot=locked, has_voted=False)
         .exclude(code_hash="")
@@ -171,7 +193,15 @@ def voting_codes_email_reissue_all(*, ballot: TriggerBallot, actor: Actor, now: 
     )
     count = _mark_queued(ballot=locked, resend_failed=True, entry_ids=None, now=now)
     ballot_audit_record(
-        action="voting_codes_reissued_all_by_email", actor=actor, ballot=locked, codes_withdrawn=withdrawn, queued=count
+        action="voting_codes_reissued_all_by_email",
+        actor=actor,
+        ballot=locked,
+        codes_withdrawn=withdrawn,
+        queued=count,
+        request=approval.pk if approval is not None else None,
+    )
+    voting_codes_reissued_record(
+        ballot=locked, actor=actor, members=((number, bool(email)) for number, email in affected), by_email=True
     )
     if count:
         _enqueue_after_commit(locked.pk)

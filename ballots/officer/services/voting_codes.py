@@ -3,6 +3,10 @@
 Codes issued here go to the officer (a CSV download, or one code shown once), so their
 delivery is recorded as "sent, by hand"; codes by email go through code_delivery.py.
 
+Re-issuing every code of an open ballot needs a second officer's approval
+(code_reissue_approval.py), and each member's new code is an audit event naming their
+membership number.
+
 No voting code is ever written to an audit entry, a log or the database: codes are returned
 once to the caller (for the CSV or the email) and only their keyed hash is stored.
 """
@@ -12,15 +16,24 @@ from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from ballots.codes import code_normalise, voting_code_generate, voting_code_hash
-from ballots.models import RollEntry, TriggerBallot
+from ballots.models import CodeReissueRequest, RollEntry, TriggerBallot
 from ballots.officer.services.common import Actor, BallotStateError, Status, ballot_audit_record, ballot_lock
 from ballots.state import VOTING_CLOSED, ballot_voting_state
+from members.models import AuditEvent
+
+# A bulk re-issue's per-member audit events are written in batches of this many rows.
+AUDIT_BATCH = 500
+SECOND_OFFICER_NEEDED = (
+    "Once the ballot is open, every code can be re-issued only with a second officer's approval: "
+    "ask for it on the voting codes page."
+)
 
 
 def personal_voting_link(*, ballot: TriggerBallot, membership_number: str, code: str) -> str:
@@ -86,25 +99,74 @@ def roll_waiting_for_codes(*, ballot: TriggerBallot, reissue_all: bool) -> Query
     return entries.order_by("ward__name", "membership_number")
 
 
+def voting_codes_check_reissue_all(*, ballot: TriggerBallot, approval: CodeReissueRequest | None) -> None:
+    """Raise BallotStateError if every code of `ballot` (locked) would be re-issued by one officer alone.
+
+    Once the ballot is open, `approval` must be its request as a second officer approved it.
+    """
+    if ballot.status != Status.OPEN:
+        return
+    approved = CodeReissueRequest.State.APPROVED
+    if approval is None or approval.ballot_id != ballot.pk or approval.state != approved or not approval.decided_by_id:
+        raise BallotStateError(SECOND_OFFICER_NEEDED)
+
+
+def voting_codes_reissued_record(
+    *, ballot: TriggerBallot, actor: Actor, members: Iterable[tuple[str, bool]], by_email: bool
+) -> None:
+    """One audit event per member whose code a bulk re-issue replaced, written in a few bulk inserts.
+
+    `members` is [(membership number, a new code queued by email)]. The events name the roll
+    entry by its membership number, never the code.
+    """
+    who = actor if isinstance(actor, get_user_model()) and actor.pk else None
+    events = (
+        AuditEvent(
+            action="voting_code_reissued_in_bulk",
+            actor=who,
+            constituency=ballot.constituency,
+            ballot_id=ballot.pk,
+            detail={"membership_number": number, "by_email": by_email, "queued": queued},
+        )
+        for number, queued in members
+    )
+    AuditEvent.objects.bulk_create(events, batch_size=AUDIT_BATCH)
+
+
 @transaction.atomic
 def voting_codes_issue(
-    *, ballot: TriggerBallot, actor: Actor = None, reissue_all: bool = False, now: dt.datetime | None = None
+    *,
+    ballot: TriggerBallot,
+    actor: Actor = None,
+    reissue_all: bool = False,
+    approval: CodeReissueRequest | None = None,
+    now: dt.datetime | None = None,
 ) -> list[tuple[RollEntry, str]]:
     """Issue codes to every roll entry without one (or, re-issuing, to everyone yet to vote).
 
     Returns [(roll entry, plain code)], ONCE: only the keyed hash is stored, so the caller must
     hand the codes on (CSV, email) in the same request. Re-issued codes replace the old ones.
+    Re-issuing on an open ballot needs `approval`, a second officer's (code_reissue_approval.py).
     """
     now = now or timezone.now()
     locked = ballot_lock(ballot)
     voting_codes_check_issuable(ballot=locked, now=now)
+    if reissue_all:
+        voting_codes_check_reissue_all(ballot=locked, approval=approval)
     entries = list(roll_waiting_for_codes(ballot=locked, reissue_all=reissue_all))
     issued = voting_codes_generate(ballot_id=locked.pk, entries=entries, now=now)
+    if not reissue_all:
+        ballot_audit_record(action="voting_codes_issued", actor=actor, ballot=locked, count=len(issued))
+        return issued
     ballot_audit_record(
-        action="voting_codes_reissued_all" if reissue_all else "voting_codes_issued",
+        action="voting_codes_reissued_all",
         actor=actor,
         ballot=locked,
         count=len(issued),
+        request=approval.pk if approval is not None else None,
+    )
+    voting_codes_reissued_record(
+        ballot=locked, actor=actor, members=((entry.membership_number, False) for entry, _ in issued), by_email=False
     )
     return issued
 

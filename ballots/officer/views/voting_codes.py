@@ -1,6 +1,8 @@
 """Officer pages for voting codes: the codes page (with the email delivery's progress and
 failures), the CSV download, email to the roll (queued for the worker), re-issuing all codes
 or one member's, emailing one member a new code, resending failed emails and their CSV.
+Once the ballot is open, re-issuing every code needs a second officer: the codes page shows
+the request waiting and its forms (code_reissue_approval.py has their views).
 
 Voting codes appear in exactly two responses: the CSV returned by the POST that issues them,
 and the page returned by the POST that re-issues one member's code. Both are `no-store`.
@@ -17,8 +19,12 @@ from django.views.generic import TemplateView
 
 from ballots.models import RollEntry
 from ballots.officer import selectors, services
+from ballots.officer.code_reissue_forms import CodeReissueRefuseForm, CodeReissueRequestForm
 from ballots.officer.forms import ConfirmForm, RollSearchForm
 from ballots.officer.services import BallotStateError
+from ballots.officer.services.code_reissue_approval import code_reissue_pending
+from ballots.officer.services.letter_pdf import uk_time
+from ballots.officer.services.voting_codes import voting_codes_check_reissue_all
 from ballots.officer.views.common import BallotOfficerMixin, Status, no_store
 from ballots.state import VOTING_CLOSED
 from members.csv_export import csv_response
@@ -56,6 +62,12 @@ class BallotCodesView(BallotOfficerMixin, TemplateView):
                 context["attention_more"] = len(attention) > ATTENTION_SHOWN
         context["can_issue"] = self.ballot.status == Status.OPEN and context["voting_state"] != VOTING_CLOSED
         context.setdefault("confirm_form", ConfirmForm())
+        # Re-issuing every code of an open ballot: the request waiting for a second officer, if any.
+        pending = code_reissue_pending(self.ballot) if context["can_issue"] else None
+        context["reissue_pending"] = pending
+        context["reissue_pending_at"] = uk_time(pending.requested_at) if pending else ""
+        context.setdefault("reissue_form", CodeReissueRequestForm())
+        context.setdefault("refuse_form", CodeReissueRefuseForm())
         search = RollSearchForm(self.request.GET or None)
         context["search_form"] = search
         if search.is_valid():
@@ -169,11 +181,20 @@ class DeliveryFailuresCsvView(BallotOfficerMixin, View):
 
 
 class VotingCodesReissueAllView(BallotOfficerMixin, View):
-    """POST (with confirmation): new codes for everybody yet to vote, as a CSV or by email."""
+    """POST (with confirmation): new codes for everybody yet to vote, as a CSV or by email.
+
+    One officer alone, so refused once the ballot is open: then a second officer approves a
+    request instead (code_reissue_approval.py).
+    """
 
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
+        try:
+            voting_codes_check_reissue_all(ballot=self.ballot, approval=None)
+        except BallotStateError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(reverse("ballots:ballot_codes", args=[self.ballot.pk]))
         form = ConfirmForm(request.POST)
         if not form.is_valid():
             view = BallotCodesView(request=request, kwargs=kwargs, args=args)
@@ -187,7 +208,8 @@ class VotingCodesReissueAllView(BallotOfficerMixin, View):
                 return HttpResponseRedirect(reverse("ballots:ballot_codes", args=[self.ballot.pk]))
             issued = services.voting_codes_issue(ballot=self.ballot, actor=request.user, reissue_all=True)
         except BallotStateError as error:
-            return self.refused(error)
+            messages.error(request, str(error))
+            return HttpResponseRedirect(reverse("ballots:ballot_codes", args=[self.ballot.pk]))
         return _codes_csv(self.ballot, issued)
 
 

@@ -12,6 +12,7 @@ import smtplib
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
+from django.test import Client
 from django.urls import reverse
 
 from ballots.codes import (
@@ -21,12 +22,13 @@ from ballots.codes import (
     voting_code_hash,
     voting_code_matches,
 )
-from ballots.models import RollEntry
+from ballots.models import CodeReissueRequest, RollEntry
 from ballots.officer import selectors, services
 from ballots.officer.services import BallotStateError
+from ballots.officer.services.code_reissue_approval import code_reissue_approve, code_reissue_request
 from ballots.voting.services import vote_cast
 from members.models import AuditEvent, Member
-from tests.factories import BALLOT_PUBLIC_KEY, MemberFactory, TriggerBallotFactory
+from tests.factories import BALLOT_PUBLIC_KEY, MemberFactory, OfficerFactory, TriggerBallotFactory
 
 CODE_PATTERN = re.compile(rf"^[{CODE_ALPHABET}]{{4}}(-[{CODE_ALPHABET}]{{4}}){{3}}$")
 
@@ -138,15 +140,23 @@ def test_no_code_appears_on_any_officer_page_after_it_was_issued(officer_client,
         assert not any(row["voting_code"] in c or row["voting_code"].replace("-", "") in c for c in contents)
 
 
-def test_reissuing_everyones_codes_needs_confirmation_and_stops_the_old_ones(officer_client, open_ballot):
+def second_officer_approves(ballot, officer, how):
+    """Every code re-issued as two officers do once the ballot is open: `officer` asks, another approves."""
+    second = OfficerFactory(username="second", constituencies=[ballot.constituency])
+    asked = code_reissue_request(ballot=ballot, actor=officer, how=how, reason="Codes went astray.")
+    return code_reissue_approve(reissue_request=asked, actor=second)
+
+
+def test_reissuing_everyones_codes_needs_a_second_officer_and_stops_the_old_ones(officer_client, open_ballot, officer):
     old = csv_rows(officer_client.post(reverse("ballots:codes_download", args=[open_ballot.pk])))
     url = reverse("ballots:codes_reissue_all", args=[open_ballot.pk])
 
-    unconfirmed = officer_client.post(url, {"delivery": "csv"})
-    assert unconfirmed.status_code == 400
-    assert b"Tick the box" in unconfirmed.content
+    for data in ({"delivery": "csv"}, {"delivery": "csv", "confirm": "on"}):
+        alone = officer_client.post(url, data, follow=True)
+        assert b"second officer" in alone.content
+    assert not AuditEvent.objects.filter(action="voting_codes_reissued_all").exists()
 
-    new = csv_rows(officer_client.post(url, {"delivery": "csv", "confirm": "on"}))
+    new = second_officer_approves(open_ballot, officer, "csv").issued
     assert len(new) == 9
     for row in old:
         entry = RollEntry.objects.get(ballot=open_ballot, membership_number=row["membership_number"])
@@ -281,7 +291,7 @@ def test_reissuing_everyones_codes_by_email_withdraws_the_old_ones_first(
     old = services.voting_codes_issue(ballot=open_ballot, actor=officer)
 
     with django_capture_on_commit_callbacks(execute=True):
-        queued = services.voting_codes_email_reissue_all(ballot=open_ballot, actor=officer)
+        queued = second_officer_approves(open_ballot, officer, "email").queued
 
     assert queued == 9
     assert len(mail.outbox) == 9
@@ -330,10 +340,16 @@ def test_no_code_reaches_a_log_or_an_audit_entry(
         # Each queued email is sent (by the immediate backend) when its request's transaction commits.
         with django_capture_on_commit_callbacks(execute=True):
             officer_client.post(reverse("ballots:code_send", args=[open_ballot.pk, entry.pk]))
-        reissue_all = reverse("ballots:codes_reissue_all", args=[open_ballot.pk])
+        ask = reverse("ballots:codes_reissue_ask", args=[open_ballot.pk])
+        officer_client.post(ask, {"how": "email", "reason": "Codes went astray.", "confirm": "on"})
+        second = Client()
+        second.force_login(OfficerFactory(username="second", constituencies=[open_ballot.constituency]))
+        approve = reverse(
+            "ballots:codes_reissue_approve", args=[open_ballot.pk, CodeReissueRequest.objects.get(state="pending").pk]
+        )
         with django_capture_on_commit_callbacks(execute=True):
-            officer_client.post(reissue_all, {"delivery": "email", "confirm": "on"})
-        officer_client.post(reissue_all, {"delivery": "csv"})
+            second.post(approve)
+        officer_client.post(reverse("ballots:codes_reissue_all", args=[open_ballot.pk]), {"delivery": "csv"})
 
     codes = [row["voting_code"] for row in rows]
     codes.append(re.search(rb'class="code">([^<]+)<', reissued.content).group(1).decode())
