@@ -4,6 +4,11 @@ Both are made from the one :class:`~ballots.results.presenter.BallotResult` the 
 so they cannot disagree with it; what disclosure withholds there is withheld here too.
 Identifiers (rule-set names, option values, vote and result codes) appear here and only
 here; readers of the page see words.
+
+Counts by channel: ``reselect`` and ``open`` are always a ward's combined counts (the figures
+that decide). Officers' JSON adds a ``by_channel`` object to each branch and one for the
+ballot, and officers' CSV the per-channel columns (``OFFICER_CSV_HEADER``); the public's has
+neither, only ``votes_per_channel`` (votes, no sides) where that is safe (channels.py).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from fractions import Fraction
 from ballots import counting
 from ballots.results.disclosure import public_contributions, public_sections
 from ballots.results.presenter import BallotResult
+from ballots.results.selectors import CHANNEL_ORDER, ChannelCounts
 
 CSV_HEADER = [
     "section",
@@ -27,6 +33,21 @@ CSV_HEADER = [
     "weight_percent",
     "withheld",
 ]
+# Officers' CSV only: every channel's counts, whether used or not, so the columns never move.
+CHANNEL_CSV_COLUMNS = [f"{channel}_{side}" for channel in CHANNEL_ORDER for side in ("reselect", "open", "spoilt")]
+OFFICER_CSV_HEADER = CSV_HEADER + CHANNEL_CSV_COLUMNS
+
+
+def csv_header(br: BallotResult) -> list[str]:
+    """The public CSV's columns, or the officers' with the counts by channel."""
+    return CSV_HEADER if br.public else OFFICER_CSV_HEADER
+
+
+def _channels_dict(by_channel: dict[str, ChannelCounts]) -> dict[str, dict[str, int]]:
+    return {
+        channel: {"reselect": counts.reselect, "open": counts.open, "spoilt": counts.spoilt}
+        for channel, counts in by_channel.items()
+    }
 
 
 def result_as_dict(br: BallotResult) -> dict:
@@ -51,7 +72,7 @@ def result_as_dict(br: BallotResult) -> dict:
         "voided": {"at": ballot.voided_at.isoformat(), "reason": ballot.void_reason} if ballot.is_voided else None,
     }
     data["provisional"] = br.provisional
-    data["branches"] = [
+    branches = [
         {
             "name": row.name,
             "reselect": row.reselect,
@@ -66,6 +87,10 @@ def result_as_dict(br: BallotResult) -> dict:
         }
         for row in br.branches
     ]
+    if not br.public:  # a ward's counts by channel are never public, not even its key
+        for branch, row in zip(branches, br.branches, strict=True):
+            branch["by_channel"] = _channels_dict(row.tally.by_channel)
+    data["branches"] = branches
     data["affiliates"] = [
         {
             "name": row.tally.name,
@@ -81,6 +106,12 @@ def result_as_dict(br: BallotResult) -> dict:
         "reselect": None if hide else tally.votes_reselect,
         "open": None if hide else tally.votes_open,
     }
+    # The members' votes per channel, summed over every ward (no sides); None where publishing
+    # them could give a withheld ward away. Officers also get each channel's sides and spoilt papers.
+    data["votes_per_channel"] = br.channel_votes
+    if not br.public:
+        data["by_channel"] = _channels_dict(tally.by_channel)
+    data["explanation"] = br.explanation
     data["turnout"] = {
         "eligible": tally.eligible,
         "voted": tally.voted,
@@ -113,8 +144,22 @@ def _fmt(share: Fraction | None) -> str:
     return "" if share is None else counting.format_percent(share).rstrip("%")
 
 
+def _channel_cells(br: BallotResult, by_channel: dict[str, ChannelCounts] | None) -> list:
+    """The officers' per-channel cells of a row (none on the public CSV; blanks for a row without counts)."""
+    if br.public:
+        return []
+    if by_channel is None:
+        return [""] * len(CHANNEL_CSV_COLUMNS)
+    cells: list = []
+    for channel in CHANNEL_ORDER:
+        counts = by_channel.get(channel, ChannelCounts())
+        cells += [counts.reselect, counts.open, counts.spoilt]
+    return cells
+
+
 def result_csv_rows(br: BallotResult):
-    """The CSV's rows: wards, a members' total, affiliates, then the outcome."""
+    """The CSV's rows: wards, a members' total, affiliates, then the outcome (with `csv_header`'s columns)."""
+    blank = _channel_cells(br, None)
     for row in br.branches:
         yield [
             counting.MEMBERS,
@@ -128,6 +173,7 @@ def result_csv_rows(br: BallotResult):
             row.result,
             _fmt(row.weight),
             "yes" if row.withheld else "no",
+            *_channel_cells(br, row.tally.by_channel),
         ]
     tally = br.tally
     hide = br.member_totals_withheld
@@ -144,6 +190,7 @@ def result_csv_rows(br: BallotResult):
         "",
         _fmt(None if members is None else members.weight),
         "yes" if hide else "no",
+        *_channel_cells(br, tally.by_channel),
     ]
     for row in br.affiliates:
         yield [
@@ -158,5 +205,19 @@ def result_csv_rows(br: BallotResult):
             row.tally.vote,
             _fmt(row.weight),
             "no",
+            *blank,
         ]
-    yield ["outcome", br.result.outcome, br.result.rules, "", "", "", "", "", "", _fmt(br.result.open_share), ""]
+    yield [
+        "outcome",
+        br.result.outcome,
+        br.result.rules,
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        _fmt(br.result.open_share),
+        "",
+        *blank,
+    ]

@@ -1,8 +1,11 @@
 """What a results page shows: :class:`BallotResult`, its ward and affiliate rows, and the declared outcomes.
 
 The same :class:`BallotResult` feeds the page, its JSON and its CSV (``exports.py``), so the
-three always agree. Everything here asks the counted result and its rule set (its title,
-sections, threshold, labels); nothing compares rule-set names or assumes both sections exist.
+three always agree. A ward's counts by channel (online, by post or on paper, at a branch
+meeting) are for officers only (``BallotResult.channel_rows`` is empty on a public result); the
+public sees the ballot's votes by channel in one sentence, when that is safe (``channels.py``).
+Everything here asks the counted result and its rule set (its title, sections, threshold,
+labels); nothing compares rule-set names or assumes both sections exist.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 from ballots import counting
 from ballots.models import TriggerBallot
-from ballots.results import disclosure
+from ballots.results import channels, disclosure
 from ballots.results.flip import flip_sentence
 from ballots.results.scenario import ballot_scenario, unknown_size_note
 from ballots.results.selectors import AffiliateTally, Tally, WardTally, ballot_tallies, ballot_tally
@@ -179,6 +182,33 @@ class BallotResult:
         return disclosure.disclosure_note(
             threshold=self.threshold, withheld=len(self.withheld_ids), pooled=self.members_pooled, small=small
         )
+
+    @property
+    def channels_used(self) -> list[tuple[str, str]]:
+        return channels.channels_used(self.tally)
+
+    @property
+    def channel_rows(self) -> list[channels.ChannelRow]:
+        """Officers only (empty when public): each ward's counts by channel, then all wards."""
+        return [] if self.public else channels.channel_rows(self.branches, self.tally)
+
+    @property
+    def channel_votes(self) -> dict[str, int] | None:
+        """The ballot's votes per channel used; None on a public result where they are not safe to publish."""
+        if self.public and not channels.channel_votes_public(self.branches, self.tally, threshold=self.threshold):
+            return None
+        return {channel: counts.votes for channel, counts in self.tally.by_channel.items()}
+
+    @property
+    def channels_sentence(self) -> str:
+        """How the votes came in, in a sentence; "" if all online or not safe to publish."""
+        votes = self.channel_votes
+        return "" if votes is None else channels.channels_sentence(votes)
+
+    @property
+    def explanation(self) -> str:
+        """The count's explanation, and how the votes came in where not all online."""
+        return " ".join(part for part in (self.result.explanation, self.channels_sentence) if part)
 
     @property
     def affiliates_weighted(self) -> bool:

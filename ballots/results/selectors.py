@@ -3,8 +3,11 @@
 Selectors only (no writes). Queries are constant, whatever the number of wards, affiliates
 and votes:
 
-* member votes: one query over ``WardVoteCount``, the count's tallies per ward (a ballot's
-  votes are sealed until counted, so an uncounted ballot has none to read);
+* member votes: one query over ``WardVoteCount``, the count's tallies per ward and channel
+  (a ballot's votes are sealed until counted, so an uncounted ballot has none to read). A
+  ward's counts are the sum of its channels; the channels stay beside them in
+  ``WardTally.by_channel`` for officers (public pages never show a ward's channels:
+  docs/results.md);
 * turnout: one ``GROUP BY ward, has_voted`` over ``RollEntry`` (``roll_turnout_idx``);
 * ward names: one query over the constituency's wards;
 * affiliates: one query over ``BallotAffiliate`` left-joined to that ballot's
@@ -24,7 +27,7 @@ from fractions import Fraction
 from django.db.models import Count, F, FilteredRelation, Q
 
 from ballots import counting
-from ballots.models import BallotAffiliate, RollEntry, TriggerBallot, WardVoteCount
+from ballots.models import BallotAffiliate, RollEntry, TriggerBallot, VoteChannel, WardVoteCount
 from ballots.state import VOTING_CLOSED, ballot_voting_state
 from members.models import Affiliate, Ward
 
@@ -35,6 +38,31 @@ VOTE_LABELS = {
     counting.ABSTAIN: "Abstained",
     counting.NONE: "Did not vote",
 }
+# The channels in the order every table and sentence lists them.
+CHANNEL_ORDER = [channel.value for channel in VoteChannel]
+CHANNEL_LABELS = dict(VoteChannel.choices)
+
+
+@dataclass
+class ChannelCounts:
+    """One channel's counts in a ward (or summed over wards): the votes each side, and spoilt papers."""
+
+    reselect: int = 0
+    open: int = 0
+    spoilt: int = 0
+
+    @property
+    def votes(self) -> int:
+        return self.reselect + self.open
+
+    def add(self, other: ChannelCounts) -> None:
+        self.reselect += other.reselect
+        self.open += other.open
+        self.spoilt += other.spoilt
+
+
+def _in_channel_order(by_channel: dict[str, ChannelCounts]) -> dict[str, ChannelCounts]:
+    return {channel: by_channel[channel] for channel in CHANNEL_ORDER if channel in by_channel}
 
 
 @dataclass
@@ -45,6 +73,14 @@ class WardTally:
     open: int = 0
     eligible: int = 0
     voted: int = 0
+    # Officers only: the ward's counts per channel ("online", "paper", "meeting"), only the
+    # channels it has rows for, in CHANNEL_ORDER; reselect and open above are their sums.
+    by_channel: dict[str, ChannelCounts] = field(default_factory=dict)
+
+    @property
+    def spoilt(self) -> int:
+        """Spoilt papers (counted in turnout only, never for either side)."""
+        return sum(counts.spoilt for counts in self.by_channel.values())
 
     @property
     def votes(self) -> int:
@@ -110,16 +146,27 @@ class Tally:
     def turnout(self) -> Fraction | None:
         return Fraction(self.voted, self.eligible) if self.eligible else None
 
+    @property
+    def by_channel(self) -> dict[str, ChannelCounts]:
+        """The ballot's counts per channel, summed over its wards (only the channels used, in order)."""
+        totals: dict[str, ChannelCounts] = {}
+        for ward in self.wards:
+            for channel, counts in ward.by_channel.items():
+                totals.setdefault(channel, ChannelCounts()).add(counts)
+        return _in_channel_order(totals)
 
-def _member_votes(ids: list[int]) -> dict[int, dict[int, dict[str, int]]]:
-    votes: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    for ballot_id, ward_id, reselect, open_ in WardVoteCount.objects.filter(ballot_id__in=ids).values_list(
-        "ballot_id", "ward_id", "reselect", "open"
-    ):
-        # A ward's tally is the sum of its channels (online, paper, meeting).
-        ward_votes = votes[ballot_id].setdefault(ward_id, {counting.RESELECT: 0, counting.OPEN: 0})
-        ward_votes[counting.RESELECT] += reselect
-        ward_votes[counting.OPEN] += open_
+    @property
+    def wards_with_votes(self) -> int:
+        return sum(1 for w in self.wards if w.votes)
+
+
+def _member_votes(ids: list[int]) -> dict[int, dict[int, dict[str, ChannelCounts]]]:
+    """Per ballot, per ward, per channel: the count's rows, one query."""
+    votes: dict[int, dict[int, dict[str, ChannelCounts]]] = defaultdict(lambda: defaultdict(dict))
+    for ballot_id, ward_id, channel, reselect, open_, spoilt in WardVoteCount.objects.filter(
+        ballot_id__in=ids
+    ).values_list("ballot_id", "ward_id", "channel", "reselect", "open", "spoilt"):
+        votes[ballot_id][ward_id][channel] = ChannelCounts(reselect=reselect, open=open_, spoilt=spoilt)
     return votes
 
 
@@ -193,16 +240,18 @@ def ballot_tallies(ballots, *, turnout: bool = True, votes: bool = True) -> dict
         ballot_roll = roll.get(ballot.pk, {})
         wards = []
         for ward_id in set(ballot_votes) | set(ballot_roll):
-            counts = ballot_votes.get(ward_id, {})
+            by_channel = _in_channel_order(ballot_votes.get(ward_id, {}))
             eligible, voted = ballot_roll.get(ward_id, (0, 0))
             wards.append(
                 WardTally(
                     ward_id=ward_id,
                     name=ward_names.get(ward_id, f"Ward {ward_id}"),
-                    reselect=counts.get(counting.RESELECT, 0),
-                    open=counts.get(counting.OPEN, 0),
+                    # A ward's tally is the sum of its channels (online, paper, meeting).
+                    reselect=sum(counts.reselect for counts in by_channel.values()),
+                    open=sum(counts.open for counts in by_channel.values()),
                     eligible=eligible,
                     voted=voted,
+                    by_channel=by_channel,
                 )
             )
         wards.sort(key=lambda w: (w.name.casefold(), w.ward_id))

@@ -7,6 +7,8 @@ Who sees what:
 * closed but not declared (or open with its closing time passed): officers of the
   constituency only, marked provisional; officers of other constituencies get 403;
   anyone else 404 (nothing is revealed, not even that a result exists);
+* a ward's counts by channel (online, paper, meeting) only in the officers' view, never the
+  public one (``?view=public`` included): see ballots/results/channels.py;
 * draft or still open: 404, except that the constituency's officers get a short page
   saying the results are available after the ballot closes (the JSON and CSV: 404).
 """
@@ -19,7 +21,7 @@ from django.views.decorators.http import require_GET
 
 from ballots.models import TriggerBallot
 from ballots.results import charts
-from ballots.results.exports import CSV_HEADER, result_as_dict, result_csv_rows
+from ballots.results.exports import csv_header, result_as_dict, result_csv_rows
 from ballots.results.presenter import ballot_result, declared_outcomes, pc
 from ballots.results.selectors import declared_ballots, votes_counted, voting_has_closed
 from members.csv_export import csv_response
@@ -99,7 +101,7 @@ def results_csv(request, pk):
     br = ballot_result(ballot, public=public, with_flip=False)
     suffix = "-provisional" if br.provisional else ""
     # A row per ward and per affiliate, made from the result already counted: no query per row.
-    return csv_response(f"ballot-{ballot.pk}-results{suffix}.csv", CSV_HEADER, result_csv_rows(br))
+    return csv_response(f"ballot-{ballot.pk}-results{suffix}.csv", csv_header(br), result_csv_rows(br))
 
 
 @require_GET

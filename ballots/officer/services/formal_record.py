@@ -2,7 +2,9 @@
 
 `formal_record` gathers, in a fixed number of queries, everything the report states: the
 result and its shares under the ballot's rules and options, turnout and votes per ward, the
-voting codes (issued, re-issued, sent, failed, bounced, by letter), the votes by channel, each
+voting codes (issued, re-issued, sent, failed, bounced, by letter), the votes by channel (per
+ward: online, by post or on paper, at meetings, spoilt papers; and the paper batches
+confirmed), each
 affiliate's decision with its delegate and when and by whom it was recorded, the timeline, and
 every audit event in plain words. The declaration (the public figures only, as the results
 page shows them) is made from the same record. Pages and PDFs draw it (views/formal_record.py,
@@ -20,10 +22,10 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from ballots.models import AffiliateVote, RollEntry, TriggerBallot
+from ballots.models import AffiliateVote, PaperBatch, RollEntry, TriggerBallot
 from ballots.officer.audit_words import audit_sentence
 from ballots.results.presenter import BallotResult, ballot_result
-from ballots.results.selectors import ballot_tally
+from ballots.results.selectors import CHANNEL_LABELS, ChannelCounts, ballot_tally
 from members.models import AuditEvent
 
 
@@ -48,16 +50,33 @@ class RecordEvent:
     what: str
 
 
+@dataclass(frozen=True)
+class ChannelWard:
+    """A ward's votes by the way they were cast (the last row of a record's list is all wards)."""
+
+    name: str
+    online: int
+    paper: int
+    meeting: int
+    spoilt: int
+
+    @property
+    def votes(self) -> int:
+        return self.online + self.paper + self.meeting
+
+
 @dataclass
 class FormalRecord:
     ballot: TriggerBallot
     result: BallotResult  # every figure, as officers see it
     declaration: BallotResult  # the public figures, small wards withheld
     codes: list[tuple[str, int]]
-    channels: list[tuple[str, int]]
+    channels: list[tuple[str, int]]  # the votes per channel used, all wards together
     affiliates: list[AffiliateDecision]
     timeline: list[tuple[str, dt.datetime]]
     events: list[RecordEvent] = field(default_factory=list)
+    channel_wards: list[ChannelWard] = field(default_factory=list)  # per ward, then "All wards"
+    batches_confirmed: int = 0
     made_at: dt.datetime = field(default_factory=timezone.now)
 
     @property
@@ -129,6 +148,21 @@ def _affiliates(ballot: TriggerBallot, result: BallotResult) -> list[AffiliateDe
     return decisions
 
 
+def _channel_wards(result: BallotResult) -> list[ChannelWard]:
+    def row(name: str, by_channel: dict[str, ChannelCounts]) -> ChannelWard:
+        votes = {channel: counts.votes for channel, counts in by_channel.items()}
+        return ChannelWard(
+            name=name,
+            online=votes.get("online", 0),
+            paper=votes.get("paper", 0),
+            meeting=votes.get("meeting", 0),
+            spoilt=sum(counts.spoilt for counts in by_channel.values()),
+        )
+
+    rows = [row(branch.name, branch.tally.by_channel) for branch in result.branches]
+    return [*rows, row("All wards", result.tally.by_channel)]
+
+
 def _timeline(ballot: TriggerBallot) -> list[tuple[str, dt.datetime]]:
     moments = [
         ("Created", ballot.created_at),
@@ -159,14 +193,16 @@ def formal_record(ballot: TriggerBallot, *, now: dt.datetime | None = None) -> F
     tally = ballot_tally(ballot)
     result = ballot_result(ballot, public=False, tally=tally, with_flip=False)
     declaration = ballot_result(ballot, public=True, tally=tally, with_flip=False)
-    voted = result.tally.voted
+    by_channel = result.tally.by_channel
     return FormalRecord(
         ballot=ballot,
         result=result,
         declaration=declaration,
         codes=_codes(ballot),
-        # Every vote so far is cast online; paper and meeting votes will add their own lines.
-        channels=[("Online", voted)],
+        channels=[(CHANNEL_LABELS[channel], counts.votes) for channel, counts in by_channel.items()]
+        or [(CHANNEL_LABELS["online"], 0)],
+        channel_wards=_channel_wards(result),
+        batches_confirmed=PaperBatch.objects.filter(ballot=ballot, state=PaperBatch.State.CONFIRMED).count(),
         affiliates=_affiliates(ballot, result),
         timeline=_timeline(ballot),
         events=_events(ballot),

@@ -75,7 +75,7 @@ def _decision(pdf: FPDF, record: FormalRecord, figures: BallotResult) -> None:
             f"Open share of {result.rule_set.pool_label or 'the count'}: {figures.open_pc} "
             f"(open selection needs {figures.threshold_text}). Reselect share: {figures.reselect_pc}.",
         )
-    _paragraph(pdf, result.explanation)
+    _paragraph(pdf, figures.explanation)
 
 
 def _wards(pdf: FPDF, figures: BallotResult) -> None:
@@ -114,6 +114,22 @@ def _wards(pdf: FPDF, figures: BallotResult) -> None:
     )
 
 
+def _channels(pdf: FPDF, record: FormalRecord) -> None:
+    _heading(pdf, "Votes by channel")
+    _table(pdf, ("Channel", "Votes"), record.channels, (60, 40))
+    _table(
+        pdf,
+        ("Ward branch", "Online", "By post or on paper", "At meetings", "Spoilt", "Votes cast"),
+        [(r.name, r.online, r.paper, r.meeting, r.spoilt, r.votes) for r in record.channel_wards],
+        (46, 22, 34, 26, 20, 24),
+    )
+    _paragraph(
+        pdf,
+        f"Paper batches confirmed by a second officer: {record.batches_confirmed:,}. "
+        "Spoilt papers count in turnout only, for neither side.",
+    )
+
+
 def _ballot_line(record: FormalRecord) -> str:
     ballot = record.ballot
     return f"Trigger ballot for {ballot.sitting_mp}, {ballot.constituency.name}"
@@ -138,8 +154,7 @@ def formal_record_pdf(record: FormalRecord) -> bytes:
     _heading(pdf, "Rules and options")
     _table(pdf, ("Setting", "Applied"), record.rules_and_options, (60, 114))
     _wards(pdf, record.result)
-    _heading(pdf, "Votes by channel")
-    _table(pdf, ("Channel", "Votes"), record.channels, (60, 40))
+    _channels(pdf, record)
     _heading(pdf, "Voting codes")
     _table(pdf, ("", "Members"), record.codes, (110, 30))
     _heading(pdf, "Affiliated organisations")
