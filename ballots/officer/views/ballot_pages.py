@@ -131,6 +131,7 @@ class BallotManageView(BallotOfficerMixin, TemplateView):
         context["rule_set_options"] = selectors.ballot_rule_set_options(self.ballot)
         context["key"] = ballot_key_summary(self.ballot)
         context["channels"] = ballot_channels(self.ballot)
+        context["takes_papers"] = self.ballot.paper_voting or self.ballot.meeting_voting
         if status != Status.DRAFT:
             context["turnout"] = selectors.ballot_turnout(self.ballot)
             context["code_counts"] = selectors.ballot_code_counts(self.ballot)

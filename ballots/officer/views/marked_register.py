@@ -46,7 +46,7 @@ class MarkedRegisterView(BallotOfficerMixin, TemplateView):
         if search.is_bound and search.is_valid():
             results, more = register.marked_register_search(ballot=self.ballot, text=search.cleaned_data["q"])
         channels = [
-            (channel.value, f"Marked as voted {CHANNEL_WORDS[channel]}")
+            (channel.value, f"Mark as voted {CHANNEL_WORDS[channel]}")
             for channel in PAPER_CHANNELS
             if register.marked_register_channel_open(self.ballot, channel, now)
         ]

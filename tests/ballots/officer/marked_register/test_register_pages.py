@@ -89,8 +89,8 @@ def test_each_result_offers_one_button_per_open_channel_in_plain_words(officer_c
 
     page = officer_client.get(register_url(paper_ballot, voters[0].membership_number)).content.decode()
 
-    assert "Marked as voted by post or on paper" in page
-    assert "Marked as voted at a branch meeting" not in page
+    assert "Mark as voted by post or on paper" in page
+    assert "Mark as voted at a branch meeting" not in page
     assert 'name="csrfmiddlewaretoken"' in page
 
 
@@ -139,7 +139,7 @@ def test_a_draft_ballot_says_why_nobody_can_be_marked_and_refuses_the_click(offi
     response = officer_client.post(register_url(paper_ballot), mark_data(voters[0]), follow=True)
 
     assert "still a draft" in page
-    assert "Marked as voted" not in page
+    assert "Mark as voted" not in page
     assert "still a draft" in response.content.decode()
     assert not RollEntry.objects.get(pk=voters[0].entry.pk).has_voted
 
