@@ -19,8 +19,16 @@ The modules, by job:
   code_letters.py       codes by letter: a PDF pack made by the worker, sealed, downloaded once
   letter_pdf.py         the letters drawn as a PDF (one A4 page a member, with a QR code)
   affiliate_votes.py    record or correct an affiliate's decision
-  vote_count.py         the count: sealed votes opened with the officer's key, tallied per ward,
-                        receipts and voted marks shuffled, vote tables rewritten
+  vote_count.py         the count: sealed votes opened with the officer's key, tallied per ward
+                        and channel (with the confirmed paper batches), receipts and voted marks
+                        shuffled, vote tables rewritten
+  code_reissue_approval.py  re-issuing every code of an open ballot: asked by one officer,
+                        approved (and carried out), refused or withdrawn by another
+  marked_register.py    the marked register: mark a member as voted on paper or at a meeting, undo;
+                        its page's reads
+  paper_batches.py      paper batches: enter, confirm or reject (two officers), the page's figures
+  ballot_paper_pdf.py   printable ballot papers for a ward, identical and serial-free
+  record_pdf.py, formal_record.py  the returning officer's report and the declaration
 Everything callers use is importable from `ballots.officer.services`.
 """
 
@@ -61,7 +69,16 @@ from ballots.officer.services.code_letters import (
     letter_pack_request,
     letter_packs_expire,
 )
+from ballots.officer.services.ballot_paper_pdf import ballot_papers_print
+from ballots.officer.services.code_reissue_approval import (
+    code_reissue_approve,
+    code_reissue_refuse,
+    code_reissue_request,
+    code_reissue_withdraw,
+)
 from ballots.officer.services.common import BallotStateError
+from ballots.officer.services.marked_register import vote_mark, vote_mark_undo
+from ballots.officer.services.paper_batches import paper_batch_confirm, paper_batch_enter, paper_batch_reject
 from ballots.officer.services.vote_count import (
     LOST_KEY_ADVICE,
     ballot_count,
@@ -118,4 +135,14 @@ __all__ = [
     "voting_codes_email_queue",
     "voting_codes_email_reissue_all",
     "voting_codes_issue",
+    "ballot_papers_print",
+    "code_reissue_approve",
+    "code_reissue_refuse",
+    "code_reissue_request",
+    "code_reissue_withdraw",
+    "paper_batch_confirm",
+    "paper_batch_enter",
+    "paper_batch_reject",
+    "vote_mark",
+    "vote_mark_undo",
 ]
