@@ -1,4 +1,5 @@
-"""Demo ballots for seed_demo: one declared ballot with a realistic result, one draft ready to open.
+"""Demo ballots for seed_demo: one declared ballot with a realistic result, one draft ready to open
+(taking votes online, by post and at branch meetings).
 
 The declared ballot is run through the same services as a real one, with the clock set back:
 opened in the past (roll frozen then), codes issued through `voting_codes_issue`, every vote
@@ -101,6 +102,11 @@ def _draft_ballot(constituency, actor) -> TriggerBallot:
         freeze_date=today - dt.timedelta(days=7),
         opens_at=_at(today, 9),
         closes_at=_at(today + dt.timedelta(days=14), 17),
+        # Members vote online, by post (papers in by three days before the close) or at
+        # branch meetings, so every channel can be tried once it opens.
+        paper_voting=True,
+        paper_closes_at=_at(today + dt.timedelta(days=11), 17),
+        meeting_voting=True,
     )
 
 
