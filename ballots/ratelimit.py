@@ -33,6 +33,11 @@ a stranger who types that number lock its member out, so the number's limits are
   marker, so concurrent requests from one client cannot take two slots.
 * the personal link (`personal_link=True`) skips both number limits: it carries the code, so
   a guesser gains nothing from it, and a member whose number is under attack still votes.
+* a branch meeting (`meeting=True`: the request came from an open meeting's device or room,
+  ballots/voting/meeting.py) skips the client limit, and its failures are not counted there:
+  a room of members behind one address is not locked out by one another's typos. The pair
+  and both number limits stay exactly as they are, so one member's repeated failures, and
+  one number tried from many places, are still stopped.
 
 Attempts refused by a limit are not failures and are counted nowhere. A success resets
 nothing (otherwise one good credential would reset an attacker's count).
@@ -96,6 +101,12 @@ def _server_key() -> bytes:
 
 def _keyed_hash(text: str) -> str:
     return hmac.new(_server_key(), text.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def keyed_hash(*, purpose: str, text: str) -> str:
+    """A keyed hash of `text` for `purpose` under the rate limits' server key: what a meeting keeps of
+    its device token and of its room's address, never the thing itself."""
+    return _keyed_hash(f"{purpose}:{text}")
 
 
 def _second(now: float | None) -> int:
@@ -241,14 +252,23 @@ def _number_slow_down(number: str, client: str, now: int) -> RateLimitState:
 
 
 def vote_rate_limit_check(
-    *, membership_number: str, client: str, personal_link: bool = False, now: float | None = None
+    *,
+    membership_number: str,
+    client: str,
+    personal_link: bool = False,
+    meeting: bool = False,
+    now: float | None = None,
 ) -> RateLimitState:
     """Whether an attempt may have its code checked. Hard limits first (the latest time wins),
-    then the number's slow-down; the personal link skips both of the number's limits."""
+    then the number's slow-down; the personal link skips both of the number's limits, and a
+    branch meeting skips the client's limit."""
     second = _second(now)
     window = _window()
     number = membership_number_normalise(membership_number)
-    states = [rate_limit_check(_client_key(client), limit=settings.VOTE_RATE_CLIENT_LIMIT, window=window, now=second)]
+    states = []
+    if not meeting:
+        client_limit = settings.VOTE_RATE_CLIENT_LIMIT
+        states.append(rate_limit_check(_client_key(client), limit=client_limit, window=window, now=second))
     if number:
         states.append(
             rate_limit_check(_pair_key(number, client), limit=settings.VOTE_RATE_LIMIT, window=window, now=second)
@@ -263,6 +283,8 @@ def vote_rate_limit_check(
         slow = _number_slow_down(number, client, second)
         if slow.limited:
             return slow
+    if not states:  # a meeting's attempt with no number to count: nothing limits it
+        return RateLimitState(limited=False, failures=0, limit=settings.VOTE_RATE_LIMIT, retry_at=None)
     return max(states, key=lambda state: state.failures)
 
 
@@ -289,8 +311,11 @@ def _number_client_count(number: str, client: str, second: int) -> None:
         _slot_claim(keys, [second, client_id], window=window, now=second)
 
 
-def vote_rate_limit_failure(*, membership_number: str, client: str, now: float | None = None) -> None:
-    """Record one failed attempt (a wrong code or an unknown number) from `client`."""
+def vote_rate_limit_failure(
+    *, membership_number: str, client: str, meeting: bool = False, now: float | None = None
+) -> None:
+    """Record one failed attempt (a wrong code or an unknown number) from `client`; at a branch
+    meeting (`meeting=True`) it is not counted against the client."""
     second = _second(now)
     window = _window()
     number = membership_number_normalise(membership_number)
@@ -300,7 +325,9 @@ def vote_rate_limit_failure(*, membership_number: str, client: str, now: float |
         )
         if not claimed:
             return  # the pair was already at its limit (a race): this member adds no more anywhere
-    _slot_claim(_slot_keys(_client_key(client), settings.VOTE_RATE_CLIENT_LIMIT), second, window=window, now=second)
+    if not meeting:
+        client_slots = _slot_keys(_client_key(client), settings.VOTE_RATE_CLIENT_LIMIT)
+        _slot_claim(client_slots, second, window=window, now=second)
     if number:
         _slot_claim(_number_slots(number), second, window=window, now=second)
         cache.set(_number_last_key(number), [second, _client_id(client)], timeout=settings.VOTE_RATE_SLOW_SECONDS)

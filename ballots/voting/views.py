@@ -10,6 +10,11 @@ length (ballots/voting/equal_length.py). Every page is sent with Cache-Control: 
 
 No page writes on GET. When a POST is refused because the ballot's closing time has passed,
 the due ballots are closed once the refusal page has been sent (pages.page).
+
+Branch meetings (ballots/voting/meeting.py): whether a request comes from an open meeting's
+device or room is asked in one place, `meeting_lookup`, once per request. It lifts the client's
+rate limit in `_credentials_verify`, and `_render` gives every page the meeting device, for its
+banner and, on a shared device, the "Next voter" button and the return to a blank start page.
 """
 
 from types import SimpleNamespace
@@ -23,6 +28,7 @@ from ballots.models import TriggerBallot
 from ballots.ratelimit import client_address, rate_limit_message, vote_rate_limit_check, vote_rate_limit_failure
 from ballots.voting.equal_length import page_of_equal_length
 from ballots.voting.forms import CHOICE_OF_VALUE, BallotPaperForm, ReceiptCheckForm, VoteStartForm
+from ballots.voting.meeting import PAPER_IDLE_SECONDS, RECEIPT_IDLE_SECONDS, meeting_lookup
 from ballots.voting.pages import page, sessionless
 from ballots.voting.services import (
     VoteRefused,
@@ -32,6 +38,7 @@ from ballots.voting.services import (
     vote_credentials_check,
 )
 from ballots.voting.tokens import TOKEN_LIFETIME_MINUTES, VoteTokenInvalid, vote_token_make, vote_token_read
+from ballots.wording import ballot_question, choice_labels
 
 START_AGAIN = {
     "missing": "To see your ballot paper, enter your membership number and voting code.",
@@ -52,6 +59,18 @@ BAD_LINK = (
 PAPER_VALUES = (None, *CHOICE_OF_VALUE)
 
 
+def _render(request, template, context):
+    """A voting page, told of the meeting device it is shown on (None on any other browser)."""
+    device = meeting_lookup(request).device
+    context = {
+        **context,
+        "meeting": device,
+        "paper_idle_seconds": PAPER_IDLE_SECONDS,
+        "receipt_idle_seconds": RECEIPT_IDLE_SECONDS,
+    }
+    return render_to_string(template, context, request)
+
+
 def _ballot(ballot_id):
     return TriggerBallot.objects.select_related("constituency").filter(pk=ballot_id).first()
 
@@ -62,10 +81,8 @@ def _start(request, *, form=None, problems=(), status=200, refusal=None):
         form = VoteStartForm(open_ballots=open_ballots)
     else:
         form.show_open_ballots(open_ballots)
-    content = render_to_string(
-        "ballots/voting/start.html",
-        {"form": form, "open_ballots": open_ballots, "problems": list(problems)},
-        request,
+    content = _render(
+        request, "ballots/voting/start.html", {"form": form, "open_ballots": open_ballots, "problems": list(problems)}
     )
     return page(request, content, status=status, refusal=refusal)
 
@@ -91,39 +108,33 @@ def _token_for(ballot, *, membership_number, code, place):
 
 
 def _credentials_verify(request, *, ballot, membership_number, code, personal_link=False):
-    """vote_credentials_check behind the rate limits (failures count against number and client); its RollPlace."""
+    """vote_credentials_check behind the rate limits (failures count against number and client); its RollPlace.
+
+    At an open branch meeting of this ballot (its device or its room) the client's limit is lifted."""
     client = client_address(request)
-    state = vote_rate_limit_check(membership_number=membership_number, client=client, personal_link=personal_link)
+    meeting = meeting_lookup(request, ballot_id=ballot.pk).lifts_client_limit
+    state = vote_rate_limit_check(
+        membership_number=membership_number, client=client, personal_link=personal_link, meeting=meeting
+    )
     if state.limited:
         raise VoteRefused("rate_limited", rate_limit_message(state))
     try:
         return vote_credentials_check(ballot=ballot, membership_number=membership_number, code=code)
     except VoteRefused as refusal:
         if refusal.reason == "unknown_or_wrong":
-            vote_rate_limit_failure(membership_number=membership_number, client=client)
+            vote_rate_limit_failure(membership_number=membership_number, client=client, meeting=meeting)
         raise
 
 
 def _refused(request, ballot, refusal, *, status=409, **extra):
-    content = render_to_string("ballots/voting/refused.html", {"ballot": ballot, "refusal": refusal, **extra}, request)
+    content = _render(request, "ballots/voting/refused.html", {"ballot": ballot, "refusal": refusal, **extra})
     return page(request, content, status=status, refusal=refusal)
-
-
-def _question(constituency_name, sitting_mp):
-    return (
-        f"Do you want {sitting_mp} to be automatically reselected as the Labour candidate for "
-        f"{constituency_name}, or should there be an open selection?"
-    )
-
-
-def _choice_labels(sitting_mp):
-    return {"keep": f"Reselect {sitting_mp} automatically", "open": "Hold an open selection"}
 
 
 def _paper(request, ballot, token, *, form=None, selected=None, status=200, from_link=False):
     """The ballot paper, padded so that which choice is ticked (if any) does not change its length."""
     form = form or BallotPaperForm()
-    labels = _choice_labels(ballot.sitting_mp)
+    labels = choice_labels(ballot.sitting_mp)
 
     def render(value):
         context = {
@@ -131,12 +142,12 @@ def _paper(request, ballot, token, *, form=None, selected=None, status=200, from
             "form": form,
             "token": token,
             "minutes": TOKEN_LIFETIME_MINUTES,
-            "question": _question(ballot.constituency.name, ballot.sitting_mp),
+            "question": ballot_question(ballot.constituency.name, ballot.sitting_mp),
             "choices": [(option, labels[option]) for option in CHOICE_OF_VALUE],
             "selected": value,
             "from_link": from_link,
         }
-        return render_to_string("ballots/voting/paper.html", context, request)
+        return _render(request, "ballots/voting/paper.html", context)
 
     return page(request, page_of_equal_length(render, selected, PAPER_VALUES), status=status)
 
@@ -225,18 +236,18 @@ def vote_confirm(request):
 
 def _choice_page(request, template, token, ballot, value, *, status=200):
     """A page that shows the choice back: padded to one length whichever it is."""
-    labels = _choice_labels(ballot.sitting_mp)
+    labels = choice_labels(ballot.sitting_mp)
 
     def render(option):
         context = {
             "ballot": ballot,
             "token": token,
             "minutes": TOKEN_LIFETIME_MINUTES,
-            "question": _question(ballot.constituency.name, ballot.sitting_mp),
+            "question": ballot_question(ballot.constituency.name, ballot.sitting_mp),
             "choice": option,
             "choice_label": labels[option],
         }
-        return render_to_string(template, context, request)
+        return _render(request, template, context)
 
     return page(request, page_of_equal_length(render, value, CHOICE_OF_VALUE), status=status)
 
@@ -251,7 +262,8 @@ def _ballot_named_by(token):
 def _cast(request, token, form):
     # vote_cast re-reads the ballot itself, inside its transaction: the id is all it needs.
     # Everything the reply needs is in the token, so once the vote is written no query can
-    # fail between it and the member's receipt.
+    # fail between it and the member's receipt: the meeting device (if any) is asked first.
+    meeting_lookup(request)
     try:
         result = vote_cast(
             ballot=TriggerBallot(pk=token.ballot_id),
@@ -278,8 +290,8 @@ def _cast(request, token, form):
             ballot = None  # the refusal's own words are enough
         extra = {"maybe_receipt": True} if refusal.reason == "already_voted" else {}
         return _refused(request, ballot, refusal, **extra)
-    content = render_to_string(
-        "ballots/voting/done.html", {"receipt": result.receipt_code, "ballot": _ballot_named_by(token)}, request
+    content = _render(
+        request, "ballots/voting/done.html", {"receipt": result.receipt_code, "ballot": _ballot_named_by(token)}
     )
     return page(request, content)
 
@@ -289,7 +301,7 @@ def _cast(request, token, form):
 @require_GET
 def vote_done(request):
     """Where a receipt would be, had the page been kept: it never is, so this says so."""
-    return page(request, render_to_string("ballots/voting/done.html", {"receipt": None}, request))
+    return page(request, _render(request, "ballots/voting/done.html", {"receipt": None}))
 
 
 @never_cache
@@ -337,7 +349,7 @@ def vote_receipt_check(request):
         listed = list(ballots)
         initial = next((b.pk for b in listed if str(b.pk) == wanted), listed[0].pk if len(listed) == 1 else None)
         form = ReceiptCheckForm(ballots=ballots, initial={"ballot": initial})
-    content = render_to_string(
-        "ballots/voting/receipt.html", {"form": form, "found": found, "checked_ballot": checked_ballot}, request
+    content = _render(
+        request, "ballots/voting/receipt.html", {"form": form, "found": found, "checked_ballot": checked_ballot}
     )
     return page(request, content, status=400 if form.errors else 200)
