@@ -28,6 +28,7 @@ The modules, by job:
                         its page's reads
   paper_batches.py      paper batches: enter, confirm or reject (two officers), the page's figures
   ballot_paper_pdf.py   printable ballot papers for a ward, identical and serial-free
+  meetings.py           meeting sessions: open one for a ward, make a browser its device, close it
   record_pdf.py, formal_record.py  the returning officer's report and the declaration
 Everything callers use is importable from `ballots.officer.services`.
 """
@@ -47,6 +48,7 @@ from ballots.officer.services.ballot_lifecycle import (
     ballot_update,
     ballot_void,
 )
+from ballots.officer.services.ballot_paper_pdf import ballot_papers_print
 from ballots.officer.services.ballot_settings import (
     BALLOT_FIELDS,
     OPTION_FIELDS,
@@ -69,7 +71,6 @@ from ballots.officer.services.code_letters import (
     letter_pack_request,
     letter_packs_expire,
 )
-from ballots.officer.services.ballot_paper_pdf import ballot_papers_print
 from ballots.officer.services.code_reissue_approval import (
     code_reissue_approve,
     code_reissue_refuse,
@@ -78,6 +79,7 @@ from ballots.officer.services.code_reissue_approval import (
 )
 from ballots.officer.services.common import BallotStateError
 from ballots.officer.services.marked_register import vote_mark, vote_mark_undo
+from ballots.officer.services.meetings import meeting_close, meeting_device_make, meeting_open
 from ballots.officer.services.paper_batches import paper_batch_confirm, paper_batch_enter, paper_batch_reject
 from ballots.officer.services.vote_count import (
     LOST_KEY_ADVICE,
@@ -143,6 +145,9 @@ __all__ = [
     "paper_batch_confirm",
     "paper_batch_enter",
     "paper_batch_reject",
+    "meeting_close",
+    "meeting_device_make",
+    "meeting_open",
     "vote_mark",
     "vote_mark_undo",
 ]

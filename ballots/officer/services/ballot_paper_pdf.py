@@ -26,7 +26,7 @@ from fpdf import FPDF
 from ballots.models import RollEntry, TriggerBallot
 from ballots.officer.services.common import Actor, BallotStateError, ballot_audit_record
 from ballots.officer.services.letter_pdf import printable_text, uk_time
-from ballots.voting.views import _choice_labels, _question
+from ballots.wording import ballot_question, choice_labels
 from members.models import Member, Ward
 
 # The most papers one PDF holds: 2,500 pages, made while the officer waits.
@@ -82,12 +82,12 @@ def ballot_paper_closing(ballot: TriggerBallot) -> str:
 
 def ballot_paper_text(*, ballot: TriggerBallot, ward: Ward) -> list[tuple[str, str]]:
     """The paper's lines, top to bottom, as (kind, text): the same for every copy."""
-    labels = _choice_labels(ballot.sitting_mp)
+    labels = choice_labels(ballot.sitting_mp)
     return [
         ("title", "Trigger ballot: ballot paper"),
         ("detail", f"Constituency: {ballot.constituency.name}"),
         ("detail", f"Ward branch: {ward.name}"),
-        ("question", _question(ballot.constituency.name, ballot.sitting_mp)),
+        ("question", ballot_question(ballot.constituency.name, ballot.sitting_mp)),
         ("choice", labels["keep"]),
         ("choice", labels["open"]),
         ("mark", MARK_INSTRUCTION),

@@ -11,6 +11,12 @@ only (anonymous -> log in; anyone else -> 403), and no page writes on GET.
   letters.py          voting codes by letter: ask for a PDF pack, download it once
   affiliate_votes.py  affiliates' decisions
   audit.py            the audit log and its CSV
+  code_reissue_approval.py  re-issuing every code: ask, approve, refuse, withdraw (two officers)
+  marked_register.py  the marked register: search, one-click mark, undo with a reason
+  paper_batches.py    paper batches: enter a batch, a second officer confirms or rejects it
+  ballot_papers.py    printable ballot papers for a ward
+  meetings.py         meeting sessions for a ward, and making a browser the meeting's device
+  (the last four are routed by their own url modules: register_urls.py, paper_urls.py, ...)
 """
 
 from ballots.officer.views.affiliate_votes import AffiliateVoteListView, AffiliateVoteRecordView

@@ -54,9 +54,7 @@ def test_online_voting_switched_off_after_the_credential_check_casts_nothing(con
     TriggerBallot.objects.filter(pk=ballot.pk).update(online_voting=False, paper_voting=True)
 
     with pytest.raises(VoteRefused) as refused:
-        vote_cast(
-            ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="open", place=place
-        )
+        vote_cast(ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="open", place=place)
 
     assert refused.value.reason == "not_online"
     assert not SealedVote.objects.filter(ballot=ballot).exists()

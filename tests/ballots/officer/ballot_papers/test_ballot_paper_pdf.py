@@ -6,7 +6,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from ballots.voting.views import _choice_labels, _question
 from tests.ballots.officer.ballot_papers.conftest import PAPER_CLOSES_WORDS, pdf_pages, pdf_papers
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +23,12 @@ def test_a_paper_carries_the_constituency_ward_question_both_choices_and_the_clo
     (paper,) = pdf_papers(response.content)
     assert "Constituency: Canterbury" in paper
     assert "Ward branch: Barton" in paper
-    assert _question("Canterbury", "Rosie Duffield") in paper
+    assert (
+        "Do you want Rosie Duffield to be automatically reselected as the Labour candidate for "
+        "Canterbury, or should there be an open selection?"
+    ) in paper
     assert "Rosie Duffield to be automatically reselected" in paper
-    for label in _choice_labels("Rosie Duffield").values():
+    for label in ("Reselect Rosie Duffield automatically", "Hold an open selection"):
         assert label in paper
     assert "Put a cross (X) in one box only." in paper
     assert "Fold the paper and put it in the ballot box or the return envelope." in paper
