@@ -34,7 +34,7 @@ a stranger who types that number lock its member out, so the number's limits are
 * the personal link (`personal_link=True`) skips both number limits: it carries the code, so
   a guesser gains nothing from it, and a member whose number is under attack still votes.
 * a branch meeting (`meeting=True`: the request came from an open meeting's device or room,
-  ballots/voting/meeting.py) skips the client limit, and its failures are not counted there:
+  ballots/meeting_devices.py) skips the client limit, and its failures are not counted there:
   a room of members behind one address is not locked out by one another's typos. The pair
   and both number limits stay exactly as they are, so one member's repeated failures, and
   one number tried from many places, are still stopped.

@@ -4,7 +4,7 @@ A `PaperBatch` is one ballot box or one meeting's papers for one ward, counted b
 figures only, never a name or a number, so nothing ties a paper to its voter. One officer
 enters it and a different officer confirms it (the two-person rule, a database constraint
 too); only confirmed batches count. A `MeetingSession` is a branch meeting at which members
-vote online, on their phones or on one shared device (ballots/voting/meeting.py).
+vote online, on their phones or on one shared device (ballots/meeting_devices.py).
 """
 
 from django.conf import settings

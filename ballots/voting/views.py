@@ -11,7 +11,7 @@ length (ballots/voting/equal_length.py). Every page is sent with Cache-Control: 
 No page writes on GET. When a POST is refused because the ballot's closing time has passed,
 the due ballots are closed once the refusal page has been sent (pages.page).
 
-Branch meetings (ballots/voting/meeting.py): whether a request comes from an open meeting's
+Branch meetings (ballots/meeting_devices.py): whether a request comes from an open meeting's
 device or room is asked in one place, `meeting_lookup`, once per request. It lifts the client's
 rate limit in `_credentials_verify`, and `_render` gives every page the meeting device, for its
 banner and, on a shared device, the "Next voter" button and the return to a blank start page.
@@ -24,11 +24,11 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ballots.meeting_devices import PAPER_IDLE_SECONDS, RECEIPT_IDLE_SECONDS, meeting_lookup
 from ballots.models import TriggerBallot
 from ballots.ratelimit import client_address, rate_limit_message, vote_rate_limit_check, vote_rate_limit_failure
 from ballots.voting.equal_length import page_of_equal_length
 from ballots.voting.forms import CHOICE_OF_VALUE, BallotPaperForm, ReceiptCheckForm, VoteStartForm
-from ballots.voting.meeting import PAPER_IDLE_SECONDS, RECEIPT_IDLE_SECONDS, meeting_lookup
 from ballots.voting.pages import page, sessionless
 from ballots.voting.services import (
     VoteRefused,

@@ -5,7 +5,7 @@ A meeting is an online vote held in a room: its votes are online votes (the roll
 "online", exactly as a vote from home), cast on the members' own phones or on one shared
 device. What the meeting changes is only who can be stopped by whose typing mistakes: while
 it is open, requests from its device or from its room's network address have the per-client
-rate limit lifted (ballots/voting/meeting.py, ballots/ratelimit.py); the per-member limits stay.
+rate limit lifted (ballots/meeting_devices.py, ballots/ratelimit.py); the per-member limits stay.
 
 Opening makes a random device token and keeps only its keyed hash, with a keyed hash of the
 address the officer opened it from (the room); neither can be turned back into the token or
@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from ballots.meeting_devices import meeting_room_hash, meeting_token_hash
 from ballots.models import MeetingSession, RollEntry, TriggerBallot
 from ballots.officer.services.common import Actor, BallotStateError, Status, ballot_audit_record, ballot_lock
 from ballots.officer.services.letter_pdf import uk_time
-from ballots.voting.meeting import meeting_room_hash, meeting_token_hash
 from members.models import Ward
 
 # How long a meeting runs unless the officer says otherwise (never past the meetings' closing time).

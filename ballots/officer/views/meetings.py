@@ -1,5 +1,5 @@
 """Officer pages of branch meetings: the list with the form to open one, closing one, and making this
-browser a meeting's device (the voting pages then know it; ballots/voting/meeting.py).
+browser a meeting's device (the voting pages then know it; ballots/meeting_devices.py).
 
 Thin views: the rules are ballots.officer.services.meetings'. The form sent wrong, or refused by
 the rules, is shown again with its error and status 400; every other POST answers with a
@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from ballots.meeting_devices import DEVICE_COOKIE
 from ballots.officer.forms import DateTimeLocalInput
 from ballots.officer.services import BallotStateError
 from ballots.officer.services import meetings as service
 from ballots.officer.services.letter_pdf import uk_time
 from ballots.officer.views.common import BallotOfficerMixin, no_store
 from ballots.ratelimit import client_address
-from ballots.voting.meeting import DEVICE_COOKIE
 
 DEVICE_CHOICES = [
     ("own", "On their own phones"),

@@ -7,9 +7,9 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from ballots.meeting_devices import DEVICE_COOKIE
 from ballots.officer.services.meetings import meeting_close, meeting_device_make
 from ballots.ratelimit import vote_rate_limit_check, vote_rate_limit_failure
-from ballots.voting.meeting import DEVICE_COOKIE
 from tests.ballots.voting.meeting.conftest import ROOM
 from tests.factories import open_ballot_with_voters
 

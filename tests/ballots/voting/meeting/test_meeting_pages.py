@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from ballots.meeting_devices import DEVICE_COOKIE, meeting_room_hash, meeting_token_hash
 from ballots.models import MeetingSession, TriggerBallot
-from ballots.voting.meeting import DEVICE_COOKIE, meeting_room_hash, meeting_token_hash
 from members.models import AuditEvent
 from tests.factories import UserFactory, WardFactory
 

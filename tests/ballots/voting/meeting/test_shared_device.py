@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from ballots.meeting_devices import DEVICE_COOKIE
 from ballots.officer.services.meetings import meeting_device_make
-from ballots.voting.meeting import DEVICE_COOKIE
 from tests.ballots.voting.voting_pages import cast_from, confirm, receipt_on, start
 
 pytestmark = pytest.mark.django_db
