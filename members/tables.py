@@ -134,6 +134,9 @@ class AffiliateTable(_ExportableTable):
     def render_kind(self, record):
         return record.get_kind_display()
 
+    def render_affiliated_members(self, value):
+        return f"{value:,}"  # thousands grouped on the page; the export keeps the plain number
+
     def value_name(self, record):
         return record.name
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from ballots.officer.selectors import Turnout, TurnoutWard
 from members.models import Member
-from tests.factories import MemberFactory, TriggerBallotFactory
+from tests.factories import AffiliateFactory, MemberFactory, TriggerBallotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +78,12 @@ def test_every_danger_button_is_styled_apart_from_links_and_plain_buttons():
     for name in ("confirm_base.html", "confirm_void.html", "key_handover.html", "confirm_open.html"):
         template = (Path(settings.BASE_DIR) / "templates" / "ballots" / "officer" / name).read_text()
         assert 'class="button-danger"' in template, name
+
+
+def test_the_affiliates_list_groups_the_thousands_of_an_affiliates_size(officer_client, constituency):
+    AffiliateFactory(constituency=constituency, name="Unite Kent", affiliated_members=12500)
+
+    page = officer_client.get(reverse("members:affiliate_list", args=[constituency.pk])).content.decode()
+
+    assert "12,500" in page
+    assert "12500" not in page
