@@ -15,7 +15,8 @@ The modules, by job:
                         the same checks without writing, for the confirmation pages
   voting_codes.py       issue and re-issue codes, the personal voting link
   voting_code_email.py  the voting-code email itself
-  code_delivery.py      codes by email through the task queue: queue them, and the worker's sending
+  code_queue.py         codes by email, the officer's side: choose whom to send to, queue them
+  code_delivery.py      codes by email, the worker's side: the sending
   code_letters.py       codes by letter: a PDF pack made by the worker, sealed, downloaded once
   letter_pdf.py         the letters drawn as a PDF (one A4 page a member, with a QR code)
   affiliate_votes.py    record or correct an affiliate's decision
@@ -59,10 +60,7 @@ from ballots.officer.services.ballot_settings import (
 from ballots.officer.services.code_delivery import (
     DeliveryReport,
     MailServerUnavailable,
-    voting_code_send,
     voting_codes_email_deliver,
-    voting_codes_email_queue,
-    voting_codes_email_reissue_all,
 )
 from ballots.officer.services.code_letters import (
     LetterPackGone,
@@ -70,6 +68,11 @@ from ballots.officer.services.code_letters import (
     letter_pack_download,
     letter_pack_request,
     letter_packs_expire,
+)
+from ballots.officer.services.code_queue import (
+    voting_code_send,
+    voting_codes_email_queue,
+    voting_codes_email_reissue_all,
 )
 from ballots.officer.services.code_reissue_approval import (
     code_reissue_approve,

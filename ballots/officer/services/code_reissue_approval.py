@@ -1,7 +1,7 @@
 """Re-issuing every code of an open ballot with two officers: one asks, a different one approves.
 
 Whoever holds a fresh set of codes can vote for every member who has not voted yet, so once
-a ballot is open the bulk re-issue (voting_codes.py, code_delivery.py) refuses to run
+a ballot is open the bulk re-issue (voting_codes.py, code_queue.py) refuses to run
 without an approved `CodeReissueRequest`. Here an officer asks, with a reason; another
 officer of the constituency approves it, which runs that same re-issue in the same
 transaction (so an approval whose re-issue fails is not recorded as approved), or refuses
@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ballots.models import CodeReissueRequest, RollEntry, TriggerBallot
-from ballots.officer.services.code_delivery import voting_codes_email_check, voting_codes_email_reissue_all
+from ballots.officer.services.code_queue import voting_codes_email_check, voting_codes_email_reissue_all
 from ballots.officer.services.common import Actor, BallotStateError, ballot_audit_record, ballot_lock
 from ballots.officer.services.voting_codes import voting_codes_check_issuable, voting_codes_issue
 from members.access import officer_refusal

@@ -32,12 +32,9 @@ from django.utils import timezone
 
 from ballots.models import CodeReminder, RollEntry, TriggerBallot
 
-# The sending is code_delivery's own: its checks and its queue of waiting entries too.
-from ballots.officer.services.code_delivery import (
-    entries_waiting_to_send,
-    voting_codes_email_check,
-    voting_codes_email_deliver,
-)
+# The sending is code_delivery's own (its queue of waiting entries too), the checks code_queue's.
+from ballots.officer.services.code_delivery import entries_waiting_to_send, voting_codes_email_deliver
+from ballots.officer.services.code_queue import voting_codes_email_check
 from ballots.officer.services.common import Actor, BallotStateError, Status, ballot_audit_record, ballot_lock
 from ballots.officer.services.voting_code_email import voting_code_message
 from ballots.officer.services.voting_codes import personal_voting_link

@@ -1,7 +1,7 @@
 """Voting codes: issue them to the roll, re-issue one member's, and the personal voting link.
 
 Codes issued here go to the officer (a CSV download, or one code shown once), so their
-delivery is recorded as "sent, by hand"; codes by email go through code_delivery.py.
+delivery is recorded as "sent, by hand"; codes by email go through code_queue.py and code_delivery.py.
 
 Re-issuing every code of an open ballot needs a second officer's approval
 (code_reissue_approval.py), and each member's new code is an audit event naming their
