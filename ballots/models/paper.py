@@ -12,13 +12,10 @@ from django.db import models
 from django.db.models import F, Q
 
 from ballots.models.ballot import TriggerBallot
-from ballots.models.roll import VoteChannel
+from ballots.models.roll import PAPER_CHANNELS
 from members.models import Ward
 
-PAPER_CHANNEL_CHOICES = [
-    (VoteChannel.PAPER.value, "By post or on paper"),
-    (VoteChannel.MEETING.value, "At a branch meeting"),
-]
+PAPER_CHANNEL_CHOICES = [(channel.value, channel.label) for channel in PAPER_CHANNELS]
 
 
 class PaperBatch(models.Model):

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-CHANNEL_WORDS = {"online": "online", "paper": "by post or on paper", "meeting": "at a branch meeting"}
+from ballots.models import VoteChannel
+
+# "by post or on paper": each channel's label, to go inside a sentence.
+CHANNEL_WORDS = {value: label[0].lower() + label[1:] for value, label in VoteChannel.choices}
 
 
 def _figures(d: dict) -> str:

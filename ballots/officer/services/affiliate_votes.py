@@ -6,12 +6,18 @@ it and when, and every correction is audited with the old and the new decision.
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from ballots.models import AffiliateVote, BallotAffiliate, TriggerBallot
-from ballots.officer.services.common import Actor, BallotStateError, Status, ballot_audit_record, ballot_lock
+from ballots.officer.services.common import (
+    Actor,
+    BallotStateError,
+    Status,
+    actor_user,
+    ballot_audit_record,
+    ballot_lock,
+)
 from members.models import Affiliate
 
 
@@ -38,7 +44,7 @@ def affiliate_vote_record(
     affiliate_id = affiliate.pk if isinstance(affiliate, Affiliate) else affiliate
     if not BallotAffiliate.objects.filter(ballot=locked, affiliate_id=affiliate_id).exists():
         raise BallotStateError("This affiliate is not eligible to vote in this ballot.")
-    recorder = actor if isinstance(actor, get_user_model()) and actor.pk else None
+    recorder = actor_user(actor)
     vote = AffiliateVote.objects.select_for_update().filter(ballot=locked, affiliate_id=affiliate_id).first()
     if vote is None:
         vote = AffiliateVote.objects.create(

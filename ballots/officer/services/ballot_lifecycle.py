@@ -14,7 +14,6 @@ A ballot is never deleted: it is voided, with a reason. A voided ballot keeps it
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,6 +30,7 @@ from ballots.officer.services.common import (
     Actor,
     BallotStateError,
     Status,
+    actor_user,
     ballot_audit_record,
     ballot_lock,
     ballot_state_copy,
@@ -49,7 +49,7 @@ def ballot_create(*, actor: Actor, constituency: Constituency, **values: Any) ->
     fields = {name: values[name] for name in BALLOT_FIELDS if name in values}
     fields.setdefault("sitting_mp", constituency.sitting_mp)
     ballot_settings_check(fields)
-    creator = actor if isinstance(actor, get_user_model()) and actor.pk else None
+    creator = actor_user(actor)
     ballot = TriggerBallot(constituency=constituency, created_by=creator, **fields)
     ballot.full_clean()
     ballot.save()
@@ -323,7 +323,7 @@ def ballot_void(
         _close(locked, actor=actor, now=now, automatic=now >= locked.closes_at)
     locked.voided_at = now
     locked.void_reason = reason
-    locked.voided_by = actor if isinstance(actor, get_user_model()) and actor.pk else None
+    locked.voided_by = actor_user(actor)
     locked.save(update_fields=["voided_at", "void_reason", "voided_by"])
     ballot_audit_record(action="ballot_voided", actor=actor, ballot=locked, reason=reason, status=status_before)
     ballot_state_copy(target=ballot, source=locked)

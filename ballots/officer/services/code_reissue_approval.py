@@ -14,13 +14,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from ballots.models import CodeReissueRequest, RollEntry, TriggerBallot
 from ballots.officer.services.code_queue import voting_codes_email_check, voting_codes_email_reissue_all
-from ballots.officer.services.common import Actor, BallotStateError, ballot_audit_record, ballot_lock
+from ballots.officer.services.common import (
+    Actor,
+    BallotStateError,
+    actor_user,
+    ballot_audit_record,
+    ballot_lock,
+    officer_name,
+)
 from ballots.officer.services.voting_codes import voting_codes_check_issuable, voting_codes_issue
 from members.access import officer_refusal
 
@@ -62,12 +68,7 @@ def _pending_locked(reissue_request: CodeReissueRequest) -> tuple[TriggerBallot,
 
 
 def _name(user: Any) -> str:
-    return user.get_username() if user is not None else "an officer no longer on the site"
-
-
-def _officer(actor: Actor) -> Any:
-    """The signed-in officer to record on the request, or None for the system."""
-    return actor if isinstance(actor, get_user_model()) and actor.pk else None
+    return officer_name(user, gone="an officer no longer on the site")
 
 
 @transaction.atomic
@@ -91,7 +92,7 @@ def code_reissue_request(
             "that request must be approved, refused or withdrawn before another."
         )
     made = CodeReissueRequest.objects.create(
-        ballot=locked, requested_by=_officer(actor), requested_at=now, reason=reason, how=how
+        ballot=locked, requested_by=actor_user(actor), requested_at=now, reason=reason, how=how
     )
     ballot_audit_record(
         action="code_reissue_requested", actor=actor, ballot=locked, request=made.pk, how=how, reason=reason
@@ -119,7 +120,7 @@ def code_reissue_approve(
     refusal = officer_refusal(actor, constituency=ballot.constituency)
     if refusal is not None:
         raise BallotStateError(refusal)
-    locked.state, locked.decided_by, locked.decided_at = State.APPROVED, _officer(actor), now
+    locked.state, locked.decided_by, locked.decided_at = State.APPROVED, actor_user(actor), now
     locked.save(update_fields=["state", "decided_by", "decided_at"])
     ballot_audit_record(
         action="code_reissue_approved",
@@ -153,7 +154,7 @@ def code_reissue_refuse(
     if actor is not None and locked.requested_by_id == actor.pk:
         raise BallotStateError("You asked for this re-issue: withdraw it instead of refusing it.")
     reason = _reason_clean(reason, what="for refusing")
-    locked.state, locked.decided_by, locked.decided_at = State.REFUSED, _officer(actor), now
+    locked.state, locked.decided_by, locked.decided_at = State.REFUSED, actor_user(actor), now
     locked.refuse_reason = reason
     locked.save(update_fields=["state", "decided_by", "decided_at", "refuse_reason"])
     ballot_audit_record(

@@ -1,7 +1,8 @@
-"""What every officer service shares: the state error, the ballot's row lock and its audit record."""
+"""What every officer service shares: the state error, who acted, the ballot's row lock and its audit record."""
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from ballots.models import TriggerBallot
@@ -10,6 +11,16 @@ from members.services import audit_record
 Status = TriggerBallot.Status
 # Who did it: a signed-in officer, or None for the system (an automatic close, the demo).
 Actor = AbstractBaseUser | AnonymousUser | None
+
+
+def actor_user(actor: Actor) -> Any:
+    """The signed-in officer behind `actor`, to record on a row; None for the system."""
+    return actor if isinstance(actor, get_user_model()) and actor.pk else None
+
+
+def officer_name(user: AbstractBaseUser | None, *, gone: str = "an officer whose account has been removed") -> str:
+    """An officer as the audit log names them: their username (`gone` once the account is removed)."""
+    return user.get_username() if user is not None else gone
 
 
 class BallotStateError(Exception):

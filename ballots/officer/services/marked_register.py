@@ -35,6 +35,7 @@ from ballots.officer.selectors import VOTED_HOW
 from ballots.officer.services.common import Actor, BallotStateError, Status, ballot_audit_record, ballot_lock
 from ballots.officer.services.letter_pdf import uk_time
 from ballots.officer.services.vote_count import paper_marks_uncovered
+from ballots.state import VOTING_CLOSED, VOTING_NOT_OPEN_YET, VOTING_OPEN, ballot_voting_state
 from members.membership_numbers import membership_number_lookup_values
 
 # The most members a search shows; a longer list asks for a closer search.
@@ -72,9 +73,10 @@ def _open_refuse(ballot: TriggerBallot, now: dt.datetime) -> None:
         raise BallotStateError("This ballot has been voided: it takes no more votes.")
     if ballot.status == Status.DRAFT:
         raise BallotStateError("This ballot is still a draft: members can be marked once it is open.")
-    if ballot.status != Status.OPEN or now >= ballot.closes_at:
+    state = ballot_voting_state(ballot, now)
+    if state == VOTING_CLOSED:
         raise BallotStateError("Voting in this ballot has closed: no more votes can be marked.")
-    if now < ballot.opens_at:
+    if state == VOTING_NOT_OPEN_YET:
         raise BallotStateError(f"Voting has not opened yet: it opens {uk_time(ballot.opens_at)}.")
 
 
@@ -89,12 +91,12 @@ def marked_register_refusal(ballot: TriggerBallot, now: dt.datetime) -> str:
 
 def marked_register_channel_open(ballot: TriggerBallot, channel: str, now: dt.datetime) -> bool:
     """Whether a member can be marked as having voted by `channel` now (a paper channel only)."""
+    # A voided ballot is never open (a database constraint), and no channel closes after the ballot.
     return (
         channel in PAPER_CHANNELS
         and ballot.channel_allowed(channel)
-        and ballot.status == Status.OPEN
-        and ballot.voided_at is None
-        and ballot.opens_at <= now < ballot.channel_closes_at(channel)
+        and ballot_voting_state(ballot, now) == VOTING_OPEN
+        and now < ballot.channel_closes_at(channel)
     )
 
 

@@ -25,31 +25,26 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, User
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from ballots.models import PAPER_CHANNELS, PaperBatch, RollEntry, TriggerBallot
 from ballots.officer.audit_words_channels import CHANNEL_WORDS
-from ballots.officer.services.common import Actor, BallotStateError, Status, ballot_audit_record, ballot_lock
+from ballots.officer.services.common import (
+    Actor,
+    BallotStateError,
+    Status,
+    actor_user,
+    ballot_audit_record,
+    ballot_lock,
+    officer_name,
+)
 from ballots.officer.services.letter_pdf import uk_time
 from ballots.officer.services.vote_count import paper_marks_uncovered
 
 LABEL_MAX_LENGTH: int = PaperBatch._meta.get_field("label").max_length or 120
 REASON_MAX_LENGTH = 1000
-BATCH_CHANNELS = tuple(channel.value for channel in PAPER_CHANNELS)
-
-
-def _officer(actor: Actor) -> User | None:
-    """The signed-in officer behind `actor`, or None for the system."""
-    return actor if isinstance(actor, get_user_model()) and actor.pk else None
-
-
-def officer_name(user: AbstractBaseUser | None) -> str:
-    """An officer as the audit log names them: their username."""
-    return user.get_username() if user is not None else "an officer whose account has been removed"
 
 
 def _papers(n: int) -> str:
@@ -67,7 +62,7 @@ def _entry_refuse(ballot: TriggerBallot, channel: str) -> None:
     _not_countable(ballot)
     if ballot.status not in (Status.OPEN, Status.CLOSED):
         raise BallotStateError("Paper batches are entered once the ballot has opened, during or after voting.")
-    if channel not in BATCH_CHANNELS:
+    if channel not in PAPER_CHANNELS:
         raise BallotStateError("Choose how the papers came: by post or on paper, or at a branch meeting.")
     if not ballot.channel_allowed(channel):
         raise BallotStateError(f"This ballot does not take votes {CHANNEL_WORDS[channel]}.")
@@ -140,7 +135,7 @@ def paper_batch_enter(
         reselect=reselect,
         open=open,
         spoilt=spoilt,
-        entered_by=_officer(actor),
+        entered_by=actor_user(actor),
         entered_at=now,
     )
     ballot_audit_record(
@@ -171,7 +166,7 @@ def _batch_to_check(*, ballot: TriggerBallot, batch_id: int, actor: Actor) -> tu
         raise BallotStateError("There is no such paper batch in this ballot.")
     if batch.state != PaperBatch.State.ENTERED:
         raise BallotStateError(f"This batch has already been {batch.get_state_display().lower()}.")
-    checker = _officer(actor)
+    checker = actor_user(actor)
     if checker is None:
         raise BallotStateError("A batch is checked by a signed-in officer.")
     if checker.pk == batch.entered_by_id:
@@ -189,7 +184,7 @@ def paper_batch_confirm(
     """A second officer confirms an entered batch: it will be counted. Audited."""
     locked, batch = _batch_to_check(ballot=ballot, batch_id=batch_id, actor=actor)
     batch.state = PaperBatch.State.CONFIRMED
-    batch.checked_by = _officer(actor)
+    batch.checked_by = actor_user(actor)
     batch.checked_at = now or timezone.now()
     batch.save(update_fields=["state", "checked_by", "checked_at"])
     ballot_audit_record(
@@ -220,7 +215,7 @@ def paper_batch_reject(
         raise BallotStateError(f"Keep the reason to {REASON_MAX_LENGTH:,} characters.")
     locked, batch = _batch_to_check(ballot=ballot, batch_id=batch_id, actor=actor)
     batch.state = PaperBatch.State.REJECTED
-    batch.checked_by = _officer(actor)
+    batch.checked_by = actor_user(actor)
     batch.checked_at = now or timezone.now()
     batch.reject_reason = reason
     batch.save(update_fields=["state", "checked_by", "checked_at", "reject_reason"])
@@ -303,7 +298,7 @@ def _batch_row(batch: PaperBatch) -> BatchRow:
 def paper_batches_overview(ballot: TriggerBallot) -> PaperBatchesOverview:
     """The paper batches page's figures, per ward (on the roll) and channel (the ballot takes), and every
     batch with who entered and checked it and when (UK time): two queries, whatever the sizes."""
-    channels = [channel for channel in BATCH_CHANNELS if ballot.channel_allowed(channel)]
+    channels = [channel.value for channel in PAPER_CHANNELS if ballot.channel_allowed(channel)]
     wards: dict[int, str] = {}
     marked: Counter[tuple[int, str]] = Counter()
     roll_size = 0
@@ -315,7 +310,7 @@ def paper_batches_overview(ballot: TriggerBallot) -> PaperBatchesOverview:
     ):
         wards[ward_id] = ward_name
         roll_size += n
-        if channel in BATCH_CHANNELS:
+        if channel in PAPER_CHANNELS:
             marked[ward_id, channel] += n
     batches = list(
         PaperBatch.objects.filter(ballot_id=ballot.pk)

@@ -24,7 +24,6 @@ import logging
 import random
 from collections import Counter
 
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Count
@@ -36,6 +35,7 @@ from ballots.officer.services.common import (
     Actor,
     BallotStateError,
     Status,
+    actor_user,
     ballot_audit_record,
     ballot_lock,
     ballot_state_copy,
@@ -170,7 +170,7 @@ def ballot_count(
     SealedVote.objects.filter(ballot_id=locked.pk).delete()
     receipts_shuffle(ballot=locked)
     locked.counted_at = now
-    locked.counted_by = actor if isinstance(actor, get_user_model()) and actor.pk else None
+    locked.counted_by = actor_user(actor)
     locked.save(update_fields=["counted_at", "counted_by"])
     ballot_audit_record(action="votes_counted", actor=actor, ballot=locked, votes_counted=counted)
     ballot_state_copy(target=ballot, source=locked)

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -24,7 +23,14 @@ from django.utils import timezone
 
 from ballots.codes import code_normalise, voting_code_generate, voting_code_hash
 from ballots.models import CodeReissueRequest, RollEntry, TriggerBallot
-from ballots.officer.services.common import Actor, BallotStateError, Status, ballot_audit_record, ballot_lock
+from ballots.officer.services.common import (
+    Actor,
+    BallotStateError,
+    Status,
+    actor_user,
+    ballot_audit_record,
+    ballot_lock,
+)
 from ballots.state import VOTING_CLOSED, ballot_voting_state
 from members.models import AuditEvent
 
@@ -119,7 +125,7 @@ def voting_codes_reissued_record(
     `members` is [(membership number, a new code queued by email)]. The events name the roll
     entry by its membership number, never the code.
     """
-    who = actor if isinstance(actor, get_user_model()) and actor.pk else None
+    who = actor_user(actor)
     events = (
         AuditEvent(
             action="voting_code_reissued_in_bulk",

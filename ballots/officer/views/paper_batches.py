@@ -15,12 +15,11 @@ from django.views.generic import TemplateView
 
 from ballots.models import PaperBatch
 from ballots.officer.audit_words_channels import CHANNEL_WORDS
-from ballots.officer.services.common import BallotStateError
+from ballots.officer.services.common import BallotStateError, officer_name
 from ballots.officer.services.letter_pdf import uk_time
 from ballots.officer.services.paper_batches import (
     LABEL_MAX_LENGTH,
     REASON_MAX_LENGTH,
-    officer_name,
     paper_batch_confirm,
     paper_batch_enter,
     paper_batch_reject,
