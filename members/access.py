@@ -48,6 +48,18 @@ How to use it:
   `officer_access_check` returns the login redirect for an anonymous user, raises
   `OfficerAccessRefused` for a refused one and returns None when the user may go on.
 - Anything that needs the reason without a request (a template, a test): `officer_refusal`.
+
+Two more roles have their own checks, written the same way (docs/regions.md):
+
+- Regional officers' pages of a region: `region_access_check(request, region=...)`, or
+  `RegionOfficerMixin` (reads `region_pk`; sets `self.region`). A regional officer is also an
+  officer of every constituency of their region, so the officer check above lets them in there.
+- Scrutineers' read-only pages: `scrutiny_access_check(request, constituency=...)`, or
+  `ScrutinyMixin` (override `get_scrutiny_constituency()`). The constituency's officers may
+  read them too.
+
+Refusals name the role the account does have: a scrutineer on an officer page is told they can
+read and not change, and where their pages are, never that the page belongs to someone else.
 """
 
 from functools import wraps
@@ -59,8 +71,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
-from members.models import OFFICERS_GROUP, Constituency
-from members.selectors import officer_runs_constituency, user_is_officer
+from members.models import OFFICERS_GROUP, REGIONAL_OFFICERS_GROUP, SCRUTINEERS_GROUP, Constituency, Region
+from members.selectors import (
+    officer_runs_constituency,
+    regional_officer_runs_region,
+    scrutineer_reads_constituency,
+    user_is_officer,
+    user_is_regional_officer,
+    user_is_scrutineer,
+)
 
 ASK_FOR_ACCESS = "If you think you should have access, ask whoever manages the site's officer accounts."
 
@@ -92,6 +111,12 @@ def officer_refusal(user, *, constituency: Constituency | None = None) -> str | 
     Anonymous users are not refused here: they are asked to log in (see officer_access_check).
     """
     if not user_is_officer(user):
+        if user_is_scrutineer(user):
+            return (
+                "Your account is a scrutineer's: you can read the ballots given to you (their turnout, "
+                "audit log and, after the close, the provisional result) on your scrutiny pages, and "
+                f"change nothing. {ASK_FOR_ACCESS}"
+            )
         named_for = list(Constituency.objects.filter(officers=user).values_list("name", flat=True)[:3])
         if named_for:
             return (
@@ -103,9 +128,50 @@ def officer_refusal(user, *, constituency: Constituency | None = None) -> str | 
             f"This page is for constituency officers, and your account does not have officer access. {ASK_FOR_ACCESS}"
         )
     if constituency is not None and not officer_runs_constituency(user, constituency):
+        who = "its own officers and its region's regional officers" if constituency.region_id else "its own officers"
+        return f"You are an officer, but not of {constituency.name}: only {who} can open its pages. {ASK_FOR_ACCESS}"
+    return None
+
+
+def region_refusal(user, *, region: Region | None = None) -> str | None:
+    """Why a signed-in `user` may not open a regional officer's page (of `region`, if given), or None."""
+    if not user_is_regional_officer(user):
+        named_for = list(Region.objects.filter(officers=user).values_list("name", flat=True)[:3])
+        if named_for:
+            return (
+                f"Your account is named as a regional officer of {', '.join(named_for)}, but it does not "
+                f"have regional access yet: it is not in the {REGIONAL_OFFICERS_GROUP} group. Ask whoever "
+                f"manages the site's accounts to add it to that group."
+            )
+        if user_is_officer(user):
+            return (
+                "This page is for regional officers. Your account is a constituency officer's: your "
+                f"constituencies are on your constituencies page. {ASK_FOR_ACCESS}"
+            )
+        return f"This page is for regional officers, and your account does not have regional access. {ASK_FOR_ACCESS}"
+    if region is not None and not regional_officer_runs_region(user, region):
         return (
-            f"You are an officer, but not of {constituency.name}: only its own officers can open its pages. "
-            f"{ASK_FOR_ACCESS}"
+            f"You are a regional officer, but not of {region.name}: only its own regional officers can "
+            f"open its pages. {ASK_FOR_ACCESS}"
+        )
+    return None
+
+
+def scrutiny_refusal(user, *, constituency: Constituency | None = None) -> str | None:
+    """Why a signed-in `user` may not open a scrutiny page (of `constituency`, if given), or None."""
+    if not (user_is_scrutineer(user) or user_is_officer(user)):
+        named_for = list(Constituency.objects.filter(scrutineers=user).values_list("name", flat=True)[:3])
+        if named_for:
+            return (
+                f"Your account is named as a scrutineer of {', '.join(named_for)}, but it does not have "
+                f"scrutineer access yet: it is not in the {SCRUTINEERS_GROUP} group. Ask whoever manages "
+                f"the site's accounts to add it to that group."
+            )
+        return f"This page is for scrutineers, and your account does not have scrutineer access. {ASK_FOR_ACCESS}"
+    if constituency is not None and not scrutineer_reads_constituency(user, constituency):
+        return (
+            f"You have not been given {constituency.name}'s ballots to scrutinise: only its scrutineers and "
+            f"officers can read them. {ASK_FOR_ACCESS}"
         )
     return None
 
@@ -115,14 +181,28 @@ def officer_access_check(request, *, constituency: Constituency | None = None) -
 
     Raises OfficerAccessRefused, with the plain reason, when a signed-in user may not.
     """
+    return _checked(request, officer_refusal, constituency=constituency)
+
+
+def _checked(request, refusal, **target) -> HttpResponse | None:
     if request.user.is_authenticated and not session_is_verified(request):
         logout(request)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    reason = officer_refusal(request.user, constituency=constituency)
+    reason = refusal(request.user, **target)
     if reason is not None:
         raise OfficerAccessRefused(reason)
     return None
+
+
+def region_access_check(request, *, region: Region | None = None) -> HttpResponse | None:
+    """As officer_access_check, for a regional officer's page (of `region`, if given)."""
+    return _checked(request, region_refusal, region=region)
+
+
+def scrutiny_access_check(request, *, constituency: Constituency | None = None) -> HttpResponse | None:
+    """As officer_access_check, for a scrutiny page (of `constituency`, if given)."""
+    return _checked(request, scrutiny_refusal, constituency=constituency)
 
 
 def officer_required(view):
@@ -173,3 +253,43 @@ class ConstituencyOfficerMixin(OfficerRequiredMixin):
         context = super().get_context_data(**kwargs)
         context["constituency"] = self.constituency
         return context
+
+
+class RegionOfficerMixin:
+    """Pages of the region named by the URL's `region_pk`, for its regional officers (sets `self.region`)."""
+
+    region_url_kwarg = "region_pk"
+    region: Region
+
+    def dispatch(self, request, *args, **kwargs):
+        refusal = region_access_check(request)
+        if refusal is not None:
+            return refusal
+        self.region = get_object_or_404(Region, pk=self.kwargs[self.region_url_kwarg])
+        region_access_check(request, region=self.region)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["region"] = self.region
+        return context
+
+
+class ScrutinyMixin:
+    """Read-only scrutiny pages: override `get_scrutiny_constituency()` to load the object and return
+    its constituency (called after the role check, so a 404 is only shown to those with the role)."""
+
+    constituency: Constituency | None = None
+
+    def get_scrutiny_constituency(self) -> Constituency | None:
+        return None
+
+    def dispatch(self, request, *args, **kwargs):
+        refusal = scrutiny_access_check(request)
+        if refusal is not None:
+            return refusal
+        constituency = self.get_scrutiny_constituency()
+        if constituency is not None:
+            self.constituency = constituency
+            scrutiny_access_check(request, constituency=constituency)
+        return super().dispatch(request, *args, **kwargs)

@@ -3,20 +3,22 @@ from django.db.models.signals import post_migrate
 
 
 def officers_group_ensure(sender, using="default", **kwargs):
-    """Keep the Officers group and its permissions in place after every migrate or flush.
+    """Keep each role's group (Officers, Regional officers, Scrutineers) and its permissions in
+    place after every migrate or flush.
 
-    The data migration makes the group; a flush (as transactional tests do) empties the
-    table, and this puts it back, as it puts back content types and permissions.
+    The data migrations make the groups; a flush (as transactional tests do) empties the
+    table, and this puts them back, as it puts back content types and permissions.
     """
     from django.contrib.auth.models import Group, Permission
 
-    from members.permissions import OFFICER_PERMISSIONS
+    from members.permissions import GROUP_PERMISSIONS
 
-    group, _ = Group.objects.using(using).get_or_create(name="Officers")
-    wanted = Permission.objects.using(using).filter(
-        content_type__app_label="members", codename__in=[codename for _, codename in OFFICER_PERMISSIONS]
-    )
-    group.permissions.add(*wanted)
+    for name, permissions in GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        wanted = Permission.objects.using(using).filter(
+            content_type__app_label="members", codename__in=[codename for _, codename in permissions]
+        )
+        group.permissions.set(wanted)
 
 
 class MembersConfig(AppConfig):

@@ -6,16 +6,51 @@ from django.db.models import Q
 
 OFFICER_PERMISSION = "members.run_ballots"
 OFFICERS_GROUP = "Officers"
+REGIONAL_OFFICER_PERMISSION = "members.run_region"
+REGIONAL_OFFICERS_GROUP = "Regional officers"
+SCRUTINEER_PERMISSION = "members.scrutinise_ballots"
+SCRUTINEERS_GROUP = "Scrutineers"
+
+
+class Region(models.Model):
+    """A set of constituencies run together by a regional office (a round of ballots is a region's)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="regions",
+        help_text="Regional officers: they run every constituency of the region.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [
+            ("run_region", "Can run a region: its constituencies, their officers and its rounds"),
+            ("scrutinise_ballots", "Can read the ballots of the constituencies given to them to scrutinise"),
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class Constituency(models.Model):
     name = models.CharField(max_length=200, unique=True)
     sitting_mp = models.CharField("sitting MP", max_length=200)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="constituencies")
     officers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="constituencies",
         help_text="Officers who run this constituency's ballots and see its members.",
+    )
+    # Scrutineers read its ballots (turnout, the audit log, the provisional result after the
+    # close) and change nothing.
+    scrutineers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="scrutinised_constituencies",
+        help_text="Scrutineers who may read this constituency's ballots and change nothing.",
     )
 
     class Meta:
@@ -260,3 +295,53 @@ class ImportMapping(models.Model):
 
     def __str__(self):
         return f"{self.constituency} {self.kind} mapping"
+
+
+class Invitation(models.Model):
+    """An emailed invitation to take a role: regional officer of a region, or officer or scrutineer
+    of one of its constituencies. Only a keyed hash of its link's token is kept."""
+
+    class Role(models.TextChoices):
+        REGIONAL_OFFICER = "regional_officer", "Regional officer"
+        OFFICER = "officer", "Constituency officer"
+        SCRUTINEER = "scrutineer", "Scrutineer"
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="invitations")
+    constituency = models.ForeignKey(
+        Constituency, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_failure = models.CharField(max_length=200, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["regional_officer", "officer", "scrutineer"]), name="invitation_role_valid"
+            ),
+            # An officer or a scrutineer is invited to one constituency; a regional officer to the region.
+            models.CheckConstraint(
+                condition=(Q(role="regional_officer") & Q(constituency__isnull=True))
+                | (Q(role__in=["officer", "scrutineer"]) & Q(constituency__isnull=False)),
+                name="invitation_constituency_fits_role",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} invitation for {self.email}"

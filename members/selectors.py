@@ -11,7 +11,16 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
-from members.models import OFFICER_PERMISSION, Affiliate, Constituency, Member, Ward
+from members.models import (
+    OFFICER_PERMISSION,
+    REGIONAL_OFFICER_PERMISSION,
+    SCRUTINEER_PERMISSION,
+    Affiliate,
+    Constituency,
+    Member,
+    Region,
+    Ward,
+)
 
 
 def months_before(day: date, months: int) -> date:
@@ -161,12 +170,56 @@ def user_is_officer(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 
 def constituencies_for_officer(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Constituency]:
-    """The constituencies an officer runs; superusers run them all."""
+    """The constituencies an officer runs: those they are named for, and every one of the regions
+    they are a regional officer of; superusers run them all."""
     if not user_is_officer(user):
         return Constituency.objects.none()
     if user.is_superuser:
         return Constituency.objects.all()
+    if user_is_regional_officer(user):
+        return Constituency.objects.filter(
+            pk__in=Constituency.objects.filter(Q(officers=user) | Q(region__officers=user)).values("pk")
+        )
     return Constituency.objects.filter(officers=user)
+
+
+def user_is_regional_officer(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.has_perm(REGIONAL_OFFICER_PERMISSION))
+
+
+def regions_for_officer(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Region]:
+    """The regions a regional officer runs; superusers run them all."""
+    if not user_is_regional_officer(user):
+        return Region.objects.none()
+    if user.is_superuser:
+        return Region.objects.all()
+    return Region.objects.filter(officers=user)
+
+
+def regional_officer_runs_region(user: AbstractBaseUser | AnonymousUser, region: Region) -> bool:
+    return bool(regions_for_officer(user).filter(pk=region.pk).exists())
+
+
+def user_is_scrutineer(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.has_perm(SCRUTINEER_PERMISSION))
+
+
+def constituencies_for_scrutineer(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Constituency]:
+    """The constituencies whose ballots `user` may read as a scrutineer: those given to them, and
+    (for an officer) those they run, so officers see what their scrutineers see."""
+    if not user.is_authenticated:
+        return Constituency.objects.none()
+    if user.is_superuser:
+        return Constituency.objects.all()
+    runs = Q(pk__in=constituencies_for_officer(user).values("pk"))
+    if not user_is_scrutineer(user):
+        return Constituency.objects.filter(runs)
+    given = Q(pk__in=Constituency.objects.filter(scrutineers=user).values("pk"))
+    return Constituency.objects.filter(given | runs)
+
+
+def scrutineer_reads_constituency(user: AbstractBaseUser | AnonymousUser, constituency: Constituency) -> bool:
+    return bool(constituencies_for_scrutineer(user).filter(pk=constituency.pk).exists())
 
 
 def officer_runs_constituency(user: AbstractBaseUser | AnonymousUser, constituency: Constituency) -> bool:

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from members import import_views, views
+from members.regions import urls as region_urls
 
 app_name = "members"
 
@@ -29,4 +30,6 @@ urlpatterns = [
     path(constituency + run + "confirm/", import_views.ImportConfirmView.as_view(), name="import_confirm"),
     path(constituency + run + "changes.csv", import_views.ImportChangesCsvView.as_view(), name="import_changes_csv"),
     path(constituency + run + "problems.csv", import_views.ImportErrorsCsvView.as_view(), name="import_errors_csv"),
+    # A region's set-up without the admin (docs/regions.md).
+    *region_urls.urlpatterns,
 ]

@@ -23,10 +23,19 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from ballots.codes import voting_code_generate, voting_code_hash
-from ballots.models import AffiliateVote, BallotAffiliate, RollEntry, SealedVote, TriggerBallot, WardVoteCount
+from ballots.models import AffiliateVote, BallotAffiliate, RollEntry, Round, SealedVote, TriggerBallot, WardVoteCount
 from ballots.officer import services as officer_services
 from ballots.sealing import VoteOpener, ballot_key_generate, public_key_of, vote_seal
-from members.models import OFFICERS_GROUP, Affiliate, Constituency, Member, Ward
+from members.models import (
+    OFFICERS_GROUP,
+    REGIONAL_OFFICERS_GROUP,
+    SCRUTINEERS_GROUP,
+    Affiliate,
+    Constituency,
+    Member,
+    Region,
+    Ward,
+)
 
 OFFICER_PASSWORD = "correct horse battery staple"
 
@@ -34,6 +43,14 @@ BALLOT_KEY = ballot_key_generate()
 BALLOT_PUBLIC_KEY = public_key_of(BALLOT_KEY)
 _SEALED = (TriggerBallot.Status.OPEN, TriggerBallot.Status.CLOSED, TriggerBallot.Status.DECLARED)
 _COUNTED = (TriggerBallot.Status.CLOSED, TriggerBallot.Status.DECLARED)
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Region {n}")
 
 
 class ConstituencyFactory(factory.django.DjangoModelFactory):
@@ -112,6 +129,42 @@ class OfficerFactory(UserFactory):
         obj.groups.add(officers_group())
         for constituency in extracted or []:
             constituency.officers.add(obj)
+
+
+class RegionalOfficerFactory(UserFactory):
+    """A user in the Regional officers group, running the given regions."""
+
+    username = factory.Sequence(lambda n: f"regional{n}")
+
+    @factory.post_generation
+    def regions(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        obj.groups.add(Group.objects.get(name=REGIONAL_OFFICERS_GROUP))
+        for region in extracted or []:
+            region.officers.add(obj)
+
+
+class ScrutineerFactory(UserFactory):
+    """A user in the Scrutineers group, given the ballots of the given constituencies."""
+
+    username = factory.Sequence(lambda n: f"scrutineer{n}")
+
+    @factory.post_generation
+    def constituencies(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        obj.groups.add(Group.objects.get(name=SCRUTINEERS_GROUP))
+        for constituency in extracted or []:
+            constituency.scrutineers.add(obj)
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Round
+
+    region = factory.SubFactory(RegionFactory)
+    name = factory.Sequence(lambda n: f"Round {n}")
 
 
 class TriggerBallotFactory(factory.django.DjangoModelFactory):

@@ -25,6 +25,7 @@ from ballots.models.delivery import CodeReminder, LetterPack
 from ballots.models.paper import MeetingSession, PaperBatch
 from ballots.models.reissue import CodeReissueRequest
 from ballots.models.roll import PAPER_CHANNELS, BallotAffiliate, RollEntry, VoteChannel
+from ballots.models.round import Round
 from ballots.models.votes import AffiliateVote, Choice, SealedVote, VoteReceipt, WardVoteCount
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "PAPER_CHANNELS",
     "PaperBatch",
     "RollEntry",
+    "Round",
     "SealedVote",
     "TriggerBallot",
     "VoteChannel",

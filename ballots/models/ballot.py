@@ -60,6 +60,8 @@ class TriggerBallot(models.Model):
         DECLARED = "declared", "Declared"
 
     constituency = models.ForeignKey(Constituency, on_delete=models.PROTECT, related_name="ballots")
+    # The region's round this ballot belongs to, when it was set up as one of many (round.py).
+    round = models.ForeignKey("ballots.Round", null=True, blank=True, on_delete=models.PROTECT, related_name="ballots")
     sitting_mp = models.CharField("sitting MP", max_length=200)
     rules = models.CharField("rule set", max_length=40, choices=rule_set_choices, default=counting.DEFAULT_RULES)
     # The options' values and words are the rule sets' own (counting.Option); the defaults are

@@ -1,0 +1,1 @@
+"""A region's set-up without the admin: its constituencies and wards, invitations and who has access."""

@@ -1,0 +1,17 @@
+"""URLs of a region's set-up pages (placeholder: the pages are being built)."""
+
+from django.http import Http404
+from django.urls import path
+
+
+def _not_built(request, **kwargs):
+    raise Http404
+
+
+urlpatterns = [
+    path("regions/", _not_built, name="region_list"),
+    path("regions/<int:region_pk>/", _not_built, name="region"),
+    path("regions/<int:region_pk>/constituencies/new/", _not_built, name="region_constituency_add"),
+    path("regions/<int:region_pk>/people/", _not_built, name="region_people"),
+    path("invitations/<str:token>/", _not_built, name="invitation_accept"),
+]
