@@ -9,6 +9,10 @@ live only in memory for the moment each vote is cast; they are never printed or 
 does the ballot's sealing key: made here, used for the count, then forgotten, as an officer's
 would be kept away from the server.
 
+Both belong to the region's demo round (ROUND_NAME), with a draft for a second constituency of
+the region, so the region's dashboard, the round's forecast and its public overview have
+something to show.
+
 Idempotent: a constituency that already has a declared (or a draft) ballot is left alone.
 Random choices come from a fixed seed, so every fresh database gets the same result.
 """
@@ -21,12 +25,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from ballots import counting
-from ballots.models import BallotAffiliate, TriggerBallot
+from ballots.models import BallotAffiliate, Round, TriggerBallot
 from ballots.officer import services
 from ballots.sealing import ballot_key_generate, public_key_of
 from ballots.voting.services import vote_cast
 
 SEED = 20220314
+ROUND_NAME = "Trigger ballots, this Parliament"
 
 # Wards where hardly anyone votes, so that the public page withholds their counts (fewer than
 # the disclosure threshold of 10 votes).
@@ -111,14 +116,24 @@ def _draft_ballot(constituency, actor) -> TriggerBallot:
 
 
 @transaction.atomic
-def demo_ballots_seed(*, constituency, actor=None, stdout=None) -> dict:
-    """Add the demo's declared and draft ballots to `constituency` unless it has them already."""
+def demo_ballots_seed(*, constituency, actor=None, stdout=None, other_constituency=None) -> dict:
+    """Add the demo's declared and draft ballots to `constituency` unless it has them already, and,
+    when `constituency` is in a region, put them in the region's demo round with a draft for
+    `other_constituency`."""
     ballots = TriggerBallot.objects.filter(constituency=constituency)
     made = {"declared": None, "draft": None}
     if not ballots.filter(status=TriggerBallot.Status.DECLARED).exists():
         made["declared"] = _declared_ballot(constituency, actor, random.Random(SEED))
     if not ballots.filter(status=TriggerBallot.Status.DRAFT).exists():
         made["draft"] = _draft_ballot(constituency, actor)
+    if constituency.region_id is not None:
+        demo_round, _ = Round.objects.get_or_create(region_id=constituency.region_id, name=ROUND_NAME)
+        for ballot in made.values():
+            if ballot is not None:
+                TriggerBallot.objects.filter(pk=ballot.pk).update(round=demo_round)
+        if other_constituency is not None and not other_constituency.ballots.exists():
+            draft = _draft_ballot(other_constituency, actor)
+            TriggerBallot.objects.filter(pk=draft.pk).update(round=demo_round)
     if stdout is not None:
         declared = made["declared"]
         if declared is not None:

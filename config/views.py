@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 
 from ballots.tasks.heartbeat import worker_heartbeat_age, worker_heartbeat_fresh
 from members.access import OfficerAccessRefused
-from members.selectors import constituencies_for_officer, user_is_officer
+from members.selectors import constituencies_for_officer, regions_for_officer, user_is_officer, user_is_scrutineer
 
 
 class HomeView(TemplateView):
@@ -26,7 +26,14 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["is_officer"] = user_is_officer(user)
-        context["constituencies"] = constituencies_for_officer(user).prefetch_related("ballots")
+        context["regions"] = regions_for_officer(user)
+        # A regional officer runs every constituency of their regions: those are on the region's
+        # pages; here, only the constituencies they are named for themselves.
+        named = constituencies_for_officer(user)
+        if context["regions"] and not user.is_superuser:
+            named = named.filter(officers=user)
+        context["constituencies"] = named.prefetch_related("ballots")
+        context["is_scrutineer"] = user_is_scrutineer(user)
         return context
 
 

@@ -18,10 +18,20 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from members.models import OFFICERS_GROUP, Affiliate, Constituency, Member, Ward
+from members.models import (
+    OFFICERS_GROUP,
+    REGIONAL_OFFICERS_GROUP,
+    SCRUTINEERS_GROUP,
+    Affiliate,
+    Constituency,
+    Member,
+    Region,
+    Ward,
+)
 
 SEED = 20190920
 
+REGION = "South East"
 CANTERBURY = "Canterbury"
 CANTERBURY_MP = "Alex Morgan"
 CANTERBURY_WARDS = {
@@ -251,6 +261,8 @@ class DemoMembers:
     other_constituency: Constituency
     officer_username: str
     regional_username: str
+    region: Region
+    scrutineer_username: str
     password: str | None  # None when existing accounts kept their password
     created: dict = field(default_factory=dict)
 
@@ -320,7 +332,9 @@ def _constituency(name: str, mp: str, wards: dict, number_base: int, rng, today,
     return constituency
 
 
-def _officer(username: str, first: str, last: str, password: str | None, constituencies, created: dict):
+def _officer(
+    username: str, first: str, last: str, password: str | None, constituencies, created: dict, group=OFFICERS_GROUP
+):
     User = get_user_model()
     user, made = User.objects.get_or_create(
         username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"}
@@ -329,12 +343,10 @@ def _officer(username: str, first: str, last: str, password: str | None, constit
         user.set_password(password)
         user.save()
     created["users"] = created.get("users", 0) + int(made)
-    group = Group.objects.get(name=OFFICERS_GROUP)
-    if not user.groups.filter(pk=group.pk).exists():
-        user.groups.add(group)
+    user.groups.add(Group.objects.get(name=group))
     for constituency in constituencies:
-        if not constituency.officers.filter(pk=user.pk).exists():
-            constituency.officers.add(user)
+        # A scrutineer is given the constituency's ballots to read; an officer runs them.
+        (constituency.scrutineers if group == SCRUTINEERS_GROUP else constituency.officers).add(user)
     return user, made
 
 
@@ -346,6 +358,11 @@ def demo_members_seed(*, officer_password: str | None = None, stdout=None) -> De
     created: dict = {}
     canterbury = _constituency(CANTERBURY, CANTERBURY_MP, CANTERBURY_WARDS, 4_100_000, rng, today, created)
     folkestone = _constituency(FOLKESTONE, FOLKESTONE_MP, FOLKESTONE_WARDS, 6_300_000, rng, today, created)
+    region, _ = Region.objects.get_or_create(name=REGION)
+    for constituency in (canterbury, folkestone):
+        if constituency.region_id is None:
+            constituency.region = region
+            constituency.save(update_fields=["region"])
 
     have = set(Affiliate.objects.filter(constituency=canterbury).values_list("name", flat=True))
     new_affiliates = []
@@ -375,10 +392,14 @@ def demo_members_seed(*, officer_password: str | None = None, stdout=None) -> De
 
     password = officer_password or os.environ.get("DEMO_OFFICER_PASSWORD") or None
     User = get_user_model()
-    if password is None and not User.objects.filter(username__in=["officer", "regional"]).count() == 2:
+    usernames = ["officer", "regional", "scrutineer"]
+    if password is None and not User.objects.filter(username__in=usernames).count() == len(usernames):
         password = secrets.token_urlsafe(12)
     _officer("officer", "Olu", "Adeyemi", password, [canterbury], created)
-    _officer("regional", "Jo", "Fairweather", password, [canterbury, folkestone], created)
+    # The regional officer runs both constituencies through the region, not by name.
+    regional, _ = _officer("regional", "Jo", "Fairweather", password, [], created, group=REGIONAL_OFFICERS_GROUP)
+    region.officers.add(regional)
+    _officer("scrutineer", "Sam", "Ellery", password, [canterbury], created, group=SCRUTINEERS_GROUP)
 
     if stdout is not None:
         stdout.write(
@@ -393,6 +414,8 @@ def demo_members_seed(*, officer_password: str | None = None, stdout=None) -> De
         other_constituency=folkestone,
         officer_username="officer",
         regional_username="regional",
+        region=region,
+        scrutineer_username="scrutineer",
         password=password,
         created=created,
     )

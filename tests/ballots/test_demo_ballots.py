@@ -6,7 +6,7 @@ import io
 from django.core.management import call_command
 
 from ballots.demo import demo_ballots_seed
-from ballots.models import AffiliateVote, RollEntry, SealedVote, TriggerBallot, VoteReceipt, WardVoteCount
+from ballots.models import AffiliateVote, RollEntry, Round, SealedVote, TriggerBallot, VoteReceipt, WardVoteCount
 from ballots.officer import services
 from members.demo import demo_members_seed
 from members.models import AuditEvent
@@ -64,3 +64,18 @@ def test_seed_demo_makes_the_ballots_and_says_so(db):
 
     assert "Demo ballots: declared ballot" in out.getvalue()
     assert TriggerBallot.objects.filter(status="declared").count() == 1
+
+
+def test_the_demo_round_holds_the_declared_ballot_and_a_draft_in_each_constituency(db):
+    members = demo_members_seed(officer_password="demo demo demo")
+    made = demo_ballots_seed(constituency=members.constituency, other_constituency=members.other_constituency)
+    demo_round = Round.objects.get(region=members.region)
+    statuses = sorted((b.constituency.name, b.status) for b in demo_round.ballots.select_related("constituency"))
+    assert statuses == [
+        (members.constituency.name, TriggerBallot.Status.DECLARED),
+        (members.constituency.name, TriggerBallot.Status.DRAFT),
+        (members.other_constituency.name, TriggerBallot.Status.DRAFT),
+    ]
+    assert made["declared"].pk in demo_round.ballots.values_list("pk", flat=True)
+    demo_ballots_seed(constituency=members.constituency, other_constituency=members.other_constituency)
+    assert demo_round.ballots.count() == 3

@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from members.demo import CANTERBURY, FOLKESTONE, demo_members_seed
 from members.models import Affiliate, Constituency, Member, Ward
-from members.selectors import MemberEligibilityRules, constituencies_for_officer, members_eligible
+from members.selectors import (
+    MemberEligibilityRules,
+    constituencies_for_officer,
+    constituencies_for_scrutineer,
+    members_eligible,
+    regions_for_officer,
+    user_is_officer,
+)
 
 
 def snapshot():
@@ -100,3 +107,14 @@ def test_the_password_comes_from_the_environment_else_is_random_and_printed(db, 
     demo = demo_members_seed()
     assert len(demo.password) >= 12
     assert get_user_model().objects.get(username="regional").check_password(demo.password)
+
+
+def test_the_regional_officer_runs_the_region_and_the_scrutineer_only_reads_canterbury(db):
+    demo = demo_members_seed(officer_password="demo password 1")
+    User = get_user_model()
+    regional, scrutineer = User.objects.get(username="regional"), User.objects.get(username="scrutineer")
+    assert sorted(c.name for c in demo.region.constituencies.all()) == [CANTERBURY, FOLKESTONE]
+    assert list(regions_for_officer(regional)) == [demo.region]
+    assert not regional.constituencies.exists()  # runs them through the region, not by name
+    assert not user_is_officer(scrutineer)
+    assert [c.name for c in constituencies_for_scrutineer(scrutineer)] == [CANTERBURY]

@@ -24,14 +24,23 @@ class Command(BaseCommand):
         members = demo_members_seed(officer_password=options["officer_password"], stdout=self.stdout)
 
         officer = get_user_model().objects.filter(username=members.officer_username).first()
-        demo_ballots_seed(constituency=members.constituency, actor=officer, stdout=self.stdout)
+        demo_ballots_seed(
+            constituency=members.constituency,
+            other_constituency=members.other_constituency,
+            actor=officer,
+            stdout=self.stdout,
+        )
 
         self.stdout.write("")
         self.stdout.write(f"Log in at {settings.SITE_URL}/accounts/login/")
         self.stdout.write(f"  username: {members.officer_username}  (runs {members.constituency.name})")
         self.stdout.write(
-            f"  username: {members.regional_username}  (regional: runs {members.constituency.name} "
-            f"and {members.other_constituency.name})"
+            f"  username: {members.regional_username}  (regional officer of {members.region.name}: runs "
+            f"{members.constituency.name} and {members.other_constituency.name}, their round and dashboard)"
+        )
+        self.stdout.write(
+            f"  username: {members.scrutineer_username}  (scrutineer of {members.constituency.name}: reads, "
+            "changes nothing)"
         )
         if members.password is not None:
             self.stdout.write(f"  password: {members.password}")
