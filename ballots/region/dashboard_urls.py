@@ -1,13 +1,10 @@
-"""URLs of a region's dashboard (placeholder: the pages are being built)."""
+"""URLs of a region's dashboard: the page, and its table as CSV (same filters and sort)."""
 
-from django.http import Http404
 from django.urls import path
 
-
-def _not_built(request, **kwargs):
-    raise Http404
-
+from ballots.region.dashboard_views import RegionDashboardCsvView, RegionDashboardView
 
 urlpatterns = [
-    path("regions/<int:region_pk>/dashboard/", _not_built, name="region_dashboard"),
+    path("regions/<int:region_pk>/dashboard/", RegionDashboardView.as_view(), name="region_dashboard"),
+    path("regions/<int:region_pk>/dashboard.csv", RegionDashboardCsvView.as_view(), name="region_dashboard_csv"),
 ]
