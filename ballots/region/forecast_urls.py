@@ -1,13 +1,9 @@
-"""URLs of a round's forecast (placeholder: the pages are being built)."""
+"""URLs of a round's forecast."""
 
-from django.http import Http404
 from django.urls import path
 
-
-def _not_built(request, **kwargs):
-    raise Http404
-
+from ballots.region.forecast_views import round_forecast_view
 
 urlpatterns = [
-    path("rounds/<int:round_pk>/forecast/", _not_built, name="round_forecast"),
+    path("rounds/<int:round_pk>/forecast/", round_forecast_view, name="round_forecast"),
 ]
