@@ -1,8 +1,9 @@
 """The round forecast's form: one assumption for every draft ballot, trials and seed.
 
 Probabilities are in [0, 1] and the affiliates' three must sum to 1; trials are bounded as on
-the simulator's forecast page (ballots/simulator/forms.py). Per-ballot overrides are not yet
-offered on the page (ballots/region/forecast.py accepts them).
+the simulator's forecast page (ballots/simulator/forms.py). The officer may override the
+expected turnout and support for chosen ballots: one optional pair of fields per ballot that is
+forecast (``turnout_<pk>``, ``support_<pk>``), left blank to take the assumption for all.
 """
 
 from django import forms
@@ -35,6 +36,32 @@ class RoundForecastForm(forms.Form):
     seed = forms.IntegerField(
         label="Seed", min_value=0, max_value=2**32 - 1, initial=1, help_text="The same seed gives the same numbers."
     )
+
+    def __init__(self, *args, ballots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.main_fields = [self[name] for name in self.fields]
+        self.override_rows = []
+        for ballot in ballots:
+            name = ballot.constituency.name
+            for key, what in (("turnout", "Expected turnout"), ("support", "Expected support for reselection")):
+                self.fields[f"{key}_{ballot.pk}"] = forms.FloatField(
+                    label=f"{what} in {name}",
+                    min_value=0,
+                    max_value=1,
+                    required=False,
+                    help_text="Leave blank to use the figure above.",
+                )
+            self.override_rows.append((ballot, self[f"turnout_{ballot.pk}"], self[f"support_{ballot.pk}"]))
+
+    def overrides(self) -> dict[int, dict[str, float]]:
+        """Each overridden ballot's pk, with the figures given for it (blank ones left out)."""
+        found: dict[int, dict[str, float]] = {}
+        for ballot, *_ in self.override_rows:
+            for key in ("turnout", "support"):
+                value = self.cleaned_data.get(f"{key}_{ballot.pk}")
+                if value is not None:
+                    found.setdefault(ballot.pk, {})[f"{key}_mean"] = value
+        return found
 
     def clean(self):
         data = super().clean() or {}

@@ -7,19 +7,25 @@ figure is the number of ballots that go to open selection in each trial, kept as
 integer per trial, so memory grows with the trial count and the chunk, never with
 ballots x trials.
 
+Ballots whose result is already known (declared, or counted) are given as :class:`KnownOutcome`:
+they go to open selection in every trial or in none, and are not drawn.
+
 Seeds: ballot 0 draws from ``numpy.random.default_rng(seed)``, exactly as :func:`.forecast.forecast`
 does, so a one-ballot round gives the same numbers as the single-ballot forecast; ballot ``i > 0``
-draws from ``default_rng([seed, i])``, its own independent stream. Trials are drawn ``chunk`` at a
-time from each ballot's stream (default :data:`.sampling.CHUNK`, as the single forecast), so the
-same seed and chunk give the same numbers; a different chunk draws the stream in a different
-order (the same distribution, not the same draws) unless both chunks cover every trial.
+draws from ``default_rng([seed, i])``, its own independent stream. Every ballot's trials are drawn
+in blocks of :data:`.sampling.CHUNK` from its own stream, whatever ``chunk`` is: ``chunk`` only
+says how many of a block's trials are counted at a time, so it never changes a figure. The
+ballots are drawn and counted on up to :data:`WORKERS` threads (NumPy's draws release the
+interpreter's lock); each ballot's stream is its own, so the threads change no figure either.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import secrets
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,12 +37,21 @@ from ballots.simulation.sampling import (
     MAX_TRIALS,
     ForecastError,
     ForecastScenario,
+    Trials,
     forecast_from_dict,
     sample_trials,
 )
 from ballots.simulation.vectorised import counts_from_trials, decide_trials
 
 MAX_BALLOTS = 1_000
+WORKERS = min(2, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class KnownOutcome:
+    """A ballot of the round whose result is known: open selection or not, in every trial."""
+
+    open_selection: bool
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,7 @@ class BallotForecast:
 
     open_selections: int
     trials: int
+    known: bool = False  # a known outcome (chance 0 or 1), not a forecast
 
     @property
     def p_open_selection(self) -> float:
@@ -81,7 +97,12 @@ class RoundForecast:
             "trials": self.trials,
             "seed": self.seed,
             "ballots": [
-                {"p_open_selection": b.p_open_selection, "mc_error": b.mc_error, "open_selections": b.open_selections}
+                {
+                    "p_open_selection": b.p_open_selection,
+                    "mc_error": b.mc_error,
+                    "open_selections": b.open_selections,
+                    "known": b.known,
+                }
                 for b in self.ballots
             ],
             "open_selections": {
@@ -98,15 +119,31 @@ def _rng(seed: int, index: int) -> np.random.Generator:
     return np.random.default_rng(seed if index == 0 else [seed, index])
 
 
+def _ballot_outcomes(fs: ForecastScenario, index: int, seed: int, trials: int, chunk: int) -> np.ndarray:
+    """One ballot's outcome in every trial (1 open selection, 0 not), drawn in blocks of CHUNK."""
+    options, _ = counting.get_rule_set(fs.rules).resolve_options(fs.options)
+    rng = _rng(seed, index)
+    outcomes = np.zeros(trials, dtype=np.int8)
+    for start in range(0, trials, CHUNK):
+        block = min(CHUNK, trials - start)
+        sampled = sample_trials(fs, block, rng)
+        for first in range(0, block, chunk):
+            last = min(first + chunk, block)
+            part = Trials(sampled.reselect[first:last], sampled.open[first:last], sampled.votes[first:last])
+            outcome, _ = decide_trials(fs.rules, counts_from_trials(fs, part), options, share=False)
+            outcomes[start + first : start + last] = outcome
+    return outcomes
+
+
 def round_forecast(
-    scenarios: Sequence[ForecastScenario | Mapping[str, Any]],
+    scenarios: Sequence[ForecastScenario | KnownOutcome | Mapping[str, Any]],
     trials: int = 10_000,
     seed: int | None = None,
     *,
     chunk: int = CHUNK,
 ) -> RoundForecast:
     """Forecast every ballot of a round over ``trials`` shared trials (see the module docstring)."""
-    parsed = [s if isinstance(s, ForecastScenario) else forecast_from_dict(s) for s in scenarios]
+    parsed = [s if isinstance(s, ForecastScenario | KnownOutcome) else forecast_from_dict(s) for s in scenarios]
     if not 1 <= len(parsed) <= MAX_BALLOTS:
         raise ForecastError(f"a round forecast needs from 1 to {MAX_BALLOTS:,} ballots, not {len(parsed)}")
     if isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= MAX_TRIALS:
@@ -117,21 +154,21 @@ def round_forecast(
         seed = secrets.randbits(32)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ForecastError(f"the seed must be a whole number of at least 0, not {seed!r}")
+    drawn = [(index, fs) for index, fs in enumerate(parsed) if isinstance(fs, ForecastScenario)]
+    with ThreadPoolExecutor(max_workers=max(1, min(WORKERS, len(drawn)))) as pool:
+        results = list(pool.map(lambda item: _ballot_outcomes(item[1], item[0], seed, trials, chunk), drawn))
     per_trial = np.zeros(trials, dtype=np.int32)  # open selections in each trial
+    by_index = dict(zip((index for index, _ in drawn), results, strict=True))
     ballots = []
     for index, fs in enumerate(parsed):
-        options, _ = counting.get_rule_set(fs.rules).resolve_options(fs.options)
-        rng = _rng(seed, index)
-        total = 0
-        done = 0
-        while done < trials:
-            n = min(chunk, trials - done)
-            sampled = sample_trials(fs, n, rng)
-            outcome, _ = decide_trials(fs.rules, counts_from_trials(fs, sampled), options, share=False)
-            per_trial[done : done + n] += outcome
-            total += int(np.count_nonzero(outcome))
-            done += n
-        ballots.append(BallotForecast(open_selections=total, trials=trials))
+        if isinstance(fs, KnownOutcome):
+            total = trials if fs.open_selection else 0
+            per_trial += int(fs.open_selection)
+            ballots.append(BallotForecast(open_selections=total, trials=trials, known=True))
+        else:
+            outcome = by_index[index]
+            per_trial += outcome
+            ballots.append(BallotForecast(open_selections=int(np.count_nonzero(outcome)), trials=trials))
     distribution = np.bincount(per_trial, minlength=len(parsed) + 1)
     return RoundForecast(
         trials=trials,

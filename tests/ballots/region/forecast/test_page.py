@@ -6,9 +6,8 @@ the assumptions beside the result; the same seed gives the same page.
 import pytest
 from django.urls import reverse
 
-from ballots.models import TriggerBallot
 from tests.ballots.region.forecast.test_scenarios import make_round
-from tests.factories import OfficerFactory, RegionalOfficerFactory, RegionFactory, TriggerBallotFactory
+from tests.factories import OfficerFactory, RegionalOfficerFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,13 +79,6 @@ def test_affiliate_chances_not_adding_up_to_one_are_refused_in_words(officer_cli
     response = officer_client.get(url(round_), {**GOOD, "p_abstain": "0.5"})
     assert response.status_code == 400
     assert b"must add up to 1" in response.content
-
-
-def test_ballots_already_opened_are_named_as_not_forecast(officer_client, round_):
-    TriggerBallotFactory(round=round_, status=TriggerBallot.Status.CLOSED)
-    response = officer_client.get(url(round_), GOOD)
-    assert b"1 ballot of this round has already opened" in response.content
-    assert response.content.decode().count("percentage points") == 2
 
 
 def test_a_regional_officer_of_another_region_is_refused(client, round_):

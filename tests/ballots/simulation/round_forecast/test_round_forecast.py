@@ -1,7 +1,8 @@
 """Round forecasts: probabilities in [0, 1], the distribution sums to the trials and its mean is
 the sum of the ballots' chances, certain ballots have chance 1, the same seed gives the same
-numbers, the chunk does not change the distribution when it covers every trial, and a
-one-ballot round agrees exactly with the single-ballot forecast.
+numbers, whatever the chunk and however many threads draw them, ballots with a known result count
+as chance 0 or 1 in every trial, and a one-ballot round agrees exactly with the single-ballot
+forecast (beyond one block of trials too).
 """
 
 import numpy as np
@@ -10,7 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ballots.simulation import ForecastError, forecast
-from ballots.simulation.round_forecast import round_forecast
+from ballots.simulation import round_forecast as round_forecast_module
+from ballots.simulation.round_forecast import KnownOutcome, round_forecast
+from ballots.simulation.sampling import CHUNK
 
 
 def spread():
@@ -73,6 +76,48 @@ def test_a_chunk_covering_every_trial_does_not_change_the_results(scenarios, see
 
 
 @fast
+@given(rounds, st.integers(0, 2**32), st.integers(1, 199))
+def test_any_chunk_gives_the_same_numbers(scenarios, seed, chunk):
+    assert round_forecast(scenarios, 200, seed, chunk=chunk).to_dict() == round_forecast(scenarios, 200, seed).to_dict()
+
+
+def test_a_chunk_gives_the_same_numbers_across_several_blocks_of_trials():
+    scenario = {
+        "branches": [
+            {"name": "W", "members": 40, "turnout": {"mean": 0.5, "sd": 0.1}, "support": {"mean": 0.5, "sd": 0.1}}
+        ]
+    }
+    trials = CHUNK + 321
+    whole = round_forecast([scenario, scenario], trials, 5)
+    assert round_forecast([scenario, scenario], trials, 5, chunk=777).to_dict() == whole.to_dict()
+    assert round_forecast([scenario, scenario], trials, 5, chunk=CHUNK + 1000).to_dict() == whole.to_dict()
+
+
+def test_one_thread_gives_the_same_numbers_as_several(monkeypatch):
+    scenarios = [certain_open(), *[{"branches": [{"name": "W", "members": 30, "turnout": 0.5, "support": 0.5}]}] * 4]
+    several = round_forecast(scenarios, 300, 9).to_dict()
+    monkeypatch.setattr(round_forecast_module, "WORKERS", 1)
+    assert round_forecast(scenarios, 300, 9).to_dict() == several
+
+
+def test_known_outcomes_count_as_chance_zero_or_one_in_every_trial():
+    uncertain = {"branches": [{"name": "W", "members": 30, "turnout": 0.5, "support": 0.5}]}
+    result = round_forecast([KnownOutcome(open_selection=True), uncertain, KnownOutcome(open_selection=False)], 400, 2)
+    first, middle, last = result.ballots
+    assert (first.p_open_selection, first.known, first.mc_error) == (1.0, True, 0.0)
+    assert (last.p_open_selection, last.known) == (0.0, True)
+    assert not middle.known
+    assert result.distribution[0] == 0 and result.distribution[3] == 0  # the known one always, the last never
+    assert sum(result.distribution) == 400
+    assert result.mean == pytest.approx(1 + middle.p_open_selection)
+
+
+def test_a_round_of_known_outcomes_only_needs_no_draw():
+    result = round_forecast([KnownOutcome(open_selection=True)] * 3, 50, 1)
+    assert result.distribution == (0, 0, 0, 50)
+
+
+@fast
 @given(rounds, st.integers(0, 2**32))
 def test_a_smaller_chunk_keeps_the_count_for_every_trial(scenarios, seed):
     result = round_forecast(scenarios, 150, seed, chunk=7)
@@ -91,8 +136,17 @@ def test_a_ballot_certain_to_go_to_open_selection_has_chance_one():
 @given(ballot(), st.integers(0, 2**32), st.integers(1, 2000))
 def test_a_one_ballot_round_agrees_exactly_with_the_single_ballot_forecast(scenario, seed, trials):
     single = forecast(scenario, trials, seed)
-    rounded = round_forecast([scenario], trials, seed)
+    rounded = round_forecast([scenario], trials, seed, chunk=97)
     assert rounded.ballots[0].open_selections == single.main.open_selections
+
+
+def test_the_agreement_holds_beyond_one_block_of_trials():
+    scenario = {"branches": [{"name": "W", "members": 20, "turnout": {"mean": 0.5, "sd": 0.2}, "support": 0.5}]}
+    trials = CHUNK + 500
+    assert (
+        round_forecast([scenario], trials, 4).ballots[0].open_selections
+        == forecast(scenario, trials, 4).main.open_selections
+    )
 
 
 def test_ballots_after_the_first_draw_from_their_own_streams():
