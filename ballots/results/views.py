@@ -37,7 +37,7 @@ class _NotYet(Exception):
 
 def _load(request, pk):
     """The ballot and whether the request gets the public (withheld) view."""
-    ballot = get_object_or_404(TriggerBallot.objects.select_related("constituency"), pk=pk)
+    ballot = get_object_or_404(TriggerBallot.objects.select_related("constituency", "round"), pk=pk)
     is_officer = user_is_officer(request.user)
     runs_it = is_officer and officer_runs_constituency(request.user, ballot.constituency)
     if ballot.status == TriggerBallot.Status.DECLARED:
