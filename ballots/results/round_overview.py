@@ -7,8 +7,9 @@ page already shows at the top: the outcome, the open share against its threshold
 turnout of the whole roll (never a ward's figures, which the disclosure rule may withhold).
 
 `round_overview(round_)` reads it all in a constant number of queries, whatever the number of
-ballots: the round's ballots (one), and the declared ones' tallies (``ballot_tallies``: their
-votes, roll and affiliates, a few queries for all of them at once). Page, JSON and CSV are made
+ballots: the round's ballots (one), the declared ones' counted results (``declared_outcomes``:
+their votes, ward names and affiliates, for all of them at once) and their turnout (one GROUP
+BY over their rolls). Page, JSON and CSV are made
 from the same `RoundOverview`, so they cannot disagree.
 """
 
@@ -18,15 +19,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from ballots import counting
 from ballots.counting.formatting import exact
-from ballots.models import Round, TriggerBallot
+from ballots.models import RollEntry, Round, TriggerBallot
 from ballots.region.dashboard_charts import ChartBar, count_bars_svg
 from ballots.results.charts import COLOURS, MEMBERS
 from ballots.results.presenter import OUTCOME_LABELS, declared_outcomes, pc, threshold_words
-from ballots.results.selectors import ballot_tallies
 
 NOT_DECLARED = "Not yet declared"
 VOIDED = "Voided: its result does not stand"
@@ -131,8 +132,8 @@ def round_overview(round_: Round) -> RoundOverview:
         TriggerBallot.objects.filter(round=round_).select_related("constituency").order_by("constituency__name", "pk")
     )
     declared = [b for b in ballots if b.status == TriggerBallot.Status.DECLARED and not b.is_voided]
-    tallies = ballot_tallies(declared)
-    outcomes = declared_outcomes(declared, tallies=tallies)
+    outcomes = declared_outcomes(declared)
+    turnout = _turnout_by_ballot([b.pk for b in declared])
     overview = RoundOverview(round=round_)
     for ballot in ballots:
         row = OverviewRow(
@@ -142,11 +143,23 @@ def round_overview(round_: Round) -> RoundOverview:
             voided=ballot.is_voided,
         )
         if ballot.pk in outcomes:
-            tally = tallies[ballot.pk]
             row.declared_at, row.result = ballot.declared_at, outcomes[ballot.pk]
-            row.voted, row.eligible = tally.voted, tally.eligible
+            row.eligible, row.voted = turnout.get(ballot.pk, (0, 0))
         overview.rows.append(row)
     return overview
+
+
+def _turnout_by_ballot(ids: list[int]) -> dict[int, tuple[int, int]]:
+    """{ballot: (on the roll, voted)}: one GROUP BY over the rolls, the figures each result page shows."""
+    if not ids:
+        return {}
+    rows = (
+        RollEntry.objects.filter(ballot_id__in=ids)
+        .values("ballot_id")
+        .annotate(eligible=Count("pk"), voted=Count("pk", filter=Q(has_voted=True)))
+        .order_by()
+    )
+    return {row["ballot_id"]: (row["eligible"], row["voted"]) for row in rows}
 
 
 def overview_as_dict(overview: RoundOverview, *, absolute) -> dict:
