@@ -1,13 +1,10 @@
-"""URLs of a round set up from one file (placeholder: the pages are being built)."""
+"""URLs of a round set up from one file: upload and preview, then confirm (ballots/region/round_views.py)."""
 
-from django.http import Http404
 from django.urls import path
 
-
-def _not_built(request, **kwargs):
-    raise Http404
-
+from ballots.region.round_views import RoundConfirmView, RoundUploadView
 
 urlpatterns = [
-    path("regions/<int:region_pk>/rounds/new/", _not_built, name="round_upload"),
+    path("regions/<int:region_pk>/rounds/new/", RoundUploadView.as_view(), name="round_upload"),
+    path("regions/<int:region_pk>/rounds/new/confirm/", RoundConfirmView.as_view(), name="round_upload_confirm"),
 ]

@@ -367,14 +367,10 @@ def ballot_result(
     )
 
 
-def declared_outcomes(ballots, *, tallies: dict[int, Tally] | None = None) -> dict[int, counting.Result]:
-    """The counted result of each ballot in a page of ballots, in a constant number of queries.
-
-    `tallies` are the ballots' tallies when the caller has read them already (with the roll, say).
-    """
+def declared_outcomes(ballots) -> dict[int, counting.Result]:
+    """The counted result of each ballot in a page of ballots, in a constant number of queries."""
     ballots = list(ballots)
-    if tallies is None:
-        tallies = ballot_tallies(ballots, turnout=False)
+    tallies = ballot_tallies(ballots, turnout=False)
     out = {}
     for ballot in ballots:
         try:

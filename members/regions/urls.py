@@ -1,7 +1,7 @@
-"""URLs of a region's set-up pages (placeholder: the pages are being built)."""
+"""URLs of a region's set-up pages: its constituencies (here) and its people and invitations (invitation_urls.py)."""
 
 from django.http import Http404
-from django.urls import path
+from django.urls import include, path
 
 
 def _not_built(request, **kwargs):
@@ -12,6 +12,5 @@ urlpatterns = [
     path("regions/", _not_built, name="region_list"),
     path("regions/<int:region_pk>/", _not_built, name="region"),
     path("regions/<int:region_pk>/constituencies/new/", _not_built, name="region_constituency_add"),
-    path("regions/<int:region_pk>/people/", _not_built, name="region_people"),
-    path("invitations/<str:token>/", _not_built, name="invitation_accept"),
+    path("", include("members.regions.invitation_urls")),
 ]

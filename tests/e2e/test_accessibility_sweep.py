@@ -109,6 +109,8 @@ def test_every_public_page_is_accessible(page, live_server, demo):
     for expected in ("/", "/vote/", "/ballots/"):
         assert expected in visited, visited
     assert any(path.endswith("/results") for path in visited), visited
+    # The demo's declared ballot is in a round: its result page links the round's overview.
+    assert any(re.fullmatch(r"/rounds/\d+/", path) for path in visited), visited
 
 
 def test_every_officer_page_is_accessible(page, live_server, demo):
@@ -121,3 +123,28 @@ def test_every_officer_page_is_accessible(page, live_server, demo):
     assert "/constituencies/N/members/" in visited, visited
     assert any("/manage" in path for path in visited), visited
     assert len(visited) >= 12, visited
+
+
+def test_every_regional_officer_page_is_accessible(page, live_server, demo):
+    log_in(page, live_server, "regional", DEMO_PASSWORD)
+    visited = []
+    for url in crawl(page, live_server.url + "/"):
+        assert_no_serious_axe_violations(page)
+        assert_form_controls_reachable_by_tab(page)
+        visited.append(page_shape(urlsplit(url).path))
+    for expected in ("/regions/", "/regions/N/", "/regions/N/people/", "/regions/N/dashboard/", "/regions/N/rounds/new/"):
+        assert expected in visited, visited
+    assert "/rounds/N/forecast/" in visited, visited
+
+
+def test_every_scrutineer_page_is_accessible(page, live_server, demo):
+    log_in(page, live_server, "scrutineer", DEMO_PASSWORD)
+    visited = []
+    for url in crawl(page, live_server.url + "/"):
+        assert_no_serious_axe_violations(page)
+        assert_form_controls_reachable_by_tab(page)
+        visited.append(page_shape(urlsplit(url).path))
+    assert "/scrutiny/" in visited, visited
+    assert "/scrutiny/ballots/N/" in visited, visited
+    # A scrutineer changes nothing: no officer page is linked for them.
+    assert not any("/manage" in path for path in visited), visited
