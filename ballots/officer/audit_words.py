@@ -108,6 +108,7 @@ def _imported(noun: str) -> Callable[[dict], str]:
 
 
 SENTENCES: dict[str, Callable[[dict], str]] = {
+    "round_created": lambda d: f"Set up the round “{d['round']}”: {_count(d['ballots'], 'draft ballot')}.",
     "ballot_created": lambda d: "Created the ballot.",
     "ballot_updated": lambda d: f"Changed the ballot's settings: {', '.join(map(_field_words, d['changes']))}.",
     "ballot_opened": _opened,
