@@ -6,11 +6,11 @@ voided one only that its result does not stand. A declared ballot shows what its
 page already shows at the top: the outcome, the open share against its threshold, and the
 turnout of the whole roll (never a ward's figures, which the disclosure rule may withhold).
 
-`round_overview(round_)` reads it all in a constant number of queries, whatever the number of
-ballots: the round's ballots (one), the declared ones' counted results (``declared_outcomes``:
-their votes, ward names and affiliates, for all of them at once) and their turnout (one GROUP
-BY over their rolls). Page, JSON and CSV are made
-from the same `RoundOverview`, so they cannot disagree.
+`round_overview(round_)` reads it all in a constant number of queries (seven), whatever the
+number of ballots: the round's ballots (a few columns of each, then the declared ones whole),
+the declared ones' counted results (``declared_outcomes``: their votes, ward names and
+affiliates, for all of them at once) and their turnout (one GROUP BY over their rolls). Page,
+JSON and CSV are made from the same `RoundOverview`, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -128,23 +128,25 @@ class RoundOverview:
 
 def round_overview(round_: Round) -> RoundOverview:
     """The round's ballots, with the declared ones' outcome, open share and turnout (constant queries)."""
-    ballots = list(
-        TriggerBallot.objects.filter(round=round_).select_related("constituency").order_by("constituency__name", "pk")
+    in_round = TriggerBallot.objects.filter(round=round_)
+    # Every ballot as the list needs it (a few columns), and only the declared ones whole, to count.
+    listed = in_round.order_by("constituency__name", "pk").values_list(
+        "pk", "constituency__name", "sitting_mp", "voided_at"
     )
-    declared = [b for b in ballots if b.status == TriggerBallot.Status.DECLARED and not b.is_voided]
-    outcomes = declared_outcomes(declared)
-    turnout = _turnout_by_ballot([b.pk for b in declared])
-    overview = RoundOverview(round=round_)
-    for ballot in ballots:
-        row = OverviewRow(
-            ballot_id=ballot.pk,
-            constituency=ballot.constituency.name,
-            sitting_mp=ballot.sitting_mp,
-            voided=ballot.is_voided,
+    declared = {
+        ballot.pk: ballot
+        for ballot in in_round.filter(status=TriggerBallot.Status.DECLARED, voided_at__isnull=True).select_related(
+            "constituency"
         )
-        if ballot.pk in outcomes:
-            row.declared_at, row.result = ballot.declared_at, outcomes[ballot.pk]
-            row.eligible, row.voted = turnout.get(ballot.pk, (0, 0))
+    }
+    outcomes = declared_outcomes(declared.values())
+    turnout = _turnout_by_ballot(list(declared))
+    overview = RoundOverview(round=round_)
+    for pk, constituency, sitting_mp, voided_at in listed:
+        row = OverviewRow(ballot_id=pk, constituency=constituency, sitting_mp=sitting_mp, voided=voided_at is not None)
+        if pk in outcomes:
+            row.declared_at, row.result = declared[pk].declared_at, outcomes[pk]
+            row.eligible, row.voted = turnout.get(pk, (0, 0))
         overview.rows.append(row)
     return overview
 
@@ -153,10 +155,11 @@ def _turnout_by_ballot(ids: list[int]) -> dict[int, tuple[int, int]]:
     """{ballot: (on the roll, voted)}: one GROUP BY over the rolls, the figures each result page shows."""
     if not ids:
         return {}
+    # Counting ballot_id (not pk) lets PostgreSQL answer from the (ballot, has_voted) index alone.
     rows = (
         RollEntry.objects.filter(ballot_id__in=ids)
         .values("ballot_id")
-        .annotate(eligible=Count("pk"), voted=Count("pk", filter=Q(has_voted=True)))
+        .annotate(eligible=Count("ballot_id"), voted=Count("ballot_id", filter=Q(has_voted=True)))
         .order_by()
     )
     return {row["ballot_id"]: (row["eligible"], row["voted"]) for row in rows}

@@ -148,8 +148,9 @@ def test_the_overview_makes_the_same_number_of_queries_for_2_or_12_ballots(clien
         for i in range(size):
             _ballot(round_, f"Seat {size}-{i:02d}", status=TriggerBallot.Status.DECLARED if i % 3 else "open",
                     **({} if i % 3 else {"closes_at": timezone.now() + timezone.timedelta(days=2)}))  # fmt: skip
-        # The round with its region, its ballots, then the declared ones' votes, roll, ward names, affiliates.
-        with django_assert_num_queries(6):
+        # The round with its region; its ballots listed, then the declared ones whole; their votes,
+        # ward names and affiliates; their turnout.
+        with django_assert_num_queries(7):
             response = client.get(reverse(name, args=[round_.pk]))
             if hasattr(response, "streaming_content"):
                 b"".join(response.streaming_content)
