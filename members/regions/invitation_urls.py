@@ -1,14 +1,10 @@
-"""URLs of a region's people and invitations (placeholder: the pages are being built)."""
+"""URLs of a region's people and invitations."""
 
-from django.http import Http404
 from django.urls import path
 
-
-def _not_built(request, **kwargs):
-    raise Http404
-
+from members.regions import views
 
 urlpatterns = [
-    path("regions/<int:region_pk>/people/", _not_built, name="region_people"),
-    path("invitations/<str:token>/", _not_built, name="invitation_accept"),
+    path("regions/<int:region_pk>/people/", views.PeopleView.as_view(), name="region_people"),
+    path("invitations/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
 ]
