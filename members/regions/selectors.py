@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, QuerySet
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from members.models import OFFICERS_GROUP, REGIONAL_OFFICERS_GROUP, SCRUTINEERS_GROUP, Constituency, Invitation, Region
 
@@ -33,10 +33,35 @@ def invitation_status(invitation: Invitation) -> str:
     return "pending"
 
 
+def _short_uk_time(moment) -> str:
+    """E.g. "4 Jun 2026, 17:00 BST": the date filter's "j M Y, H:i T" in Europe/London."""
+    return dateformat.format(timezone.localtime(moment), "j M Y, H:i T")
+
+
+def invitation_status_text(invitation: Invitation, status: str) -> str:
+    """The invitation's state in words, with when (UK time, the zone named)."""
+    if status == "revoked":
+        return f"Withdrawn on {_short_uk_time(invitation.revoked_at)}"
+    if status == "accepted":
+        return f"Accepted on {_short_uk_time(invitation.accepted_at)}"
+    if status == "expired":
+        return f"Out of date since {_short_uk_time(invitation.expires_at)}"
+    if status == "failed":
+        return f"Not sent: {invitation.send_failure}"
+    if status == "sent":
+        return f"Sent on {_short_uk_time(invitation.sent_at)}, usable until {_short_uk_time(invitation.expires_at)}"
+    return "Waiting to be sent"
+
+
 def region_invitations(region: Region) -> list[Invitation]:
+    """The region's invitations, newest first, each with its `status`, `status_text` and the actions it allows."""
     invitations = list(region.invitations.select_related("constituency", "invited_by", "user"))  # type: ignore[attr-defined]
     for invitation in invitations:
-        invitation.status = invitation_status(invitation)  # type: ignore[attr-defined]
+        status = invitation_status(invitation)
+        invitation.status = status  # type: ignore[attr-defined]
+        invitation.status_text = invitation_status_text(invitation, status)  # type: ignore[attr-defined]
+        invitation.can_resend = status in ("failed", "expired")  # type: ignore[attr-defined]
+        invitation.can_withdraw = status in ("pending", "sent", "failed", "expired")  # type: ignore[attr-defined]
     return invitations
 
 

@@ -1,9 +1,11 @@
 """Writes of a region's set-up: constituencies, invitations, accepting them and removing access.
 
-An invitation's link token is never stored: it is worked out again, when needed, from the
-invitation's id and expiry and the site's secret key (as Django's password-reset links are),
-and only a keyed hash of it is kept, so the database, the task queue and the logs never hold it.
-A new expiry (a resend) makes a new token, and the old link stops working.
+An invitation's link token is never stored, queued or logged. It is made, at random, by the
+task that sends the email, at the moment of sending (`invitation_token_issue`): the database
+keeps only a keyed hash of it, committed before the email goes, so the link works as soon as it
+arrives. Until then the stored hash is of a random value no one holds, so no link works. A
+resend makes a new token and the old link stops working. This is how voting codes are sent
+too: whoever reads the database, its backups or the task queue learns no usable link.
 """
 
 import logging
@@ -14,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import salted_hmac
 
 from members.models import OFFICERS_GROUP, REGIONAL_OFFICERS_GROUP, SCRUTINEERS_GROUP, Constituency, Invitation, Region
 from members.services import audit_record, ward_create
@@ -40,10 +42,17 @@ class InvitationUnusable(Exception):
 # --- tokens -------------------------------------------------------------------------------
 
 
-def invitation_token(invitation: Invitation) -> str:
-    """The link token of `invitation` (worked out, never stored)."""
-    value = f"{invitation.pk}:{invitation.expires_at.isoformat()}"
-    return salted_hmac("members.invitation.token", value, algorithm="sha256").hexdigest()
+def invitation_token_issue(invitation: Invitation) -> str:
+    """A new random link token for `invitation`: its keyed hash stored (committed), the token returned."""
+    token = secrets.token_urlsafe(32)
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash(token))
+    invitation.token_hash = token_hash(token)
+    return token
+
+
+def _unknown_hash() -> str:
+    """The hash of a random token no one holds: what an invitation keeps until its email is sent."""
+    return token_hash(secrets.token_urlsafe(32))
 
 
 def token_hash(token: str) -> str:
@@ -56,7 +65,7 @@ def invitation_for_token(token: str) -> Invitation:
     invitation = (
         Invitation.objects.select_related("region", "constituency").filter(token_hash=token_hash(token)).first()
     )
-    if invitation is None or not constant_time_compare(invitation_token(invitation), token):
+    if invitation is None:
         raise InvitationUnusable("This invitation link is not known. Check it was copied whole.", status=404)
     if invitation.revoked_at is not None:
         raise InvitationUnusable("This invitation was withdrawn. Ask whoever invited you for a new one.")
@@ -69,7 +78,7 @@ def invitation_for_token(token: str) -> Invitation:
 
 def _token_renew(invitation: Invitation) -> None:
     invitation.expires_at = timezone.now() + timedelta(days=INVITATION_DAYS)
-    invitation.token_hash = token_hash(invitation_token(invitation))
+    invitation.token_hash = _unknown_hash()
 
 
 # --- constituencies and wards ---------------------------------------------------------------
@@ -115,11 +124,9 @@ def invitation_create(
         email=email.strip().lower(),
         role=role,
         invited_by=actor if actor.is_authenticated else None,
-        expires_at=timezone.now(),
-        token_hash=secrets.token_hex(32),  # replaced below, once the id is known
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+        token_hash=_unknown_hash(),
     )
-    _token_renew(invitation)
-    invitation.save(update_fields=["expires_at", "token_hash"])
     audit_record(
         action="invitation_created",
         actor=actor,

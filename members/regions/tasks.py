@@ -1,7 +1,7 @@
 """The queued task that emails an invitation, and the email itself.
 
-The task takes only the invitation's id: the link's token is worked out at the moment of
-sending (services.invitation_token) and is never stored, queued or logged. It records
+The task takes only the invitation's id: the link's token is made here, at the moment of
+sending (services.invitation_token_issue), and is never stored, queued or logged. It records
 `sent_at`, or a plain `send_failure` that names only the error's type.
 """
 
@@ -17,13 +17,13 @@ from django_tasks import task
 from accounts.two_factor import two_factor_required
 from ballots.officer.services.letter_pdf import uk_time
 from members.models import Invitation
-from members.regions.services import invitation_token
+from members.regions.services import invitation_token_issue
 
 logger = logging.getLogger(__name__)
 
 
-def invitation_message(invitation: Invitation) -> mail.EmailMessage:
-    link = settings.SITE_URL + reverse("members:invitation_accept", args=[invitation_token(invitation)])
+def invitation_message(invitation: Invitation, token: str) -> mail.EmailMessage:
+    link = settings.SITE_URL + reverse("members:invitation_accept", args=[token])
     context = {
         "invitation": invitation,
         "place": invitation.constituency.name if invitation.constituency else invitation.region.name,
@@ -49,7 +49,8 @@ def invitation_email_send(invitation_id: int) -> dict[str, int]:
     if invitation is None or invitation.revoked_at or invitation.accepted_at:
         return {"sent": 0, "failed": 0}
     try:
-        invitation_message(invitation).send()
+        # The new token's hash is committed first: the link works as soon as the email arrives.
+        invitation_message(invitation, invitation_token_issue(invitation)).send()
     except Exception as error:  # noqa: BLE001 - recorded on the invitation, shown on the people page
         logger.error("Emailing invitation %s failed on %s", invitation_id, type(error).__name__)
         Invitation.objects.filter(pk=invitation_id).update(

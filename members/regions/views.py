@@ -59,6 +59,7 @@ class PeopleView(RegionOfficerMixin, View):
             "form": form,
             "invitations": region_invitations(self.region),
             "places": region_places(self.region, constituencies),
+            "two_factor": two_factor_required(),
         }
         return render(self.request, "members/regions/people.html", context, status=status)
 
@@ -123,7 +124,12 @@ class InvitationAcceptView(View):
         return render(
             self.request,
             "members/regions/invitation_accept.html",
-            {"invitation": self.invitation, "form": form, "existing": self.existing},
+            {
+                "invitation": self.invitation,
+                "form": form,
+                "existing": self.existing,
+                "two_factor": two_factor_required(),
+            },
             status=status,
         )
 

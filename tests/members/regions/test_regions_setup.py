@@ -1,6 +1,7 @@
 """The region set-up pages: access, constituencies, invitations, accepting, revoking and removing."""
 
 import logging
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from members.models import Invitation
-from members.regions.services import invitation_create, invitation_token
+from members.regions.services import invitation_create, invitation_resend, invitation_token_issue, token_hash
 from tests.factories import ConstituencyFactory, OfficerFactory, RegionalOfficerFactory, RegionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,12 +96,26 @@ def test_inviting_emails_a_link_whose_token_is_kept_nowhere(
             reverse("members:region_people", args=[region.pk]), {"email": "New@Example.org", "role": "regional_officer"}
         )
     invitation = Invitation.objects.get()
-    token = invitation_token(invitation)
+    token = re.search(r"/invitations/([^/\s]+)/", mail.outbox[0].body).group(1)
     assert invitation.sent_at is not None
-    assert token in mail.outbox[0].body
     assert token not in caplog.text
-    assert token != invitation.token_hash
+    # Only its keyed hash is stored, and it is the hash of the emailed token: the link works.
+    assert invitation.token_hash == token_hash(token) != token
     assert not Invitation.objects.filter(token_hash__contains=token).exists()
+    assert client_for_link_answers(regional_client, token) == 200
+
+
+def client_for_link_answers(client, token):
+    client.logout()
+    return client.get(reverse("members:invitation_accept", args=[token])).status_code
+
+
+def test_a_resend_makes_a_new_link_and_the_old_one_stops_working(client, region, regional):
+    invitation = _invite(region, regional)
+    token = invitation_token_issue(invitation)
+    assert client.get(reverse("members:invitation_accept", args=[token])).status_code == 200
+    invitation_resend(actor=regional, invitation=invitation)
+    assert client.get(reverse("members:invitation_accept", args=[token])).status_code == 404
 
 
 def _invite(region, regional, role="officer", email="new@example.org"):
@@ -110,7 +125,7 @@ def _invite(region, regional, role="officer", email="new@example.org"):
 
 def test_accepting_makes_the_account_and_gives_the_role(client, region, regional):
     invitation = _invite(region, regional)
-    url = reverse("members:invitation_accept", args=[invitation_token(invitation)])
+    url = reverse("members:invitation_accept", args=[invitation_token_issue(invitation)])
     response = client.post(url, {"name": "Ann Smith", "password1": "a-Long-pass-2026", "password2": "a-Long-pass-2026"})
     assert response.status_code == 302
     user = get_user_model().objects.get(username="new@example.org")
@@ -122,7 +137,7 @@ def test_accepting_makes_the_account_and_gives_the_role(client, region, regional
 def test_accepting_with_two_factor_starts_enrolment(client, region, regional, settings):
     settings.OFFICER_TWO_FACTOR = True
     invitation = _invite(region, regional)
-    url = reverse("members:invitation_accept", args=[invitation_token(invitation)])
+    url = reverse("members:invitation_accept", args=[invitation_token_issue(invitation)])
     response = client.post(url, {"name": "Ann", "password1": "a-Long-pass-2026", "password2": "a-Long-pass-2026"})
     assert response.url == reverse("two_factor_enrol")
 
@@ -130,7 +145,7 @@ def test_accepting_with_two_factor_starts_enrolment(client, region, regional, se
 def test_an_existing_account_signs_in_first(client, region, regional):
     user = UserFactory(email="new@example.org")
     invitation = _invite(region, regional)
-    url = reverse("members:invitation_accept", args=[invitation_token(invitation)])
+    url = reverse("members:invitation_accept", args=[invitation_token_issue(invitation)])
     assert client.get(url).status_code == 302
     client.force_login(user)
     client.post(url)
@@ -143,7 +158,9 @@ def test_unknown_and_revoked_links_get_a_plain_page(client, region, regional_cli
     regional_client.post(
         reverse("members:region_people", args=[region.pk]), {"action": "revoke", "invitation": invitation.pk}
     )
-    assert client.get(reverse("members:invitation_accept", args=[invitation_token(invitation)])).status_code == 410
+    assert (
+        client.get(reverse("members:invitation_accept", args=[invitation_token_issue(invitation)])).status_code == 410
+    )
 
 
 def test_removing_access_takes_the_group_when_it_was_the_last_place(regional_client, region):
