@@ -132,7 +132,8 @@ def test_every_regional_officer_page_is_accessible(page, live_server, demo):
         assert_no_serious_axe_violations(page)
         assert_form_controls_reachable_by_tab(page)
         visited.append(page_shape(urlsplit(url).path))
-    for expected in ("/regions/", "/regions/N/", "/regions/N/people/", "/regions/N/dashboard/", "/regions/N/rounds/new/"):
+    region_pages = ("/regions/", "/regions/N/", "/regions/N/people/", "/regions/N/dashboard/", "/regions/N/rounds/new/")
+    for expected in region_pages:
         assert expected in visited, visited
     assert "/rounds/N/forecast/" in visited, visited
 
