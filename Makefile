@@ -96,6 +96,8 @@ bench: $(STAMP)
 	DATABASE_URL=$(PG_URL)/bench_exports $(PY) bench/bench_exports.py
 	$(PY) bench/vote_load.py
 	DATABASE_URL=$(PG_URL)/bench_codes $(PY) bench/bench_code_email.py
+	DATABASE_URL=$(PG_URL)/bench_round $(PY) bench/round_load.py
+	$(PY) bench/round_forecast.py
 
 # Faults under voting load (a worker killed, PostgreSQL restarted), then the invariants checked.
 # Needs the local PostgreSQL and the right to restart it; .ci/run calls it after the tests.
