@@ -27,7 +27,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from ballots.models import AffiliateVote, BallotAffiliate, RollEntry, Round, TriggerBallot
 from ballots.officer.selectors import _code_count_expressions, _delivery_count_expressions, ballot_member_rules
@@ -105,6 +105,40 @@ class DashboardRow:
     @property
     def affiliates_recorded_sort(self) -> int:
         return -1 if self.affiliates_recorded is None else self.affiliates_recorded
+
+    # The table's cells in words (plain properties, so django-tables2 reads them without a render
+    # method: a render method per cell costs a signature inspection per cell).
+    @property
+    def round_text(self) -> str:
+        return self.round_name or "Not in a round"
+
+    @property
+    def roll_text(self) -> str:
+        return f"{self.roll:,} if it opened now" if self.roll_is_preview else f"{self.roll:,}"
+
+    @property
+    def codes_delivered_text(self) -> str:
+        return "None yet (draft)" if self.codes_delivered is None else f"{self.codes_delivered:,}"
+
+    @property
+    def turnout_text(self) -> str:
+        if self.voted is None:
+            return "Not open"
+        if not self.roll:
+            return "Nobody on the roll"
+        return f"{self.voted:,} ({self.turnout_pc})"
+
+    @property
+    def closes_text(self) -> str:
+        return dateformat.format(timezone.localtime(self.closes_at), "j M Y, H:i T") if self.closes_at else ""
+
+    @property
+    def outcome_text(self) -> str:
+        return self.outcome or "Not declared"
+
+    @property
+    def open_share_text(self) -> str:
+        return self.open_share_pc or "–"
 
     @property
     def affiliates_text(self) -> str:
