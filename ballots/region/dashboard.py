@@ -27,13 +27,14 @@ from fractions import Fraction
 from functools import cached_property
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from ballots.models import AffiliateVote, BallotAffiliate, RollEntry, Round, TriggerBallot
 from ballots.officer.selectors import _code_count_expressions, _delivery_count_expressions, ballot_member_rules
 from ballots.results.presenter import OUTCOME_LABELS, declared_outcomes, pc
 from ballots.state import ballot_effective_status
 from members.models import Affiliate, Member, Region
+from members.times import uk_time_short
 
 STATUS_LABELS = dict(TriggerBallot.Status.choices)
 STATUS_ORDER = [status.value for status in TriggerBallot.Status]
@@ -130,7 +131,7 @@ class DashboardRow:
 
     @property
     def closes_text(self) -> str:
-        return dateformat.format(timezone.localtime(self.closes_at), "j M Y, H:i T") if self.closes_at else ""
+        return uk_time_short(self.closes_at)
 
     @property
     def outcome_text(self) -> str:

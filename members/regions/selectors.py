@@ -4,9 +4,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, QuerySet
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from members.models import OFFICERS_GROUP, REGIONAL_OFFICERS_GROUP, SCRUTINEERS_GROUP, Constituency, Invitation, Region
+from members.times import uk_time_short
 
 
 def region_constituencies(region: Region) -> QuerySet[Constituency]:
@@ -33,23 +34,18 @@ def invitation_status(invitation: Invitation) -> str:
     return "pending"
 
 
-def _short_uk_time(moment) -> str:
-    """E.g. "4 Jun 2026, 17:00 BST": the date filter's "j M Y, H:i T" in Europe/London."""
-    return dateformat.format(timezone.localtime(moment), "j M Y, H:i T")
-
-
 def invitation_status_text(invitation: Invitation, status: str) -> str:
     """The invitation's state in words, with when (UK time, the zone named)."""
     if status == "revoked":
-        return f"Withdrawn on {_short_uk_time(invitation.revoked_at)}"
+        return f"Withdrawn on {uk_time_short(invitation.revoked_at)}"
     if status == "accepted":
-        return f"Accepted on {_short_uk_time(invitation.accepted_at)}"
+        return f"Accepted on {uk_time_short(invitation.accepted_at)}"
     if status == "expired":
-        return f"Out of date since {_short_uk_time(invitation.expires_at)}"
+        return f"Out of date since {uk_time_short(invitation.expires_at)}"
     if status == "failed":
         return f"Not sent: {invitation.send_failure}"
     if status == "sent":
-        return f"Sent on {_short_uk_time(invitation.sent_at)}, usable until {_short_uk_time(invitation.expires_at)}"
+        return f"Sent on {uk_time_short(invitation.sent_at)}, usable until {uk_time_short(invitation.expires_at)}"
     return "Waiting to be sent"
 
 
