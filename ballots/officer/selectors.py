@@ -262,7 +262,7 @@ def ballot_turnout(ballot: TriggerBallot) -> Turnout:
     )
 
 
-def _code_count_expressions() -> dict:
+def code_count_expressions() -> dict:
     no_email = Q(member__email="") | Q(member__email__isnull=True)
     return {
         "roll": Count("pk"),
@@ -275,7 +275,7 @@ def _code_count_expressions() -> dict:
 
 def ballot_code_counts(ballot: TriggerBallot) -> dict:
     """Roll size, codes issued, codes still to issue, voted, and members without an email: one query."""
-    return RollEntry.objects.filter(ballot=ballot).aggregate(**_code_count_expressions())
+    return RollEntry.objects.filter(ballot=ballot).aggregate(**code_count_expressions())
 
 
 def roll_entry_find(ballot: TriggerBallot, membership_number: str):
@@ -330,7 +330,7 @@ def ballot_audit_rows_for_export(ballot: TriggerBallot, **filters: Any) -> Itera
     )
 
 
-def _delivery_count_expressions() -> dict:
+def delivery_count_expressions() -> dict:
     states = RollEntry.DeliveryState
     counts = {state.value: Count("pk", filter=Q(delivery_state=state)) for state in states}
     counts["sent_by_email"] = Count(
@@ -341,14 +341,12 @@ def _delivery_count_expressions() -> dict:
 
 def delivery_counts(ballot: TriggerBallot) -> dict:
     """How many roll entries are in each delivery state, keyed by state, plus `sent_by_email`: one query."""
-    return RollEntry.objects.filter(ballot=ballot).aggregate(**_delivery_count_expressions())
+    return RollEntry.objects.filter(ballot=ballot).aggregate(**delivery_count_expressions())
 
 
 def ballot_code_and_delivery_counts(ballot: TriggerBallot) -> dict:
     """`ballot_code_counts` and `delivery_counts` in one dict, from one query (for the codes page)."""
-    return RollEntry.objects.filter(ballot=ballot).aggregate(
-        **_code_count_expressions(), **_delivery_count_expressions()
-    )
+    return RollEntry.objects.filter(ballot=ballot).aggregate(**code_count_expressions(), **delivery_count_expressions())
 
 
 def delivery_progress(counts: dict) -> dict | None:

@@ -30,7 +30,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from ballots.models import AffiliateVote, BallotAffiliate, RollEntry, Round, TriggerBallot
-from ballots.officer.selectors import _code_count_expressions, _delivery_count_expressions, ballot_member_rules
+from ballots.officer.selectors import ballot_member_rules, code_count_expressions, delivery_count_expressions
 from ballots.results.presenter import OUTCOME_LABELS, declared_outcomes, pc
 from ballots.state import ballot_effective_status
 from members.models import Affiliate, Member, Region
@@ -188,7 +188,7 @@ def _roll_counts(ids: list[int]) -> dict[int, dict]:
     """Per opened ballot: roll size, voted and codes delivered (sent), in one grouped query."""
     if not ids:
         return {}
-    codes, delivery = _code_count_expressions(), _delivery_count_expressions()
+    codes, delivery = code_count_expressions(), delivery_count_expressions()
     rows = (
         RollEntry.objects.filter(ballot_id__in=ids)
         .values("ballot_id")
