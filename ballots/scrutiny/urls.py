@@ -1,14 +1,10 @@
-"""URLs of the scrutineers' read-only pages (placeholder: the pages are being built)."""
+"""URLs of the scrutineers' read-only pages (ballots/scrutiny/views.py)."""
 
-from django.http import Http404
 from django.urls import path
 
-
-def _not_built(request, **kwargs):
-    raise Http404
-
+from ballots.scrutiny.views import ScrutinyBallotView, ScrutinyListView
 
 urlpatterns = [
-    path("scrutiny/", _not_built, name="scrutiny_list"),
-    path("scrutiny/ballots/<int:pk>/", _not_built, name="scrutiny_ballot"),
+    path("scrutiny/", ScrutinyListView.as_view(), name="scrutiny_list"),
+    path("scrutiny/ballots/<int:pk>/", ScrutinyBallotView.as_view(), name="scrutiny_ballot"),
 ]
