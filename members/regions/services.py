@@ -181,7 +181,11 @@ def _grant(invitation: Invitation, user) -> None:
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user=None, name: str = "", password: str = ""):
     """Give the invitation's role to `user`, or to a new account (username the email) when None."""
-    invitation = Invitation.objects.select_for_update().select_related("region", "constituency").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("region", "constituency")
+        .get(pk=invitation.pk)
+    )
     if invitation.accepted_at is not None or invitation.revoked_at is not None:
         raise InvitationUnusable("This invitation has already been used or was withdrawn.")
     if user is None:
