@@ -209,6 +209,19 @@ def invitation_accept(*, invitation: Invitation, user=None, name: str = "", pass
 # --- access -------------------------------------------------------------------------------
 
 
+class AccessRefused(Exception):
+    """A change of access that does not fit the region's lists; the message says why."""
+
+
+def _named_at(region: Region, user, role: str, constituency: Constituency | None) -> bool:
+    if role == Invitation.Role.REGIONAL_OFFICER:
+        return region.officers.filter(pk=user.pk).exists()
+    if constituency is None:
+        return False
+    people = constituency.officers if role == Invitation.Role.OFFICER else constituency.scrutineers
+    return people.filter(pk=user.pk).exists()
+
+
 def _places(user, role: str) -> bool:
     if role == Invitation.Role.REGIONAL_OFFICER:
         return user.regions.exists()
@@ -237,7 +250,13 @@ def access_remove(*, actor, region: Region, user, role: str, constituency: Const
 
 
 @transaction.atomic
-def group_add(*, actor, region: Region, user, role: str) -> None:
-    """Put a user named on a list of the region into the group that list needs."""
+def group_add(*, actor, region: Region, user, role: str, constituency: Constituency | None = None) -> None:
+    """Put a user named on a list of the region into the group that list needs.
+
+    Raises AccessRefused when `user` is not on that list: the button is for someone already
+    named there, never a way to give anyone a role.
+    """
+    if not _named_at(region, user, role, constituency):
+        raise AccessRefused("That person is not named there, so there is no group to add them to.")
     user.groups.add(Group.objects.get(name=ROLE_GROUPS[Invitation.Role(role)]))
     audit_record(action="group_added", actor=actor, detail={"region": region.pk, "user": user.pk, "role": role})

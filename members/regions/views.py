@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest
+from django.db.models import Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -51,6 +53,14 @@ class ConstituencyAddView(RegionOfficerMixin, View):
         return redirect("members:region", self.region.pk)
 
 
+def _row_pk(request, name: str) -> int:
+    """The id a people-page button names, or the site's 400 page when it is not one."""
+    value = request.POST.get(name, "")
+    if not (value.isascii() and value.isdigit()):
+        raise BadRequest("That row is not known: reload the page and try again.")
+    return int(value)
+
+
 class PeopleView(RegionOfficerMixin, View):
     def page(self, form, status=200):
         constituencies = list(region_constituencies(self.region))
@@ -75,7 +85,7 @@ class PeopleView(RegionOfficerMixin, View):
             invitation = services.invitation_create(actor=request.user, region=self.region, **form.cleaned_data)
             messages.success(request, f"An invitation is on its way to {invitation.email}.")
         elif action in ("revoke", "resend"):
-            invitation = get_object_or_404(Invitation, region=self.region, pk=request.POST.get("invitation") or 0)
+            invitation = get_object_or_404(Invitation, region=self.region, pk=_row_pk(request, "invitation"))
             if invitation.accepted_at or invitation.revoked_at:
                 return HttpResponseBadRequest("This invitation was already used or withdrawn.")
             if action == "revoke":
@@ -88,19 +98,22 @@ class PeopleView(RegionOfficerMixin, View):
             role = request.POST.get("role", "")
             if role not in Invitation.Role.values:
                 return HttpResponseBadRequest("Choose a role: regional officer, constituency officer or scrutineer.")
-            user = get_object_or_404(get_user_model(), pk=request.POST.get("user") or 0)
+            user = get_object_or_404(get_user_model(), pk=_row_pk(request, "user"))
             constituency = None
             if role != Invitation.Role.REGIONAL_OFFICER:
-                constituency = get_object_or_404(
-                    Constituency, region=self.region, pk=request.POST.get("constituency") or 0
-                )
+                constituency = get_object_or_404(Constituency, region=self.region, pk=_row_pk(request, "constituency"))
             if action == "remove":
                 services.access_remove(
                     actor=request.user, region=self.region, user=user, role=role, constituency=constituency
                 )
                 messages.success(request, f"{user.get_username()} no longer has that access.")
             else:
-                services.group_add(actor=request.user, region=self.region, user=user, role=role)
+                try:
+                    services.group_add(
+                        actor=request.user, region=self.region, user=user, role=role, constituency=constituency
+                    )
+                except services.AccessRefused as refusal:
+                    return HttpResponseBadRequest(str(refusal))
                 messages.success(request, f"{user.get_username()} is now in the group their role needs.")
         else:
             return HttpResponseBadRequest("Unknown action.")
@@ -115,7 +128,9 @@ class InvitationAcceptView(View):
             return render(
                 request, "members/regions/invitation_unusable.html", {"reason": str(error)}, status=error.status
             )
-        self.existing = get_user_model().objects.filter(email__iexact=self.invitation.email).first()
+        # The account is the email's whether the email is its address or its username (as accepting makes it).
+        email = self.invitation.email
+        self.existing = get_user_model().objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).first()
         if self.existing is not None and request.user != self.existing:
             return redirect_to_login(request.get_full_path())
         return super().dispatch(request, token)
