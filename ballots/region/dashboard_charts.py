@@ -93,13 +93,18 @@ def _band_label(band: int) -> str:
     return f"{band * 100 // BANDS}% to {(band + 1) * 100 // BANDS}%"
 
 
+def share_band_bars(shares, fill: str) -> list[ChartBar]:
+    """How many of `shares` (fractions of 1; None skipped) fall in each tenth; 100% in the last."""
+    counts = [0] * BANDS
+    for share in shares:
+        if share is not None:
+            counts[min(int(share * BANDS), BANDS - 1)] += 1
+    return [ChartBar(_band_label(band), count, fill) for band, count in enumerate(counts)]
+
+
 def turnout_bands(rows: list[DashboardRow]) -> list[ChartBar]:
     """The opened ballots with anyone on the roll, counted by band of turnout so far."""
-    counts = [0] * BANDS
-    for row in rows:
-        if row.turnout is not None:
-            counts[min(int(row.turnout * BANDS), BANDS - 1)] += 1
-    return [ChartBar(_band_label(band), count, COLOURS[(MEMBERS, "reselect")]) for band, count in enumerate(counts)]
+    return share_band_bars((row.turnout for row in rows), COLOURS[(MEMBERS, "reselect")])
 
 
 def turnout_chart_text(rows: list[DashboardRow]) -> str:

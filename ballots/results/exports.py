@@ -140,7 +140,8 @@ def result_as_dict(br: BallotResult) -> dict:
     return data
 
 
-def _fmt(share: Fraction | None) -> str:
+def percent_cell(share: Fraction | None) -> str:
+    """A share as a CSV cell: percent to three places, no sign; empty for none."""
     return "" if share is None else counting.format_percent(share).rstrip("%")
 
 
@@ -169,9 +170,9 @@ def result_csv_rows(br: BallotResult):
             "" if row.open is None else row.open,
             "" if row.votes_cast is None else row.votes_cast,
             row.tally.eligible,
-            _fmt(row.turnout),
+            percent_cell(row.turnout),
             row.result,
-            _fmt(row.weight),
+            percent_cell(row.weight),
             "yes" if row.withheld else "no",
             *_channel_cells(br, row.tally.by_channel),
         ]
@@ -186,9 +187,9 @@ def result_csv_rows(br: BallotResult):
         "" if hide else tally.votes_open,
         tally.votes_cast,
         tally.eligible,
-        _fmt(tally.turnout),
+        percent_cell(tally.turnout),
         "",
-        _fmt(None if members is None else members.weight),
+        percent_cell(None if members is None else members.weight),
         "yes" if hide else "no",
         *_channel_cells(br, tally.by_channel),
     ]
@@ -203,7 +204,7 @@ def result_csv_rows(br: BallotResult):
             "",
             "",
             row.tally.vote,
-            _fmt(row.weight),
+            percent_cell(row.weight),
             "no",
             *blank,
         ]
@@ -217,7 +218,7 @@ def result_csv_rows(br: BallotResult):
         "",
         "",
         "",
-        _fmt(br.result.open_share),
+        percent_cell(br.result.open_share),
         "",
         *blank,
     ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -25,8 +26,9 @@ from django.urls import reverse
 from ballots import counting
 from ballots.counting.formatting import exact
 from ballots.models import RollEntry, Round, TriggerBallot
-from ballots.region.dashboard_charts import ChartBar, count_bars_svg
+from ballots.region.dashboard_charts import ChartBar, count_bars_svg, share_band_bars
 from ballots.results.charts import COLOURS, MEMBERS
+from ballots.results.exports import percent_cell
 from ballots.results.presenter import OUTCOME_LABELS, declared_outcomes, pc, threshold_words
 
 NOT_DECLARED = "Not yet declared"
@@ -43,7 +45,6 @@ CSV_HEADER = [
     "eligible",
     "turnout_percent",
 ]
-OPEN_SHARE_BANDS = 10
 
 
 @dataclass
@@ -102,7 +103,7 @@ class RoundOverview:
     round: Round
     rows: list[OverviewRow] = field(default_factory=list)
 
-    @property
+    @cached_property
     def declared(self) -> list[OverviewRow]:
         return [row for row in self.rows if row.declared]
 
@@ -216,23 +217,15 @@ def overview_csv_rows(overview: RoundOverview):
             "yes",
             row.declared_at.isoformat() if row.declared_at else "",
             result.outcome,
-            _percent_cell(result.open_share),
-            _percent_cell(result.threshold.value),
+            percent_cell(result.open_share),
+            percent_cell(result.threshold.value),
             row.voted,
             row.eligible,
-            _percent_cell(row.turnout),
+            percent_cell(row.turnout),
         ]
 
 
-def _percent_cell(share: Fraction | None) -> str:
-    return "" if share is None else counting.format_percent(share).rstrip("%")
-
-
 # --- the chart ---------------------------------------------------------------------------------
-
-
-def _band_label(band: int) -> str:
-    return f"{band * 100 // OPEN_SHARE_BANDS}% to {(band + 1) * 100 // OPEN_SHARE_BANDS}%"
 
 
 def outcome_bars(overview: RoundOverview) -> list[ChartBar]:
@@ -246,12 +239,8 @@ def outcome_bars(overview: RoundOverview) -> list[ChartBar]:
 
 def open_share_bars(overview: RoundOverview) -> list[ChartBar]:
     """The declared ballots counted by band of open share (100% falls in the last band)."""
-    counts = [0] * OPEN_SHARE_BANDS
-    for row in overview.declared:
-        share = row.result.open_share if row.result is not None else None
-        if share is not None:
-            counts[min(int(share * OPEN_SHARE_BANDS), OPEN_SHARE_BANDS - 1)] += 1
-    return [ChartBar(_band_label(b), n, COLOURS[(MEMBERS, "open")]) for b, n in enumerate(counts)]
+    shares = (row.result.open_share for row in overview.declared if row.result is not None)
+    return share_band_bars(shares, COLOURS[(MEMBERS, "open")])
 
 
 def overview_charts(overview: RoundOverview) -> list[dict]:

@@ -100,12 +100,20 @@ def demo(live_server):
     call_command("seed_demo", officer_password=DEMO_PASSWORD, verbosity=0)
 
 
-def test_every_public_page_is_accessible(page, live_server, demo):
+def checked_paths(page, live_server, username=None):
+    """Crawl the site (as `username`, if given), checking every page; return the paths visited."""
+    if username:
+        log_in(page, live_server, username, DEMO_PASSWORD)
     visited = []
     for url in crawl(page, live_server.url + "/"):
         assert_no_serious_axe_violations(page)
         assert_form_controls_reachable_by_tab(page)
         visited.append(urlsplit(url).path)
+    return visited
+
+
+def test_every_public_page_is_accessible(page, live_server, demo):
+    visited = checked_paths(page, live_server)
     for expected in ("/", "/vote/", "/ballots/"):
         assert expected in visited, visited
     assert any(path.endswith("/results") for path in visited), visited
@@ -114,24 +122,14 @@ def test_every_public_page_is_accessible(page, live_server, demo):
 
 
 def test_every_officer_page_is_accessible(page, live_server, demo):
-    log_in(page, live_server, "officer", DEMO_PASSWORD)
-    visited = []
-    for url in crawl(page, live_server.url + "/"):
-        assert_no_serious_axe_violations(page)
-        assert_form_controls_reachable_by_tab(page)
-        visited.append(page_shape(urlsplit(url).path))
+    visited = [page_shape(path) for path in checked_paths(page, live_server, "officer")]
     assert "/constituencies/N/members/" in visited, visited
     assert any("/manage" in path for path in visited), visited
     assert len(visited) >= 12, visited
 
 
 def test_every_regional_officer_page_is_accessible(page, live_server, demo):
-    log_in(page, live_server, "regional", DEMO_PASSWORD)
-    visited = []
-    for url in crawl(page, live_server.url + "/"):
-        assert_no_serious_axe_violations(page)
-        assert_form_controls_reachable_by_tab(page)
-        visited.append(page_shape(urlsplit(url).path))
+    visited = [page_shape(path) for path in checked_paths(page, live_server, "regional")]
     region_pages = ("/regions/", "/regions/N/", "/regions/N/people/", "/regions/N/dashboard/", "/regions/N/rounds/new/")
     for expected in region_pages:
         assert expected in visited, visited
@@ -139,12 +137,7 @@ def test_every_regional_officer_page_is_accessible(page, live_server, demo):
 
 
 def test_every_scrutineer_page_is_accessible(page, live_server, demo):
-    log_in(page, live_server, "scrutineer", DEMO_PASSWORD)
-    visited = []
-    for url in crawl(page, live_server.url + "/"):
-        assert_no_serious_axe_violations(page)
-        assert_form_controls_reachable_by_tab(page)
-        visited.append(page_shape(urlsplit(url).path))
+    visited = [page_shape(path) for path in checked_paths(page, live_server, "scrutineer")]
     assert "/scrutiny/" in visited, visited
     assert "/scrutiny/ballots/N/" in visited, visited
     # A scrutineer changes nothing: no officer page is linked for them.
