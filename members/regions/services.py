@@ -232,8 +232,21 @@ def _places(user, role: str) -> bool:
 
 @transaction.atomic
 def access_remove(*, actor, region: Region, user, role: str, constituency: Constituency | None = None) -> None:
-    """Take `user` off the region's or constituency's list, and out of the group when it was their last place."""
+    """Take `user` off the region's or constituency's list, and out of the group when it was their last place.
+
+    Raises AccessRefused rather than take off a region's only regional officer: nobody but a
+    site administrator could then run the region or invite anyone to it.
+    """
     if role == Invitation.Role.REGIONAL_OFFICER:
+        # Locking the region makes two officers removing each other at once take turns, so
+        # the second is refused instead of both succeeding and leaving the region with none.
+        Region.objects.select_for_update().filter(pk=region.pk).first()
+        officers = region.officers.all()
+        if officers.filter(pk=user.pk).exists() and officers.count() <= 1:
+            raise AccessRefused(
+                f"{user.get_username()} is the only regional officer of {region.name}. "
+                "Invite another regional officer first, so that someone can still run the region."
+            )
         region.officers.remove(user)
     elif role == Invitation.Role.OFFICER:
         constituency.officers.remove(user)  # type: ignore[union-attr]

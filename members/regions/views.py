@@ -5,7 +5,6 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest
 from django.db.models import Q
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
@@ -87,7 +86,7 @@ class PeopleView(RegionOfficerMixin, View):
         elif action in ("revoke", "resend"):
             invitation = get_object_or_404(Invitation, region=self.region, pk=_row_pk(request, "invitation"))
             if invitation.accepted_at or invitation.revoked_at:
-                return HttpResponseBadRequest("This invitation was already used or withdrawn.")
+                raise BadRequest("This invitation was already used or withdrawn.")
             if action == "revoke":
                 services.invitation_revoke(actor=request.user, invitation=invitation)
                 messages.success(request, f"The invitation to {invitation.email} is withdrawn.")
@@ -97,26 +96,26 @@ class PeopleView(RegionOfficerMixin, View):
         elif action in ("remove", "group_add"):
             role = request.POST.get("role", "")
             if role not in Invitation.Role.values:
-                return HttpResponseBadRequest("Choose a role: regional officer, constituency officer or scrutineer.")
+                raise BadRequest("Choose a role: regional officer, constituency officer or scrutineer.")
             user = get_object_or_404(get_user_model(), pk=_row_pk(request, "user"))
             constituency = None
             if role != Invitation.Role.REGIONAL_OFFICER:
                 constituency = get_object_or_404(Constituency, region=self.region, pk=_row_pk(request, "constituency"))
-            if action == "remove":
-                services.access_remove(
-                    actor=request.user, region=self.region, user=user, role=role, constituency=constituency
-                )
-                messages.success(request, f"{user.get_username()} no longer has that access.")
-            else:
-                try:
+            try:
+                if action == "remove":
+                    services.access_remove(
+                        actor=request.user, region=self.region, user=user, role=role, constituency=constituency
+                    )
+                    messages.success(request, f"{user.get_username()} no longer has that access.")
+                else:
                     services.group_add(
                         actor=request.user, region=self.region, user=user, role=role, constituency=constituency
                     )
-                except services.AccessRefused as refusal:
-                    return HttpResponseBadRequest(str(refusal))
-                messages.success(request, f"{user.get_username()} is now in the group their role needs.")
+                    messages.success(request, f"{user.get_username()} is now in the group their role needs.")
+            except services.AccessRefused as refusal:
+                messages.error(request, str(refusal))
         else:
-            return HttpResponseBadRequest("Unknown action.")
+            raise BadRequest("Unknown action.")
         return redirect("members:region_people", self.region.pk)
 
 
@@ -132,6 +131,14 @@ class InvitationAcceptView(View):
         email = self.invitation.email
         self.existing = get_user_model().objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).first()
         if self.existing is not None and request.user != self.existing:
+            if request.user.is_authenticated:
+                # Sending them to log in would only bring them back here, signed in as before.
+                return render(
+                    request,
+                    "members/regions/invitation_other_account.html",
+                    {"invitation": self.invitation},
+                    status=403,
+                )
             return redirect_to_login(request.get_full_path())
         return super().dispatch(request, token)
 

@@ -233,11 +233,19 @@ def test_a_signed_in_account_with_the_same_email_accepts_for_itself(client, regi
 def test_someone_signed_in_as_another_account_is_asked_to_sign_in_as_the_invited_one(client, region, regional):
     UserFactory(email="new@example.org")
     link = _link(_invite(region, regional, role="regional_officer"))
-    client.force_login(OfficerFactory())
+    other = OfficerFactory()
+    client.force_login(other)
     response = client.post(link)
-    assert response.status_code == 302
-    assert reverse("login") in response.url
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "sent to new@example.org" in page
+    assert f"signed in as {other.username}" in page
     assert not region.officers.exclude(pk=regional.pk).exists()
+    signed_out = client.post(reverse("logout"), {"next": link})
+    assert signed_out.url == link
+    again = client.get(link)
+    assert again.status_code == 302
+    assert reverse("login") in again.url
 
 
 def test_an_account_named_by_the_email_but_without_it_is_asked_to_sign_in(client, region, regional):
@@ -250,8 +258,8 @@ def test_an_account_named_by_the_email_but_without_it_is_asked_to_sign_in(client
 def test_add_to_the_group_is_only_for_people_named_in_the_region(regional_client, region, constituency):
     stranger = UserFactory()
     data = {"action": "group_add", "user": stranger.pk, "role": "officer", "constituency": constituency.pk}
-    response = regional_client.post(_people(region), data)
-    assert response.status_code in (400, 404)
+    response = regional_client.post(_people(region), data, follow=True)
+    assert "That person is not named there" in response.content.decode()
     assert not stranger.groups.exists()
 
 
@@ -274,6 +282,27 @@ def test_removing_a_regional_officer_takes_them_off_the_region(regional_client, 
     regional_client.post(_people(region), {"action": "remove", "user": other.pk, "role": "regional_officer"})
     assert not region.officers.filter(pk=other.pk).exists()
     assert not other.groups.filter(name="Regional officers").exists()
+
+
+def test_the_only_regional_officer_cannot_be_removed(regional_client, region, regional):
+    data = {"action": "remove", "user": regional.pk, "role": "regional_officer"}
+    page = regional_client.post(_people(region), data, follow=True).content.decode()
+    assert f"is the only regional officer of {region.name}" in page
+    assert region.officers.filter(pk=regional.pk).exists()
+    assert regional.groups.filter(name="Regional officers").exists()
+
+
+def test_a_regional_officer_can_leave_once_another_runs_the_region(regional_client, region, regional):
+    RegionalOfficerFactory(regions=[region])
+    regional_client.post(_people(region), {"action": "remove", "user": regional.pk, "role": "regional_officer"})
+    assert not region.officers.filter(pk=regional.pk).exists()
+    assert region.officers.count() == 1
+
+
+def test_refused_buttons_show_the_site_400_page(regional_client, region):
+    response = regional_client.post(_people(region), {"action": "explode"})
+    assert response.status_code == 400
+    assert "Your request could not be read" in response.content.decode()
 
 
 def test_bad_buttons_get_a_400_not_a_500(regional_client, region):
