@@ -4,7 +4,8 @@ from typing import Any
 
 from django import forms
 
-from ballots.region.round_upload import MAX_BYTES, MAX_ROWS, ROUND_NAME_MAX, round_name_problem
+from ballots.region.round_file import MAX_BYTES, MAX_ROWS
+from ballots.region.round_upload import ROUND_NAME_MAX, round_name_problem
 from ballots.region.round_values import name_clean
 from members.models import Region
 

@@ -1,7 +1,8 @@
 """A round set up from one file: upload (the round's name and the CSV), preview, confirm.
 
-Thin: the reading, the checks and the creation are ballots/region/round_upload.py's. For the
-region's regional officers only (members/access.py, RegionOfficerMixin).
+Thin: the reading is ballots/region/round_file.py's, the checks and the creation
+round_upload.py's. For the region's regional officers only (members/access.py,
+RegionOfficerMixin).
 
 Between the preview and the confirmation the file travels in the page itself: its text, the
 round's name, the region and the officer, signed with the site's key (django.core.signing), in
@@ -25,16 +26,9 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView
 
+from ballots.region.round_file import MAX_BYTES, MAX_ROWS, RoundFile, round_file_decode
 from ballots.region.round_forms import RoundConfirmForm, RoundUploadForm
-from ballots.region.round_upload import (
-    MAX_BYTES,
-    MAX_ROWS,
-    RoundFile,
-    RoundRefused,
-    round_create_from_file,
-    round_file_check,
-    round_file_decode,
-)
+from ballots.region.round_upload import RoundRefused, round_create_from_file, round_file_check
 from members.access import RegionOfficerMixin
 from members.import_views import UploadCap
 from members.models import Region

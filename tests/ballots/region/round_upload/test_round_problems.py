@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ballots.region.round_upload import MAX_BYTES, MAX_ROWS, RoundFile, round_file_check, round_file_decode
+from ballots.region.round_file import MAX_BYTES, MAX_ROWS, RoundFile, round_file_decode
+from ballots.region.round_upload import round_file_check
 from tests.ballots.region.round_upload.conftest import HEADER, csv_text, future, row, upload
 from tests.factories import ConstituencyFactory, RegionFactory, TriggerBallotFactory
 
