@@ -1,6 +1,7 @@
 """Reads of a region's set-up pages, each a fixed number of queries however big the region."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, QuerySet
@@ -14,7 +15,7 @@ def region_constituencies(region: Region) -> QuerySet[Constituency]:
     """The region's constituencies with ward counts, officers and scrutineers (3 queries)."""
     users = get_user_model().objects.order_by("username").prefetch_related("groups")
     return (
-        region.constituencies.annotate(ward_count=Count("wards"))  # type: ignore[attr-defined]
+        region.constituencies.annotate(ward_count=Count("wards"))
         .prefetch_related(Prefetch("officers", queryset=users), Prefetch("scrutineers", queryset=users))
         .order_by("name")
     )
@@ -51,7 +52,7 @@ def invitation_status_text(invitation: Invitation, status: str) -> str:
 
 def region_invitations(region: Region) -> list[Invitation]:
     """The region's invitations, newest first, each with its `status`, `status_text` and the actions it allows."""
-    invitations = list(region.invitations.select_related("constituency", "invited_by", "user"))  # type: ignore[attr-defined]
+    invitations = list(region.invitations.select_related("constituency", "invited_by", "user"))
     for invitation in invitations:
         status = invitation_status(invitation)
         invitation.status = status  # type: ignore[attr-defined]
@@ -73,7 +74,7 @@ class Place:
     group: str
 
 
-def _in(user, group: str) -> bool:
+def _in(user: Any, group: str) -> bool:
     return user.is_superuser or any(g.name == group for g in user.groups.all())
 
 

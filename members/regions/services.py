@@ -11,6 +11,7 @@ too: whoever reads the database, its backups or the task queue learns no usable 
 import logging
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -85,7 +86,9 @@ def _token_renew(invitation: Invitation) -> None:
 
 
 @transaction.atomic
-def region_constituency_create(*, actor, region: Region, name: str, sitting_mp: str, wards: list[str]) -> Constituency:
+def region_constituency_create(
+    *, actor: Any, region: Region, name: str, sitting_mp: str, wards: list[str]
+) -> Constituency:
     constituency = Constituency.objects.create(name=name, sitting_mp=sitting_mp, region=region)
     audit_record(
         action="constituency_created",
@@ -116,7 +119,7 @@ def _enqueue_send(invitation_id: int) -> None:
 
 @transaction.atomic
 def invitation_create(
-    *, actor, region: Region, email: str, role: str, constituency: Constituency | None = None
+    *, actor: Any, region: Region, email: str, role: str, constituency: Constituency | None = None
 ) -> Invitation:
     invitation = Invitation.objects.create(
         region=region,
@@ -138,7 +141,7 @@ def invitation_create(
 
 
 @transaction.atomic
-def invitation_resend(*, actor, invitation: Invitation) -> Invitation:
+def invitation_resend(*, actor: Any, invitation: Invitation) -> Invitation:
     """A new link and a new email; the old link stops working."""
     _token_renew(invitation)
     invitation.sent_at = None
@@ -155,7 +158,7 @@ def invitation_resend(*, actor, invitation: Invitation) -> Invitation:
 
 
 @transaction.atomic
-def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
+def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
     invitation.revoked_at = timezone.now()
     invitation.revoked_by = actor
     invitation.save(update_fields=["revoked_at", "revoked_by"])
@@ -168,7 +171,7 @@ def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
     return invitation
 
 
-def _grant(invitation: Invitation, user) -> None:
+def _grant(invitation: Invitation, user: Any) -> None:
     user.groups.add(Group.objects.get(name=ROLE_GROUPS[Invitation.Role(invitation.role)]))
     if invitation.role == Invitation.Role.REGIONAL_OFFICER:
         invitation.region.officers.add(user)
@@ -179,7 +182,7 @@ def _grant(invitation: Invitation, user) -> None:
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user=None, name: str = "", password: str = ""):
+def invitation_accept(*, invitation: Invitation, user: Any = None, name: str = "", password: str = "") -> Any:
     """Give the invitation's role to `user`, or to a new account (username the email) when None."""
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
@@ -213,7 +216,7 @@ class AccessRefused(Exception):
     """A change of access that does not fit the region's lists; the message says why."""
 
 
-def _named_at(region: Region, user, role: str, constituency: Constituency | None) -> bool:
+def _named_at(region: Region, user: Any, role: str, constituency: Constituency | None) -> bool:
     if role == Invitation.Role.REGIONAL_OFFICER:
         return region.officers.filter(pk=user.pk).exists()
     if constituency is None:
@@ -222,16 +225,18 @@ def _named_at(region: Region, user, role: str, constituency: Constituency | None
     return people.filter(pk=user.pk).exists()
 
 
-def _places(user, role: str) -> bool:
+def _places(user: Any, role: str) -> bool:
     if role == Invitation.Role.REGIONAL_OFFICER:
-        return user.regions.exists()
+        return bool(user.regions.exists())
     if role == Invitation.Role.OFFICER:
-        return user.constituencies.exists()
-    return user.scrutinised_constituencies.exists()
+        return bool(user.constituencies.exists())
+    return bool(user.scrutinised_constituencies.exists())
 
 
 @transaction.atomic
-def access_remove(*, actor, region: Region, user, role: str, constituency: Constituency | None = None) -> None:
+def access_remove(
+    *, actor: Any, region: Region, user: Any, role: str, constituency: Constituency | None = None
+) -> None:
     """Take `user` off the region's or constituency's list, and out of the group when it was their last place.
 
     Raises AccessRefused rather than take off a region's only regional officer: nobody but a
@@ -263,7 +268,7 @@ def access_remove(*, actor, region: Region, user, role: str, constituency: Const
 
 
 @transaction.atomic
-def group_add(*, actor, region: Region, user, role: str, constituency: Constituency | None = None) -> None:
+def group_add(*, actor: Any, region: Region, user: Any, role: str, constituency: Constituency | None = None) -> None:
     """Put a user named on a list of the region into the group that list needs.
 
     Raises AccessRefused when `user` is not on that list: the button is for someone already
