@@ -10,15 +10,21 @@ hour early or late.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
-from members.imports.values import name_key
+from members.imports.values import name_key, parse_date
 
 UK = ZoneInfo("Europe/London")
-DATE_FORMS = "YYYY-MM-DD or DD/MM/YYYY"
-TIME_FORMS = "“YYYY-MM-DD HH:MM” or “DD/MM/YYYY HH:MM” (UK time)"
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-_TIME_FORMATS = ("%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M:%S")
+DATE_FORMS = "YYYY-MM-DD, DD/MM/YYYY or 3 March 2027"
+TIME_FORMS = "“YYYY-MM-DD HH:MM”, “DD/MM/YYYY HH:MM” or “3 March 2027 18:00” (UK time, 24-hour clock)"
+# The date, then a 24-hour time: HH:MM or HH.MM, seconds allowed ("T" between them, as ISO has it).
+_MOMENT = re.compile(
+    r"(?P<day>.+?)(?:\s+|(?<=\d)T)(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?", re.ASCII
+)
+# A round's dates are in the coming months: a two-digit year ("27") would be read as the
+# imports read birth and joining dates, in the past, so the year must be written in full.
+_FULL_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)", re.ASCII)
 SAME_AS_BEFORE = "same as before"
 NAME_MAX = 200
 
@@ -33,26 +39,34 @@ def shown(text: str) -> str:
 
 
 def date_read(text: str) -> dt.date:
-    for form in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, form).date()
-        except ValueError:
-            continue
-    raise CellProblem(f"“{shown(text)}” is not a date: use {DATE_FORMS}.")
+    """A date in any form the member imports read (members.imports.values.parse_date), no time."""
+    if _MOMENT.fullmatch(text.strip()):
+        raise CellProblem(f"“{shown(text)}” is a date and time: give the date alone ({DATE_FORMS}).")
+    try:
+        return _day_read(text)
+    except ValueError:
+        raise CellProblem(f"“{shown(text)}” is not a date: use {DATE_FORMS}.") from None
+
+
+def _day_read(text: str) -> dt.date:
+    if not _FULL_YEAR.search(text):
+        raise ValueError(text)
+    return parse_date(text)
 
 
 def uk_moment_read(text: str) -> dt.datetime:
     """The aware moment a UK wall-clock time stands for; CellProblem for the clock changes' hours."""
-    text = " ".join(text.replace("T", " ").split())
-    naive = None
-    for form in _TIME_FORMATS:
-        try:
-            naive = dt.datetime.strptime(text, form)
-            break
-        except ValueError:
-            continue
-    if naive is None:
-        raise CellProblem(f"“{shown(text)}” is not a date and time: use {TIME_FORMS}.")
+    text = " ".join(text.split())
+    moment = _MOMENT.fullmatch(text)
+    try:
+        if moment is None:
+            raise ValueError(text)
+        naive = dt.datetime.combine(
+            _day_read(moment["day"]),
+            dt.time(int(moment["hour"]), int(moment["minute"]), int(moment["second"] or 0)),
+        )
+    except ValueError:
+        raise CellProblem(f"“{shown(text)}” is not a date and time: use {TIME_FORMS}.") from None
     early, late = naive.replace(tzinfo=UK, fold=0), naive.replace(tzinfo=UK, fold=1)
     day = f"{naive:%d/%m/%Y}"
     if early.utcoffset() != late.utcoffset():
