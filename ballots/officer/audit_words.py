@@ -18,6 +18,7 @@ from ballots.officer.services.letter_pdf import uk_time
 
 VOTE_WORDS = {"reselect": "reselect the sitting MP", "open": "hold an open selection", "abstain": "abstain"}
 LETTER_SELECTIONS = {value: label[0].lower() + label[1:] for value, label in LetterPack.Selection.choices}
+CONSTITUENCY_FIELDS = {"name": "the name", "sitting_mp": "the sitting MP"}
 STATUS_WORDS = {"draft": "a draft", "open": "open", "closed": "closed", "declared": "declared"}
 
 
@@ -108,6 +109,10 @@ def _imported(noun: str) -> Callable[[dict], str]:
 
 
 SENTENCES: dict[str, Callable[[dict], str]] = {
+    "constituency_created": lambda d: f"Added the constituency with {_count(d.get('wards', 0), 'ward')}.",
+    "constituency_updated": lambda d: "Corrected the constituency: "
+    + "; ".join(f"{CONSTITUENCY_FIELDS[field]} from “{c['from']}” to “{c['to']}”" for field, c in d["changes"].items())
+    + ".",
     "round_created": lambda d: f"Set up the round “{d['round']}”: {_count(d['ballots'], 'draft ballot')}.",
     "ballot_created": lambda d: "Created the ballot.",
     "ballot_updated": lambda d: f"Changed the ballot's settings: {', '.join(map(_field_words, d['changes']))}.",

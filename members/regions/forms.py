@@ -1,4 +1,4 @@
-"""Forms of a region's set-up: a new constituency, an invitation, and accepting one."""
+"""Forms of a region's set-up: a new or edited constituency, an invitation, and accepting one."""
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -6,18 +6,33 @@ from django.contrib.auth import password_validation
 from members.models import Constituency, Invitation, Region
 
 
-class ConstituencyAddForm(forms.Form):
+class ConstituencyEditForm(forms.Form):
+    """A constituency's name and sitting MP; `constituency` is the one being edited (None: a new one)."""
+
     name = forms.CharField(max_length=200)
     sitting_mp = forms.CharField(label="Sitting MP", max_length=200)
-    wards = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}), required=False, help_text="One ward a line. You can add more later."
-    )
+
+    def __init__(self, *args, constituency: Constituency | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.constituency = constituency
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
-        if Constituency.objects.filter(name__iexact=name).exists():
+        others = Constituency.objects.filter(name__iexact=name)
+        if self.constituency is not None:
+            others = others.exclude(pk=self.constituency.pk)
+        if others.exists():
             raise forms.ValidationError(f"There is already a constituency called “{name}”.")
         return name
+
+    def clean_sitting_mp(self):
+        return " ".join(self.cleaned_data["sitting_mp"].split())
+
+
+class ConstituencyAddForm(ConstituencyEditForm):
+    wards = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), required=False, help_text="One ward a line. You can add more later."
+    )
 
     def clean_wards(self):
         names: list[str] = []

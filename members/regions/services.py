@@ -101,6 +101,22 @@ def region_constituency_create(
     return constituency
 
 
+@transaction.atomic
+def region_constituency_update(*, actor: Any, constituency: Constituency, name: str, sitting_mp: str) -> Constituency:
+    """Correct a constituency's name or sitting MP. Ballots already made keep the MP they name."""
+    changes = {
+        field: {"from": getattr(constituency, field), "to": value}
+        for field, value in (("name", name), ("sitting_mp", sitting_mp))
+        if getattr(constituency, field) != value
+    }
+    if not changes:
+        return constituency
+    constituency.name, constituency.sitting_mp = name, sitting_mp
+    constituency.save(update_fields=["name", "sitting_mp"])
+    audit_record(action="constituency_updated", actor=actor, constituency=constituency, detail={"changes": changes})
+    return constituency
+
+
 # --- invitations --------------------------------------------------------------------------
 
 

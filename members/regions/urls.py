@@ -12,5 +12,10 @@ urlpatterns = [
         views.ConstituencyAddView.as_view(),
         name="region_constituency_add",
     ),
+    path(
+        "regions/<int:region_pk>/constituencies/<int:pk>/",
+        views.ConstituencyEditView.as_view(),
+        name="region_constituency_edit",
+    ),
     path("", include("members.regions.invitation_urls")),
 ]

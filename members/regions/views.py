@@ -13,7 +13,7 @@ from accounts.two_factor import pending_login_begin, two_factor_required
 from members.access import RegionOfficerMixin, region_access_check
 from members.models import Constituency, Invitation
 from members.regions import services
-from members.regions.forms import ConstituencyAddForm, InvitationAcceptForm, InvitationForm
+from members.regions.forms import ConstituencyAddForm, ConstituencyEditForm, InvitationAcceptForm, InvitationForm
 from members.regions.selectors import region_constituencies, region_invitations, region_places
 from members.selectors import regions_for_officer
 
@@ -49,6 +49,30 @@ class ConstituencyAddView(RegionOfficerMixin, View):
             return self.page(form, status=400)
         constituency = services.region_constituency_create(actor=request.user, region=self.region, **form.cleaned_data)
         messages.success(request, f"{constituency.name} is added to {self.region.name}.")
+        return redirect("members:region", self.region.pk)
+
+
+class ConstituencyEditView(RegionOfficerMixin, View):
+    def page(self, form, status=200):
+        return render(
+            request=self.request,
+            template_name="members/regions/constituency_edit.html",
+            context={"region": self.region, "constituency": self.constituency, "form": form},
+            status=status,
+        )
+
+    def get(self, request, region_pk, pk):
+        self.constituency = get_object_or_404(Constituency, region=self.region, pk=pk)
+        initial = {"name": self.constituency.name, "sitting_mp": self.constituency.sitting_mp}
+        return self.page(ConstituencyEditForm(initial=initial, constituency=self.constituency))
+
+    def post(self, request, region_pk, pk):
+        self.constituency = get_object_or_404(Constituency, region=self.region, pk=pk)
+        form = ConstituencyEditForm(request.POST, constituency=self.constituency)
+        if not form.is_valid():
+            return self.page(form, status=400)
+        services.region_constituency_update(actor=request.user, constituency=self.constituency, **form.cleaned_data)
+        messages.success(request, f"Saved {self.constituency.name}.")
         return redirect("members:region", self.region.pk)
 
 

@@ -130,7 +130,14 @@ def test_every_officer_page_is_accessible(page, live_server, demo):
 
 def test_every_regional_officer_page_is_accessible(page, live_server, demo):
     visited = [page_shape(path) for path in checked_paths(page, live_server, "regional")]
-    region_pages = ("/regions/", "/regions/N/", "/regions/N/people/", "/regions/N/dashboard/", "/regions/N/rounds/new/")
+    region_pages = (
+        "/regions/",
+        "/regions/N/",
+        "/regions/N/people/",
+        "/regions/N/dashboard/",
+        "/regions/N/rounds/new/",
+        "/regions/N/constituencies/N/",
+    )
     for expected in region_pages:
         assert expected in visited, visited
     assert "/rounds/N/forecast/" in visited, visited
