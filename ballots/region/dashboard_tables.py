@@ -8,7 +8,9 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-TABLE_TEMPLATE = "members/_table.html"
+# The body is written out in this template, column by column, from the rows' text properties:
+# keep it in step with the columns below (a test compares it with django-tables2's own cells).
+TABLE_TEMPLATE = "ballots/region/_dashboard_table.html"
 
 
 def _column(label: str, accessor: str, order_by: tuple[str, ...]) -> tables.Column:

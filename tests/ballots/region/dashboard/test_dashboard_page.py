@@ -1,10 +1,15 @@
 """The region dashboard: a row per ballot of the region, its figures, and nothing of a vote before declaration."""
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from ballots.models import TriggerBallot
 from ballots.region.dashboard import dashboard_rows, region_ballots
+from ballots.region.dashboard_tables import DashboardTable
 
 
 def _rows(region):
@@ -158,3 +163,24 @@ def test_a_ballot_of_another_region_is_not_shown(regional_client, kent):
     TriggerBallotFactory(constituency=ConstituencyFactory(name="Essex 00", region=RegionFactory(name="Essex")))
     html = regional_client.get(reverse("ballots:region_dashboard", args=[region.pk])).content.decode()
     assert "Essex 00" not in html
+
+
+def _cell_texts(html_text):
+    """Each cell's text, row by row, as a reader sees it (tags dropped, spaces joined)."""
+    return [
+        [
+            " ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split())
+            for cell in re.findall(r"<td>(.*?)</td>", tr, re.S)
+        ]
+        for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", html_text, re.S)
+    ]
+
+
+def test_the_table_body_written_out_shows_what_django_tables2_would_render_in_each_column(regional_client, kent):
+    region, _round, _ballots = kent
+    page = regional_client.get(reverse("ballots:region_dashboard", args=[region.pk])).content.decode()
+    body = re.findall(r"<tbody.*?</tbody>", page, re.S)[-1]
+    table = DashboardTable(dashboard_rows(region_ballots(region)), order_by=("constituency",))
+    expected = [[" ".join(strip_tags(str(cell)).split()) for _column, cell in row.items()] for row in table.rows]
+    assert _cell_texts(body) == [[html.unescape(text) for text in row] for row in expected]
+    assert len(expected) == 4 and len(expected[0]) == len(table.columns) == 10
