@@ -262,8 +262,7 @@ def access_remove(
         # Locking the region makes two officers removing each other at once take turns, so
         # the second is refused instead of both succeeding and leaving the region with none.
         Region.objects.select_for_update().filter(pk=region.pk).first()
-        officers = region.officers.all()
-        if officers.filter(pk=user.pk).exists() and officers.count() <= 1:
+        if list(region.officers.values_list("pk", flat=True)) == [user.pk]:
             raise AccessRefused(
                 f"{user.get_username()} is the only regional officer of {region.name}. "
                 "Invite another regional officer first, so that someone can still run the region."

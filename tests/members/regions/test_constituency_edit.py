@@ -8,7 +8,6 @@ from members.models import AuditEvent
 from tests.factories import (
     ConstituencyFactory,
     OfficerFactory,
-    RegionalOfficerFactory,
     RegionFactory,
     TriggerBallotFactory,
 )
@@ -17,19 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def region():
-    return RegionFactory(name="South East")
-
-
-@pytest.fixture
 def constituency(region):
     return ConstituencyFactory(region=region, name="Canterbry", sitting_mp="Rosie Dufield")
-
-
-@pytest.fixture
-def regional_client(client, region):
-    client.force_login(RegionalOfficerFactory(regions=[region]))
-    return client
 
 
 def _edit(region, constituency):

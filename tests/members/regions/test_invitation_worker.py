@@ -9,20 +9,9 @@ from django_tasks_db.models import DBTaskResult
 
 from members.models import Invitation
 from tests.ballots.officer.delivery.delivery_checks import run_db_worker
-from tests.factories import ConstituencyFactory, RegionalOfficerFactory, RegionFactory
+from tests.factories import ConstituencyFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def region():
-    return RegionFactory(name="South East")
-
-
-@pytest.fixture
-def regional_client(client, region):
-    client.force_login(RegionalOfficerFactory(regions=[region]))
-    return client
 
 
 def _invite(client, region, email, constituency):

@@ -26,24 +26,8 @@ PASSWORD = "a-Long-pass-2026"
 
 
 @pytest.fixture
-def region():
-    return RegionFactory(name="South East")
-
-
-@pytest.fixture
 def constituency(region):
     return ConstituencyFactory(name="Dover", region=region)
-
-
-@pytest.fixture
-def regional(region):
-    return RegionalOfficerFactory(regions=[region])
-
-
-@pytest.fixture
-def regional_client(client, regional):
-    client.force_login(regional)
-    return client
 
 
 def _people(region):

@@ -19,22 +19,6 @@ pytestmark = pytest.mark.django_db
 QUERIES = {"members:region": 10, "members:region_people": 14}
 
 
-@pytest.fixture
-def region():
-    return RegionFactory(name="South East")
-
-
-@pytest.fixture
-def regional(region):
-    return RegionalOfficerFactory(regions=[region])
-
-
-@pytest.fixture
-def regional_client(client, regional):
-    client.force_login(regional)
-    return client
-
-
 def _pages(region):
     return [
         reverse("members:region_list"),
