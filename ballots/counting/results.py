@@ -208,7 +208,8 @@ class Result:
     def explanation(self) -> str:
         if self._explanation is not None:
             return self._explanation(self)
-        return f"Counted under {self.rules}: {outcome_words(self.open_selection)}."
+        words = outcome_words(self.open_selection)
+        return f"Counted under {self.rule_set.title}. {words[:1].upper()}{words[1:]}."
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: DESIGN.md's ``whatif --json`` contract (shares in percent)."""

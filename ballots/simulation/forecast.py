@@ -93,6 +93,9 @@ class ForecastResult:
     histogram: tuple[int, ...]
     share_mean: float
     share_quantiles: Mapping[str, float]
+    # Trials whose share passes the threshold (the histogram's open side; exactly at a "more
+    # than" threshold is the reselect side), counted from the shares, not from the bars.
+    open_side_trials: int
     pivotal_branches: tuple[tuple[str, float], ...]
     pivotal_affiliates: tuple[tuple[str, float], ...]
     seconds: float
@@ -117,6 +120,7 @@ class ForecastResult:
                 "threshold": self.threshold,
                 "mean": self.share_mean,
                 "quantiles": dict(self.share_quantiles),
+                "open_side_trials": self.open_side_trials,
                 "histogram": [{"from": a, "to": b, "trials": k} for a, b, k in self.histogram_bins()],
             },
             "pivotal": {
@@ -167,6 +171,7 @@ def forecast(
     tie_totals = {name: dict.fromkeys(ties, 0) for name, _, ties in plans}
     histogram = np.zeros(HISTOGRAM_BINS, dtype=np.int64)
     shares = ShareTally()
+    open_side = 0
     branch_pivots = np.zeros(len(fs.branches), dtype=np.int64)
     affiliate_pivots = np.zeros(len(fs.affiliates), dtype=np.int64)
     done = 0
@@ -190,6 +195,7 @@ def forecast(
             if name == fs.rules:
                 assert share is not None  # asked for under the scenario's own rules
                 shares.add(share)
+                open_side += int(np.count_nonzero(share_passes(share, threshold_rule)))
                 histogram += np.bincount(histogram_bin(share, threshold_rule), minlength=HISTOGRAM_BINS)
                 if vectorised:
                     b, a = pivotal(fs, chunk, agg, name, applied, outcome)
@@ -224,6 +230,7 @@ def forecast(
         histogram=tuple(int(k) for k in histogram),
         share_mean=shares.mean(),
         share_quantiles={"p5": float(quantiles[0]), "p50": float(quantiles[1]), "p95": float(quantiles[2])},
+        open_side_trials=open_side,
         pivotal_branches=tuple((b.name, int(k) / trials) for b, k in zip(fs.branches, branch_pivots, strict=True)),
         pivotal_affiliates=tuple(
             (a.name, int(k) / trials) for a, k in zip(fs.affiliates, affiliate_pivots, strict=True)
@@ -243,6 +250,19 @@ def histogram_bin(shares: np.ndarray, threshold: counting.Threshold) -> np.ndarr
         if edge == int(edge):  # the threshold is a bar's edge: move it to the bar below
             bins = np.where(at, bins - 1, bins)
     return bins
+
+
+# Shares are floats of exact fractions; one at the threshold may be a rounding away from it.
+_SHARE_TOLERANCE = 1e-12
+
+
+def share_passes(shares: np.ndarray, threshold: counting.Threshold) -> np.ndarray:
+    """Which shares are on the open side of the threshold: exactly 50% does not pass "more than
+    half", exactly a third passes "at least a third"."""
+    value = float(threshold.value)
+    if threshold.test == "more than":
+        return shares > value + _SHARE_TOLERANCE
+    return shares >= value - _SHARE_TOLERANCE
 
 
 class ShareTally:

@@ -6,6 +6,9 @@
   show, never a withheld ward's counts (:func:`ballot_public_whatif`).
 * Anyone else before the declaration: the login page, or 403 for another constituency's
   officer (nothing about an undeclared ballot is public).
+
+A forecast remembers what it started from (:func:`ballot_origin`, :func:`posted_origin`), so
+its page can say where each assumption came from.
 """
 
 from __future__ import annotations
@@ -17,9 +20,16 @@ from django.shortcuts import get_object_or_404
 
 from ballots import counting
 from ballots.models import TriggerBallot
+from ballots.simulator.assumptions import ORIGINS, Origin
 from ballots.simulator.difference import outcome_change_sentence, whatif_difference
 from ballots.simulator.forms import raw_rows
-from ballots.simulator.selectors import ballot_public_whatif, ballot_tallied, ballot_whatif
+from ballots.simulator.selectors import (
+    ballot_forecast,
+    ballot_public_whatif,
+    ballot_tallied,
+    ballot_whatif,
+    demo_forecast,
+)
 from members.access import OfficerAccessRefused, officer_access_check
 from members.selectors import officer_runs_constituency, user_is_officer
 
@@ -134,3 +144,33 @@ def marked_rows(context: dict, settings_form, branches, affiliates) -> dict:
         "difference": difference,
         "difference_sentence": sentence,
     }
+
+
+def ballot_origin(ballot: TriggerBallot) -> Origin:
+    """A forecast started from this ballot's roll (the caller has checked the officer)."""
+    draft = ballot.status == TriggerBallot.Status.DRAFT
+    roll = "as it would be if the ballot opened now" if draft else "as frozen when the ballot opened"
+    return Origin(
+        kind="ballot",
+        start=ballot_forecast(ballot),
+        ballot_words=f"ballot {ballot.pk} ({ballot.constituency.name})",
+        roll_words=roll,
+    )
+
+
+def posted_origin(request) -> tuple[Origin, int | None]:
+    """What a posted forecast started from (its hidden fields), the ballot checked again: a
+    ballot the user may no longer load counts as figures entered on the page."""
+    kind = request.POST.get("origin")
+    if kind == "ballot":
+        pk = ballot_pk(request.POST.get("ballot"))
+        try:
+            ballot = officer_ballot(request, pk) if pk else None
+        except (Http404, OfficerAccessRefused):
+            ballot = None
+        if isinstance(ballot, TriggerBallot):
+            return ballot_origin(ballot), ballot.pk
+        return Origin(kind="entered"), None
+    if kind == "demo":
+        return Origin(kind="demo", start=demo_forecast()), None
+    return Origin(kind=kind if kind in ORIGINS else "entered"), None

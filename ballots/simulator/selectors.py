@@ -161,37 +161,42 @@ def _ballot_affiliates(ballot: TriggerBallot) -> list[AffiliateTally]:
     return affiliate_tallies([ballot.pk], votes=False).get(ballot.pk, [])
 
 
+# What a forecast from a ballot's roll starts from where the roll says nothing: the roll gives
+# each ward's eligible members and the affiliates, never how anyone will vote (and there is no
+# running tally to read). These are starting guesses for the officer to change, and the page
+# says so beside the result (ballots/simulator/assumptions.py).
+ROLL_TURNOUT = {"mean": 0.4, "sd": 0.1}
+ROLL_SUPPORT = {"mean": 0.5, "sd": 0.1}
+ROLL_AFFILIATE_CHANCES = {"p_reselect": 1 / 3, "p_open": 1 / 3, "p_abstain": 1 - 2 / 3}
+
+
+def _roll_ward_sizes(ballot: TriggerBallot) -> list[tuple[str, int]]:
+    """Eligible members per ward: who would be on the roll (a draft), or the frozen roll."""
+    if ballot.status == TriggerBallot.Status.DRAFT:
+        rules = MemberEligibilityRules(
+            freeze_date=ballot.freeze_date,
+            min_membership_months=ballot.min_membership_months,
+            arrears_allowed=ballot.arrears_allowed,
+        )
+        return [(w.name, w.eligible_count) for w in wards_with_counts(constituency=ballot.constituency, rules=rules)]
+    return [(w.name, w.eligible) for w in ballot_tally(ballot, votes=False).wards]
+
+
 def ballot_forecast(ballot: TriggerBallot) -> dict:
-    """A forecast scenario from a ballot's roll: eligible members per ward (the roll preview's
-    counts, one query) and eligible affiliates with p = 1/3 for each choice. Sizes as in
-    ballot_scenario: frozen once open, 0 (no weight) where unknown."""
-    rules = MemberEligibilityRules(
-        freeze_date=ballot.freeze_date,
-        min_membership_months=ballot.min_membership_months,
-        arrears_allowed=ballot.arrears_allowed,
-    )
-    wards = wards_with_counts(constituency=ballot.constituency, rules=rules)
-    third = 1 / 3
+    """A forecast scenario from a ballot's roll: eligible members per ward (a draft's roll as it
+    would be frozen; an opened ballot's frozen roll) and its eligible affiliates, with the
+    starting guesses above for what the roll cannot say. Affiliates' sizes as in
+    ballot_scenario: frozen once open, 0 (no weight) where unknown. Never a vote: a forecast
+    reads no running tally (sealed votes have none)."""
     return {
         "rules": ballot.rules,
         "options": ballot_options(ballot),
         "branches": [
-            {
-                "name": w.name,
-                "members": w.eligible_count,
-                "turnout": {"mean": 0.4, "sd": 0.1},
-                "support": {"mean": 0.5, "sd": 0.1},
-            }
-            for w in wards
+            {"name": name, "members": size, "turnout": dict(ROLL_TURNOUT), "support": dict(ROLL_SUPPORT)}
+            for name, size in _roll_ward_sizes(ballot)
         ],
         "affiliates": [
-            {
-                "name": a.name,
-                "p_reselect": third,
-                "p_open": third,
-                "p_abstain": 1 - 2 * third,
-                "members": 0 if a.members is None else a.members,
-            }
+            {**ROLL_AFFILIATE_CHANCES, "name": a.name, "members": 0 if a.members is None else a.members}
             for a in _ballot_affiliates(ballot)
         ],
     }

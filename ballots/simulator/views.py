@@ -18,7 +18,8 @@ from django.views.decorators.http import require_http_methods
 from ballots import counting, simulation
 from ballots.models import TriggerBallot
 from ballots.results.presenter import same_count
-from ballots.simulator.charts import histogram_description, histogram_svg, share_label
+from ballots.simulator.assumptions import Origin
+from ballots.simulator.forecast_context import forecast_context, tie_words
 from ballots.simulator.forms import (
     MAX_ROWS,
     AffiliateFormSet,
@@ -35,15 +36,16 @@ from ballots.simulator.forms import (
 )
 from ballots.simulator.limits import ScenarioInputError, scenario_json_load
 from ballots.simulator.loading import (
+    ballot_origin,
     ballot_pk,
     loaded_context,
     marked_rows,
     officer_ballot,
     posted_ballot,
+    posted_origin,
     whatif_ballot,
 )
 from ballots.simulator.selectors import (
-    ballot_forecast,
     ballots_for_officer,
     demo_forecast,
     demo_scenario,
@@ -118,12 +120,6 @@ def _with_more_rows(request, forms, classes, section: str):
     return _unbound(*classes, (settings_initial, branch_rows, affiliate_rows))
 
 
-def _tie_words(rule_set: counting.RuleSet, options) -> str:
-    """How the rule set counted a tied branch, in words ("" if it has no such option)."""
-    option = rule_set.option("tied_branch")
-    return "" if option is None else option.choice_label(options.get("tied_branch", option.default))
-
-
 def _whatif_results(scenario: counting.Scenario, errors: list[str]) -> dict:
     try:
         result = counting.count(scenario)
@@ -138,7 +134,7 @@ def _whatif_results(scenario: counting.Scenario, errors: list[str]) -> dict:
                 "title": other.rule_set.title,
                 "selected": same_count(other, result),
                 "share": None if other.open_share is None else counting.format_percent(other.open_share),
-                "tie": _tie_words(other.rule_set, other.options),
+                "tie": tie_words(other.rule_set, other.options),
             }
         )
     return {"result": result, "comparison": rows, "flip": _smallest_flip(scenario)}
@@ -158,7 +154,7 @@ def _refused_page(request, template: str, classes, initial, refusal: tuple[str, 
     message, seconds = refusal
     settings_form, branches, affiliates = _unbound(*classes, initial)
     context = {"source": None, **_page_context(request, settings_form, branches, affiliates, [message])}
-    context.update(marked_rows(context, settings_form, branches, affiliates), draft_ballots=[])
+    context.update(marked_rows(context, settings_form, branches, affiliates), roll_ballots=[])
     response = render(request, template, context, status=429)
     response["Retry-After"] = str(seconds)
     return response
@@ -265,8 +261,9 @@ def forecast(request):
         initial = forecast_initial(demo_forecast())
         return _refused_page(request, "ballots/simulator/forecast.html", classes, initial, refusal)
     errors: list[str] = []
-    context = {"source": None}
+    context: dict = {"source": None}
     data = None
+    origin, origin_ballot = Origin(kind="entered"), None
     if request.method == "POST":
         action = request.POST.get("action", "run")
         if action == "upload":
@@ -276,12 +273,15 @@ def forecast(request):
             except (_Refused, counting.CountingError) as error:
                 errors.append(f"Could not load the uploaded forecast scenario: {error}")
                 forms = _unbound(*classes, forecast_initial(demo_forecast()))
+                origin = Origin(kind="demo")
             else:
                 initial[0].update(trials=10_000)
                 forms = _unbound(*classes, initial)
                 context["source"] = "the uploaded file"
+                origin = Origin(kind="upload")
         else:
             forms = _bound(request, *classes)
+            origin, origin_ballot = posted_origin(request)
             if action in ("add_branches", "add_affiliates"):
                 forms = _with_more_rows(request, forms, classes, action.removeprefix("add_"))
             else:
@@ -295,14 +295,17 @@ def forecast(request):
             if isinstance(ballot, HttpResponse):
                 return ballot
             try:
-                initial = forecast_initial(ballot_forecast(ballot))
+                origin, origin_ballot = ballot_origin(ballot), ballot.pk
+                assert origin.start is not None  # a ballot's roll is always known again
+                initial = forecast_initial(origin.start)
                 context["source"] = f"the roll of ballot {ballot.pk}: {ballot.sitting_mp}, {ballot.constituency.name}"
             except counting.CountingError as error:
                 errors.append(f"Could not forecast from ballot {ballot.pk}: {error}")
-                pk = None
+                pk, origin, origin_ballot = None, Origin(kind="entered"), None
         if pk is None:
             initial = forecast_initial(demo_forecast())
             context["source"] = "the demo forecast (invented figures)"
+            origin = Origin(kind="demo")
         initial[0].update(trials=10_000)
         forms = _unbound(*classes, initial)
     settings_form, branches, affiliates = forms
@@ -312,22 +315,11 @@ def forecast(request):
         result = simulation.forecast(
             data, trials=settings_form.cleaned_data["trials"], seed=settings_form.cleaned_data.get("seed")
         )
-        context.update(
-            result=result,
-            histogram=histogram_svg(result),
-            histogram_text=histogram_description(result),
-            share_label=share_label(result),
-            histogram_rows=[
-                (100 * low, 100 * high, k, 100 * k / result.trials) for low, high, k in result.histogram_bins()
-            ],
-            pivotal_branches=[(name, 100 * p) for name, p in result.pivotal_branches],
-            pivotal_affiliates=[(name, 100 * p) for name, p in result.pivotal_affiliates],
-            rule_rows=_forecast_rows(result),
-        )
-        context["main_row"] = next(row for row in context["rule_rows"] if row["main"])
-        context["rules_title"] = counting.get_rule_set(result.rules).title
+        context.update(forecast_context(result, data, origin))
     context.update(_page_context(request, settings_form, branches, affiliates, errors))
-    context["draft_ballots"] = [b for b in context["officer_ballots"] if b.status == TriggerBallot.Status.DRAFT]
+    context.update(origin_kind=origin.kind, origin_ballot=origin_ballot)
+    forecastable = (TriggerBallot.Status.DRAFT, TriggerBallot.Status.OPEN)
+    context["roll_ballots"] = [b for b in context["officer_ballots"] if b.status in forecastable]
     return render(request, "ballots/simulator/forecast.html", context)
 
 
@@ -347,40 +339,3 @@ def _within_web_limits(request, data: dict, settings_form, errors: list[str]) ->
         errors.append(refusal)
         return None
     return data
-
-
-def _forecast_rows(result) -> list[dict]:
-    """One row per rule set with the scenario's options, then one per other way of counting a tie."""
-    rows = []
-    main = counting.get_rule_set(result.rules)
-    for name, rf in result.by_rules.items():
-        rule_set = counting.get_rule_set(name)
-        tie_option = rule_set.option("tied_branch")
-        rows.append(
-            {
-                "rules": name,
-                "title": rule_set.title,
-                "tie": _tie_words(rule_set, rf.options),
-                "main": rule_set is main,
-                "p": 100 * rf.p_open_selection,
-                "low": 100 * rf.ci95[0],
-                "high": 100 * rf.ci95[1],
-                "vectorised": rf.vectorised,
-                "first": True,
-            }
-        )
-        for tie, p, (low, high) in rf.tie_rows():
-            if tie != rf.options.get("tied_branch"):
-                rows.append(
-                    {
-                        "rules": name,
-                        "title": rule_set.title,
-                        "tie": tie_option.choice_label(tie) if tie_option else tie,
-                        "main": False,
-                        "p": 100 * p,
-                        "low": 100 * low,
-                        "high": 100 * high,
-                        "first": False,
-                    }
-                )
-    return rows

@@ -44,7 +44,7 @@ def sides_text(section: SectionResult) -> str:
 
 def explain_no_votes(result: Result) -> str:
     return (
-        f"Counted under {result.rules}: no valid votes were cast (no branch expressed a "
+        f"Counted under {result.rule_set.title}. No valid votes were cast (no branch expressed a "
         "preference and no affiliate voted reselect or open), so there is no trigger and "
         "the MP is reselected."
     )

@@ -114,7 +114,7 @@ def count_2018(scenario: Scenario, options: dict[str, str], rule_set: RuleSet, i
 def explain(result: Result, tie: str, n_empty: int) -> str:
     members, affiliates = result.section(MEMBERS), result.section(AFFILIATES)
     parts = [
-        f"Counted under {result.rules}: each section is judged on its own, and an open "
+        f"Counted under {result.rule_set.title}. Each section is judged on its own, and an open "
         "selection follows if one third or more of the branches that voted, or one third "
         f"or more of the affiliates that voted, chose open (tied branches {TIE_WORDS[tie]})."
     ]

@@ -174,7 +174,7 @@ def explain(result: Result, tie: str, n_empty: int, n_branches: int) -> str:
     }[options["affiliate_counting"]]
     tie_text = f", tied branches {TIE_WORDS[tie]}" if members.counted_by == "branch" else ""
     parts = [
-        f"Counted under {result.rules}: an electoral college of members 50% and "
+        f"Counted under {result.rule_set.title}. An electoral college of members 50% and "
         f"affiliates 50%, with {ways}{tie_text}, and {aff_ways}."
     ]
     parts.append(_members_sentence(members, tie, n_empty, n_branches))

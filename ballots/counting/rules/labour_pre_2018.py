@@ -98,7 +98,7 @@ def explain(result: Result, tie: str, n_empty: int) -> str:
     else:
         comparison = "less than half"
     return (
-        f"Counted under {result.rules}: branches and affiliates are pooled as equal units, "
+        f"Counted under {result.rule_set.title}. Branches and affiliates are pooled as equal units, "
         "and an open selection needs more than half of all units that voted "
         f"(tied branches {TIE_WORDS[tie]}). "
         f"Branches: {units_text(members.units_open)} of {plural(members.units, 'branch', 'branches')} "

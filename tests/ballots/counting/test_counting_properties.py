@@ -245,7 +245,9 @@ def test_one_ward_without_affiliates_counts_the_same_by_member_or_by_branch(ward
 def test_every_count_is_explained_and_serialises_to_json(scenario):
     result = count(scenario)
     explanation = result.explanation
-    assert explanation.startswith(f"Counted under {result.rules}")
+    # Readers see the rule set's title, never its identifier (that is for JSON).
+    assert explanation.startswith(f"Counted under {result.rule_set.title}. ")
+    assert result.rules not in explanation
     expected = "there will be an open selection" if result.open_selection else "the MP is reselected"
     assert expected in explanation
     data = json.loads(json.dumps(result.to_dict()))

@@ -106,7 +106,7 @@ def test_json_output_is_one_object_matching_the_contract(scenario_file):
     members, affiliates = data["sections"]
     assert (members["name"], members["units"], members["open_share"]) == ("members", 2, 25)
     assert (affiliates["name"], affiliates["units"], affiliates["units_open"]) == ("affiliates", 3, 2)
-    assert data["explanation"].startswith("Counted under labour-2021")
+    assert data["explanation"].startswith("Counted under Labour rules of 2021: members and affiliates 50/50. ")
 
 
 def test_json_shares_are_null_under_2018_and_percent_of_all_units_before_2018(scenario_file):
