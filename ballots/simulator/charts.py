@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ballots import counting
 from ballots.simulation.forecast import ForecastResult
+from ballots.simulator.forecast_words import threshold_words
 
 WIDTH, HEIGHT = 480, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 30, 40
@@ -35,12 +36,6 @@ def share_label(result: ForecastResult) -> str:
 def share_threshold(result: ForecastResult) -> float:
     """Where the rule set's threshold lies on the histogram's axis (0 to 1)."""
     return float(counting.get_rule_set(result.rules).threshold.value)
-
-
-def threshold_words(result: ForecastResult) -> str:
-    """E.g. "more than 50%" or "at least 33.3%": what puts a trial on the open side."""
-    rule = counting.get_rule_set(result.rules).threshold
-    return f"{rule.test} {100 * float(rule.value):.1f}%".replace(".0%", "%")
 
 
 def _straddled(result: ForecastResult) -> int | None:

@@ -33,6 +33,12 @@ def likelihood_words(percent: float) -> str:
     return "very likely"
 
 
+def threshold_words(result: ForecastResult) -> str:
+    """E.g. "more than 50%" or "at least 33.3%": what puts a trial on the open side."""
+    rule = counting.get_rule_set(result.rules).threshold
+    return f"{rule.test} {100 * float(rule.value):.1f}%".replace(".0%", "%")
+
+
 def _pc(value: float) -> str:
     return f"{value:.1f}%"
 
@@ -59,7 +65,8 @@ def forecast_words(result: ForecastResult) -> ForecastWords:
     error = (
         f"Simulation error: about ±{half:.1f} points ({_pc(low)} to {_pc(high)}, a 95% interval). This is only "
         f"how much the {_pc(p)} could move by chance among {result.trials:,} trials; more trials make it "
-        "smaller. It is not the uncertainty of the real ballot, which comes from the assumptions below."
+        "smaller. It is not the uncertainty of the real ballot: that comes from the assumptions (turnout, support "
+        "and the affiliates' chances)."
     )
     q = result.share_quantiles
     spread = (

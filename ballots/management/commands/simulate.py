@@ -11,9 +11,10 @@ import json
 import sys
 import time
 
-from ballots.counting import CountingError
+from ballots.counting import CountingError, get_rule_set
 from ballots.management.scenario_input import BadInput, ScenarioFileCommand
 from ballots.simulation import MAX_TRIALS, ForecastResult, forecast, forecast_from_dict
+from ballots.simulator.forecast_words import forecast_words, threshold_words
 
 DEFAULT_TRIALS = 10_000
 BAR_WIDTH = 30
@@ -100,11 +101,15 @@ def _pct(p: float) -> str:
 def render_summary(result: ForecastResult) -> str:
     """The readable summary: per rule set and tie option, the open share, pivotal entries."""
     options = ", ".join(f"{k}={v}" for k, v in result.options.items())
+    words = forecast_words(result)
     lines = [
         f"{result.trials:,} trials, seed {result.seed} (run again with --seed {result.seed} for the same figures).",
-        f"Scenario rules: {result.rules} ({options}).",
+        f"Scenario rules: {get_rule_set(result.rules).title} ({result.rules}; {options}).",
         "",
-        "Probability of an open selection (95% interval):",
+        words.headline,
+        words.error,
+        "",
+        "Probability of an open selection (with its simulation error, a 95% interval):",
     ]
     for name, rf in result.by_rules.items():
         marker = "  <- the scenario's rules" if name == result.rules else ""
@@ -116,7 +121,8 @@ def render_summary(result: ForecastResult) -> str:
     lines += [
         "",
         f"Open share ({result.share_meaning}) under {result.rules}: mean {_pct(result.share_mean)}, "
-        f"90% of trials between {_pct(q['p5'])} and {_pct(q['p95'])}; threshold {_pct(result.threshold)}.",
+        f"90% of trials between {_pct(q['p5'])} and {_pct(q['p95'])}; open selection needs "
+        f"{threshold_words(result)}, and {_pct(result.open_side_trials / result.trials)} of trials were past it.",
     ]
     peak = max(result.histogram) or 1
     for low, high, k in result.histogram_bins():

@@ -6,6 +6,7 @@ ending with exit status 2 and a one-line message, never a traceback.
 
 import io
 import json
+import re
 import os
 import subprocess
 import sys
@@ -64,6 +65,10 @@ def test_the_summary_gives_each_rule_set_with_its_interval_and_the_seed(scenario
         assert name in out
     assert "tied_branch=split" in out
     assert "pivotal" in out and "Barton" in out and "Unite" in out
+    # The headline in words, and the simulation's own error labelled as such.
+    assert "Scenario rules: Labour rules of 2021: members and affiliates 50/50 (labour-2021;" in out
+    assert re.search(r"^An open selection is [a-z ]+: the seat went to open selection in \d+\.\d% ", out, re.M)
+    assert re.search(r"^Simulation error: about ±\d+\.\d points", out, re.M)
     assert err == ""
 
 
