@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DEMO_PASSWORD_FILE := $(VENV)/demo-officer-password
 
-.PHONY: run test lint lock lock-check bench production-check install serve worker clean
+.PHONY: run test lint messages lock lock-check bench production-check install serve worker clean
 
 # .venv is installed from the lock, every package pinned and checked against its hash, so
 # every machine runs exactly the same code. requirements*.txt are the readable lists the
@@ -81,6 +81,14 @@ lint: $(STAMP) lock-check
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/mypy
+
+# The Welsh and English catalogues (locale/): extract every marked message, keep the translations
+# already made, and compile. The .mo files are committed, so `make run` and `make test` need no
+# gettext tools; this target (and the catalogue test) needs GNU gettext. README, "Welsh".
+MESSAGES_IGNORE = -i ".venv/*" -i "tests/*" -i "bench/*" -i "docs/*" -i "staticfiles/*"
+messages: $(STAMP)
+	DEBUG=1 $(PY) manage.py makemessages -l cy -l en_GB --no-obsolete --no-location $(MESSAGES_IGNORE)
+	DEBUG=1 $(PY) manage.py compilemessages -l cy -l en_GB $(MESSAGES_IGNORE)
 
 # Benchmarks: each prints its figures and a ratio against a baseline measured in the same run.
 # The PostgreSQL ones use the local server (PG_URL); see README, "Benchmarks".

@@ -61,6 +61,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from members.membership_numbers import membership_number_normalise
 
@@ -335,15 +337,26 @@ def vote_rate_limit_failure(
 
 
 def rate_limit_message(state: RateLimitState) -> str:
-    """The refusal in plain words, with the time in UK time."""
+    """The refusal in plain words, in the page's language, with the time in UK time."""
     if state.kind == KIND_SLOW:
         when = timezone.localtime(state.retry_at)
-        return f"Please wait a moment: you can try again at {when:%H:%M:%S} UK time."
+        return gettext("Please wait a moment: you can try again at %(time)s UK time.") % {"time": f"{when:%H:%M:%S}"}
     when = timezone.localtime(state.retry_at_minute)
-    day = "" if when.date() == timezone.localdate() else f" on {when:%-d %B}"
+    time = f"{when:%H:%M}"
     if state.kind == KIND_NUMBER_LOCKED:
-        return (
-            "Too many attempts have been made with this membership number. You can try again after "
-            f"{when:%H:%M} UK time{day}, or now with the personal voting link you were sent."
-        )
-    return f"Too many attempts. You can try again after {when:%H:%M} UK time{day}."
+        if when.date() == timezone.localdate():
+            message = gettext(
+                "Too many attempts have been made with this membership number. You can try again after "
+                "%(time)s UK time, or now with the personal voting link you were sent."
+            )
+        else:
+            message = gettext(
+                "Too many attempts have been made with this membership number. You can try again after "
+                "%(time)s UK time on %(day)s, or now with the personal voting link you were sent."
+            )
+    elif when.date() == timezone.localdate():
+        message = gettext("Too many attempts. You can try again after %(time)s UK time.")
+    else:
+        message = gettext("Too many attempts. You can try again after %(time)s UK time on %(day)s.")
+    # The day's month in the page's language (Welsh month names on a Welsh page).
+    return message % {"time": time, "day": date_format(when, "j F")}

@@ -1,9 +1,11 @@
-"""Security headers Django does not set itself, and the officer session rules on every request."""
+"""Security headers Django does not set itself, the officer session rules on every request, and English
+as every page's language unless a bilingual ballot's page chooses (ballots/language.py)."""
 
 from functools import cache
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.sessions import officer_session_check
 
@@ -56,4 +58,23 @@ class OfficerSessionMiddleware:
             ended = officer_session_check(request)
             if ended is not None:
                 return ended
+        return self.get_response(request)
+
+
+class EnglishUnlessChosenMiddleware:
+    """Every page is English unless its view chooses the member's language (ballots/language.py).
+
+    LocaleMiddleware, just before this, has found the language the browser asks for; it is kept
+    as ``request.requested_language`` and English made the page's language, so officer pages and
+    every page of a ballot that is not bilingual stay English whatever the browser says (even
+    Django's own messages, which it would otherwise give in Welsh).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.requested_language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+        translation.activate(settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = settings.LANGUAGE_CODE
         return self.get_response(request)

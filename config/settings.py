@@ -130,6 +130,10 @@ MIDDLEWARE = [
     "config.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language the browser asks for (the language cookie, then Accept-Language); English
+    # is the page's language unless a bilingual ballot's page chooses otherwise (ballots/language.py).
+    "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.EnglishUnlessChosenMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -152,6 +156,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ballots.language.page_language",
             ],
         },
     },
@@ -210,6 +215,12 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en-gb"
+# Members of a bilingual ballot choose Welsh or English; officer pages stay English (README).
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+# The project's catalogues: compiled .mo files are committed beside the .po (README, "Welsh").
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 OFFICER_PERMISSION = "members.run_ballots"
 OFFICERS_GROUP = "Officers"
@@ -115,10 +116,11 @@ class Member(models.Model):
 
 class Affiliate(models.Model):
     class Kind(models.TextChoices):
-        TRADE_UNION = "trade_union", "Trade union"
-        SOCIALIST_SOCIETY = "socialist_society", "Socialist society"
-        COOPERATIVE = "cooperative", "Co-operative Party"
-        OTHER = "other", "Other"
+        # Translated where shown: a bilingual ballot's results page names each kind in Welsh.
+        TRADE_UNION = "trade_union", gettext_lazy("Trade union")
+        SOCIALIST_SOCIETY = "socialist_society", gettext_lazy("Socialist society")
+        COOPERATIVE = "cooperative", gettext_lazy("Co-operative Party")
+        OTHER = "other", gettext_lazy("Other")
 
     constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="affiliates")
     name = models.CharField(max_length=200)

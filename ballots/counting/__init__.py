@@ -9,6 +9,8 @@ Pure Python (standard library only) so that the ballots, the results pages, the
   :func:`branch_units`, the one place a tie option is applied.
 * :mod:`.results`: :class:`Result`, its sections and contributions, :class:`Threshold`.
 * :mod:`.formatting`: :func:`format_percent` and :func:`percent_number`.
+* :mod:`.phrases`: :class:`~.phrases.Phrase`, an explanation's words kept as message ids
+  with their figures, so ``Result.explanation_in`` can give them in Welsh as in English.
 * :mod:`.registry`: :class:`Option`, :class:`RuleSet`, the registry, :func:`count`.
 * :mod:`.rules`: one module per rule set, each holding everything that rule set means.
 

@@ -1,13 +1,16 @@
 """How figures are shown: percentages, exact fractions and unit counts.
 
 ``format_percent`` and ``percent_number`` are public; the rest serve the package's own
-results and explanations. Arithmetic stays exact until here: rounding happens only when a
-figure is shown.
+results and explanations (the words as :class:`~ballots.counting.phrases.Phrase`, to be
+translated; the figures formatted here, the same in every language). Arithmetic stays exact
+until here: rounding happens only when a figure is shown.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
+
+from ballots.counting.phrases import Phrase, Text, gettext_lazy
 
 
 def format_percent(share: Fraction | int | None, places: int = 3) -> str:
@@ -55,19 +58,18 @@ def units_text(value: Fraction | int) -> str:
     return f"{float(value):g}"
 
 
-def plural(n: Fraction | int, singular: str, plural_form: str | None = None) -> str:
-    word = singular if n == 1 else (plural_form or singular + "s")
-    return f"{units_text(n)} {word}"
-
-
-def cite(share: Fraction, threshold: Fraction | None = None) -> str:
+def cite(share: Fraction, threshold: Fraction | None = None) -> Text:
     """A percentage, with the exact fraction when rounding would hide the deciding side."""
     shown = format_percent(share)
     if share.denominator != 1 and (share * 100_000).denominator != 1:
         if threshold is not None and shown == format_percent(threshold) and share != threshold:
-            return f"{shown} (exactly {share.numerator}/{share.denominator})"
+            fraction = f"{share.numerator}/{share.denominator}"
+            return gettext_lazy("%(percent)s (exactly %(fraction)s)", percent=shown, fraction=fraction)
     return shown
 
 
-def outcome_words(open_selection: bool) -> str:
-    return "there will be an open selection" if open_selection else "the MP is reselected"
+def outcome_words(open_selection: bool) -> Phrase:
+    """The outcome as the end of a sentence ("..., so the MP is reselected.")."""
+    if open_selection:
+        return gettext_lazy("there will be an open selection")
+    return gettext_lazy("the MP is reselected")

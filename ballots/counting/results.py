@@ -12,7 +12,8 @@ from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from ballots.counting.formatting import exact, format_percent, outcome_words, percent_number, plain_number
+from ballots.counting.formatting import exact, format_percent, percent_number, plain_number
+from ballots.counting.phrases import ENGLISH, Phrase, Text, Translations, gettext_lazy, render
 from ballots.counting.scenario import OUTCOME_OPEN_SELECTION, OUTCOME_RESELECTED, CountingError
 
 if TYPE_CHECKING:
@@ -137,7 +138,9 @@ class Result:
     """The outcome of one count, with everything needed to check it by hand.
 
     ``sections``, ``contributions`` and ``explanation`` are built on first use: the
-    simulator counts many times and mostly reads only the outcome and the shares.
+    simulator counts many times and mostly reads only the outcome and the shares. The
+    explanation is kept as a phrase (``explanation_phrase``) so that it can be shown in
+    any language (``explanation_in``) with the same figures.
     """
 
     def __init__(
@@ -152,7 +155,7 @@ class Result:
         threshold: Threshold,
         no_valid_votes: bool,
         contributions: Callable[[], list[Contribution]] | None = None,
-        explanation: Callable[[Result], str] | None = None,
+        explanation: Callable[[Result], Text] | None = None,
     ) -> None:
         self.rule_set = rule_set
         self.rules = rule_set.name
@@ -205,11 +208,26 @@ class Result:
         return self._contributions() if self._contributions else []
 
     @cached_property
-    def explanation(self) -> str:
+    def explanation_phrase(self) -> Text:
+        """The explanation to translate: a phrase, or plain text from a rule set that gives only that."""
         if self._explanation is not None:
             return self._explanation(self)
-        words = outcome_words(self.open_selection)
-        return f"Counted under {self.rule_set.title}. {words[:1].upper()}{words[1:]}."
+        title = Phrase(self.rule_set.title)
+        if self.open_selection:
+            return gettext_lazy("Counted under %(title)s. There will be an open selection.", title=title)
+        return gettext_lazy("Counted under %(title)s. The MP is reselected.", title=title)
+
+    @cached_property
+    def explanation(self) -> str:
+        """The explanation in English."""
+        return render(self.explanation_phrase, ENGLISH)
+
+    def explanation_in(self, translations: Translations) -> str:
+        """The explanation through ``translations`` (``gettext``/``ngettext``), figures unchanged.
+
+        Plain text from a rule set registered from outside is returned as it is.
+        """
+        return render(self.explanation_phrase, translations)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: DESIGN.md's ``whatif --json`` contract (shares in percent)."""

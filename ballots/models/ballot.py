@@ -7,6 +7,7 @@ names no rule set and copies none of their words.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from ballots import counting
 from members.models import Constituency
@@ -52,17 +53,27 @@ def tied_branch_choices() -> list[tuple[str, str]]:
     return option_choices("tied_branch")
 
 
+QUESTION_MAX_LENGTH = 500
+
+
 class TriggerBallot(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
-        DECLARED = "declared", "Declared"
+        # Translated where shown: a bilingual ballot's results page names its status in Welsh.
+        DRAFT = "draft", gettext_lazy("Draft")
+        OPEN = "open", gettext_lazy("Open")
+        CLOSED = "closed", gettext_lazy("Closed")
+        DECLARED = "declared", gettext_lazy("Declared")
 
     constituency = models.ForeignKey(Constituency, on_delete=models.PROTECT, related_name="ballots")
     # The region's round this ballot belongs to, when it was set up as one of many (round.py).
     round = models.ForeignKey("ballots.Round", null=True, blank=True, on_delete=models.PROTECT, related_name="ballots")
     sitting_mp = models.CharField("sitting MP", max_length=200)
+    # A bilingual ballot offers its members Welsh and English: its voting pages (with a switch),
+    # emails, letters, ballot papers and results (ballots/language.py). The question may be
+    # given in each language; blank is the standard wording (ballots/wording.py).
+    bilingual = models.BooleanField("Welsh and English", default=False)
+    question_en = models.TextField("the question in English", blank=True, max_length=QUESTION_MAX_LENGTH)
+    question_cy = models.TextField("the question in Welsh", blank=True, max_length=QUESTION_MAX_LENGTH)
     rules = models.CharField("rule set", max_length=40, choices=rule_set_choices, default=counting.DEFAULT_RULES)
     # The options' values and words are the rule sets' own (counting.Option); the defaults are
     # those of the default rule set.

@@ -40,6 +40,9 @@ class BallotForm(forms.ModelForm):
         fields = BALLOT_FIELDS
         labels = {
             "sitting_mp": "Sitting MP",
+            "bilingual": "Welsh and English (a bilingual ballot)",
+            "question_en": "The question in English (optional)",
+            "question_cy": "The question in Welsh (optional)",
             "freeze_date": "Freeze date",
             "min_membership_months": "Months of continuous membership needed at the freeze date",
             "arrears_allowed": "Members in arrears may vote",
@@ -53,6 +56,12 @@ class BallotForm(forms.ModelForm):
             "meeting_closes_at": "Branch meetings held until (UK time)",
         }
         help_texts = {
+            "bilingual": "Members choose Welsh or English on the voting pages and the results; emails, letters "
+            "and ballot papers carry both. Officer pages stay in English.",
+            "question_en": "Leave it empty for the standard wording: “Do you want [the MP] to be automatically "
+            "reselected as the Labour candidate for [the constituency], or should there be an open selection?”",
+            "question_cy": "Leave it empty for the standard Welsh wording: “A ddylid ailddewis [yr AS] yn awtomatig "
+            "yn ymgeisydd Llafur dros [yr etholaeth], neu a ddylid cynnal dethol agored?”",
             "freeze_date": "Eligibility is judged at this date. It cannot be after the day voting opens.",
             "opens_at": "Date and time in UK time (Europe/London: GMT in winter, BST in summer).",
             "closes_at": "Date and time in UK time. Votes after this moment are refused, even if nobody "
@@ -68,6 +77,8 @@ class BallotForm(forms.ModelForm):
             "until voting closes.",
         }
         widgets = {
+            "question_en": forms.Textarea(attrs={"rows": 3}),
+            "question_cy": forms.Textarea(attrs={"rows": 3, "lang": "cy"}),
             "member_counting": forms.RadioSelect,
             "affiliate_counting": forms.RadioSelect,
             "tied_branch": forms.RadioSelect,

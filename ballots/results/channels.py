@@ -7,6 +7,7 @@ away even where the ward's combined counts are above the disclosure threshold. T
 sees only the ballot's votes per channel, summed over every ward and never per side, in one
 sentence: those sums give no ward's counts, except when every vote came from one ward, so
 then they follow that ward's disclosure (`channel_votes_public`). See docs/results.md.
+The sentence and the labels are in the page's language.
 """
 
 from __future__ import annotations
@@ -15,10 +16,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
+
 from ballots.results.selectors import CHANNEL_LABELS, ChannelCounts, Tally, WardTally
 
 # How the channels read in the sentence "Of the N members' votes, A were cast online, ...".
-CHANNEL_PHRASES = {"online": "online", "paper": "by post or on paper", "meeting": "at branch meetings"}
+CHANNEL_PHRASES = {
+    "online": gettext_noop("online"),
+    "paper": gettext_noop("by post or on paper"),
+    "meeting": gettext_noop("at branch meetings"),
+}
+# The channels' names (the model's labels, ballots.models.VoteChannel), for the officers' table.
+CHANNEL_NAMES = (gettext_noop("Online"), gettext_noop("By post or on paper"), gettext_noop("At a branch meeting"))
 
 
 class _Branch(Protocol):
@@ -38,7 +47,7 @@ class ChannelRow:
 
 def channels_used(tally: Tally) -> list[tuple[str, str]]:
     """The channels the ballot's votes came by, as (channel, label), in order; online when none."""
-    return [(channel, CHANNEL_LABELS[channel]) for channel in (list(tally.by_channel) or ["online"])]
+    return [(channel, gettext(str(CHANNEL_LABELS[channel]))) for channel in (list(tally.by_channel) or ["online"])]
 
 
 def channel_rows(branches: Sequence[_Branch], tally: Tally) -> list[ChannelRow]:
@@ -56,7 +65,7 @@ def channel_rows(branches: Sequence[_Branch], tally: Tally) -> list[ChannelRow]:
     totals = tally.by_channel
     rows.append(
         ChannelRow(
-            name="All wards",
+            name=gettext("All wards"),
             counts=[totals.get(channel) for channel in used],
             spoilt=sum(counts.spoilt for counts in totals.values()),
             votes=tally.votes_cast,
@@ -85,7 +94,17 @@ def channels_sentence(votes: dict[str, int]) -> str:
         return ""
     total = sum(n for _, n in used)
     first_channel, first_n = used[0]
-    parts = [f"{first_n:,} {'was' if first_n == 1 else 'were'} cast {CHANNEL_PHRASES[first_channel]}"]
-    parts += [f"{n:,} {CHANNEL_PHRASES[channel]}" for channel, n in used[1:]]
-    listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
-    return f"Of the {total:,} members' {'vote' if total == 1 else 'votes'}, {listed}."
+    first = ngettext("%(n)s was cast %(channel)s", "%(n)s were cast %(channel)s", first_n)
+    parts = [first % {"n": f"{first_n:,}", "channel": gettext(CHANNEL_PHRASES[first_channel])}]
+    parts += [f"{n:,} {gettext(CHANNEL_PHRASES[channel])}" for channel, n in used[1:]]
+    if len(parts) == 1:
+        listed = parts[0]
+    else:
+        listed = pgettext("list of vote counts", "%(first)s and %(last)s") % {
+            "first": ", ".join(parts[:-1]),
+            "last": parts[-1],
+        }
+    sentence = ngettext(
+        "Of the %(total)s members' vote, %(listed)s.", "Of the %(total)s members' votes, %(listed)s.", total
+    )
+    return sentence % {"total": f"{total:,}", "listed": listed}

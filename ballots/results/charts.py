@@ -3,7 +3,8 @@
 No inline ``style`` attributes (the Content-Security-Policy forbids them): colours are
 presentation attributes, and the two sides differ by pattern as well as colour so the chart
 reads in greyscale print. The ``viewBox`` with ``width="100%"`` lets it scale down to a
-360-pixel phone screen; the text is sized for that.
+360-pixel phone screen; the text is sized for that. Its words, and the text alternative's, are in
+the page's language (Welsh on a bilingual ballot's page when the reader chose it).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from fractions import Fraction
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_noop
 
 from ballots import counting
-from ballots.results.presenter import threshold_percent, threshold_words
+from ballots.results.words import pc, threshold_percent, threshold_words, translated
 
 WIDTH = 360
 MARGIN = 8
@@ -39,8 +41,9 @@ PATTERNS = {
     (AFFILIATES, "open"): "cross",
     (MEMBERS, "open"): "hatch",
 }
-SECTION_WORDS = {MEMBERS: "Members", AFFILIATES: "Affiliates"}
-SECTION_UNIT_WORDS = {MEMBERS: "Branches", AFFILIATES: "Affiliates"}
+# A section's name, and per section what its units are; translated where they are drawn.
+SECTION_WORDS = {MEMBERS: gettext_noop("Members"), AFFILIATES: gettext_noop("Affiliates")}
+SECTION_UNIT_WORDS = {MEMBERS: gettext_noop("Branches"), AFFILIATES: gettext_noop("Affiliates")}
 
 
 @dataclass(frozen=True)
@@ -101,10 +104,11 @@ def bars_svg(bars: list[Bar], *, title: str, description: str, uid: str = "chart
             y += 6
         # Which way each side runs: reselection from the left, open selection from the right.
         y += FONT
+        left, right = escape(gettext("Reselection")), escape(gettext("Open selection"))
         parts.append(
-            f'<text x="{MARGIN}" y="{y}" font-size="{FONT - 2}" fill="#1b1b1b">← Reselection</text>'
+            f'<text x="{MARGIN}" y="{y}" font-size="{FONT - 2}" fill="#1b1b1b">← {left}</text>'
             f'<text x="{WIDTH - MARGIN}" y="{y}" font-size="{FONT - 2}" text-anchor="end" fill="#1b1b1b">'
-            "Open selection →</text>"
+            f"{right} →</text>"
         )
         y += 6
         # Threshold label above the bar, anchored so that it stays inside the box.
@@ -167,13 +171,26 @@ def _share(value: Fraction | None) -> Fraction:
 
 
 def _pc(share) -> str:
-    return counting.format_percent(share) if share is not None else "n/a"
+    return pc(share)
 
 
 def _words(name: str, per_section: bool = False) -> str:
     """A section's name for readers; per section, members are judged by branch."""
     words = SECTION_UNIT_WORDS if per_section else SECTION_WORDS
-    return words.get(name, name.replace("_", " ").capitalize())
+    return gettext(words[name]) if name in words else name.replace("_", " ").capitalize()
+
+
+def _for_reselection(section: str, share) -> str:
+    return gettext("%(section)s for reselection: %(percent)s") % {"section": section, "percent": _pc(share)}
+
+
+def _for_open_selection(section: str, share) -> str:
+    return gettext("%(section)s for open selection: %(percent)s") % {"section": section, "percent": _pc(share)}
+
+
+def _pool_words(result: counting.Result) -> str:
+    """What the pool is ("the college"), or "the count"."""
+    return translated(result.rule_set.pool_label) or gettext("the count")
 
 
 def _sections(result: counting.Result) -> list[counting.SectionResult]:
@@ -184,18 +201,16 @@ def _pooled_bar(result: counting.Result) -> Bar:
     """One bar for the college or pool: reselection from the left section by section, open from the right."""
     sections = _sections(result)
     reselect = [
-        Segment(
-            (s.name, "reselect"), f"{_words(s.name)} for reselection: {_pc(s.reselect_share)}", _share(s.reselect_share)
-        )
+        Segment((s.name, "reselect"), _for_reselection(_words(s.name), s.reselect_share), _share(s.reselect_share))
         for s in sections
     ]
     open_ = [
-        Segment((s.name, "open"), f"{_words(s.name)} for open selection: {_pc(s.open_share)}", _share(s.open_share))
+        Segment((s.name, "open"), _for_open_selection(_words(s.name), s.open_share), _share(s.open_share))
         for s in reversed(sections)
     ]
     threshold = result.threshold
-    label = f"Open selection needs {threshold_words(threshold)}"
-    pool = result.rule_set.pool_label or "the count"
+    label = gettext("Open selection needs %(threshold)s") % {"threshold": threshold_words(threshold)}
+    pool = _pool_words(result)
     return Bar(
         label=pool[:1].upper() + pool[1:],
         segments=(*reselect, *open_),
@@ -208,10 +223,10 @@ def _section_bars(result: counting.Result) -> list[Bar]:
     """One bar per section, each judged on its own open fraction against the threshold."""
     threshold = result.threshold
     line = (
-        f"open selection at {threshold_percent(threshold)} or more"
+        gettext("open selection at %(percent)s or more")
         if threshold.test == "at least"
-        else f"open selection above {threshold_percent(threshold)}"
-    )
+        else gettext("open selection above %(percent)s")
+    ) % {"percent": threshold_percent(threshold)}
     bars = []
     for section in _sections(result):
         fraction = section.open_fraction
@@ -219,10 +234,10 @@ def _section_bars(result: counting.Result) -> list[Bar]:
         segments = (
             Segment(
                 (section.name, "reselect"),
-                f"{title} for reselection: {_pc(None if fraction is None else 1 - fraction)}",
+                _for_reselection(title, None if fraction is None else 1 - fraction),
                 Fraction(0) if fraction is None else 1 - fraction,
             ),
-            Segment((section.name, "open"), f"{title} for open selection: {_pc(fraction)}", _share(fraction)),
+            Segment((section.name, "open"), _for_open_selection(title, fraction), _share(fraction)),
         )
         bars.append(Bar(label=title, segments=segments, threshold=1 - threshold.value, threshold_label=line))
     return bars
@@ -239,30 +254,35 @@ def result_chart_text(result: counting.Result) -> str:
     """The chart in words: the same figures, for screen readers, print and anyone."""
     threshold = result.threshold
     if result.no_valid_votes:
-        return "No valid votes were cast, so there is nothing to chart: the MP is reselected."
+        return gettext("No valid votes were cast, so there is nothing to chart: the MP is reselected.")
     if result.rule_set.chart == "pooled":
         gave = "; ".join(
-            f"{_words(s.name).lower()} gave {_pc(s.reselect_share)} to reselection and "
-            f"{_pc(s.open_share)} to open selection"
+            gettext("%(section)s gave %(reselect)s to reselection and %(open)s to open selection")
+            % {"section": _words(s.name).lower(), "reselect": _pc(s.reselect_share), "open": _pc(s.open_share)}
             for s in _sections(result)
         )
-        pool = result.rule_set.pool_label or "the count"
-        return (
-            f"Of {pool}, {gave}. The open share is {_pc(result.open_share)}; an open selection needs "
-            f"{threshold_words(threshold)}."
-        )
-    judged = " ".join(
-        f"{_words(s.name, per_section=True)}: {_pc(s.open_fraction)} of those that voted chose open selection."
+        return gettext("Of %(pool)s, %(gave)s. The open share is %(open)s; an open selection needs %(threshold)s.") % {
+            "pool": _pool_words(result),
+            "gave": gave,
+            "open": _pc(result.open_share),
+            "threshold": threshold_words(threshold),
+        }
+    judged = [
+        gettext("%(section)s: %(percent)s of those that voted chose open selection.")
+        % {"section": _words(s.name, per_section=True), "percent": _pc(s.open_fraction)}
         for s in _sections(result)
-    )
-    either = " in either section" if len(result.rule_set.sections) > 1 else ""
-    return f"{judged} An open selection needs {threshold_words(threshold)}{either}."
+    ]
+    if len(result.rule_set.sections) > 1:
+        needs = gettext("An open selection needs %(threshold)s in either section.")
+    else:
+        needs = gettext("An open selection needs %(threshold)s.")
+    return " ".join([*judged, needs % {"threshold": threshold_words(threshold)}])
 
 
 def result_chart_svg(result: counting.Result, *, uid: str = "result-chart") -> SafeString:
     return bars_svg(
         result_bars(result),
-        title=f"Result chart: {'open selection' if result.open_selection else 'reselected'}",
+        title=gettext("Result chart: open selection") if result.open_selection else gettext("Result chart: reselected"),
         description=result_chart_text(result),
         uid=uid,
     )

@@ -20,6 +20,7 @@ See ``docs/results.md``.
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext, ngettext
 
 from ballots import counting
 from ballots.results.selectors import WardTally
@@ -145,18 +146,29 @@ def disclosure_note(*, threshold: int, withheld: int, pooled: bool, small: int |
     """The sentence a public page shows when ``withheld`` wards' counts are withheld (``small`` of them for
     having fewer than ``threshold`` votes; the rest so that the totals give none of them away)."""
     small = withheld if small is None else small
-    text = (
-        f"To protect the secrecy of the ballot, vote counts, votes cast and turnout are not published "
-        f"for a ward where fewer than {threshold} members voted; the branch's result still shows. "
-    )
+    sentences = [
+        gettext(
+            "To protect the secrecy of the ballot, vote counts, votes cast and turnout are not published for a "
+            "ward where fewer than %(threshold)s members voted; the branch's result still shows."
+        )
+        % {"threshold": threshold}
+    ]
     if withheld > small:
         more = withheld - small
-        text += (
-            f"So that no such ward's counts can be worked out from the totals and the results, the "
-            f"{'next smallest ward is' if more == 1 else f'next {more} smallest wards are'} withheld as well. "
+        sentences.append(
+            ngettext(
+                "So that no such ward's counts can be worked out from the totals and the results, the next "
+                "smallest ward is withheld as well.",
+                "So that no such ward's counts can be worked out from the totals and the results, the next "
+                "%(more)s smallest wards are withheld as well.",
+                more,
+            )
+            % {"more": more}
         )
-    text += (
-        "For the same reason the member totals for each side are not published: only the total "
-        "number of member votes cast."
+    sentences.append(
+        gettext(
+            "For the same reason the member totals for each side are not published: only the total number of "
+            "member votes cast."
+        )
     )
-    return text
+    return " ".join(sentences)

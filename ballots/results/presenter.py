@@ -5,7 +5,9 @@ three always agree. A ward's counts by channel (online, by post or on paper, at 
 meeting) are for officers only (``BallotResult.channel_rows`` is empty on a public result); the
 public sees the ballot's votes by channel in one sentence, when that is safe (``channels.py``).
 Everything here asks the counted result and its rule set (its title, sections, threshold,
-labels); nothing compares rule-set names or assumes both sections exist.
+labels); nothing compares rule-set names or assumes both sections exist. Its words are in the
+page's language when asked for (``words.py``), so a bilingual ballot's page may be Welsh; the
+JSON and CSV are made on English requests, so they stay English.
 """
 
 from __future__ import annotations
@@ -15,40 +17,26 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext
+
 from ballots import counting
 from ballots.models import TriggerBallot
 from ballots.results import channels, disclosure
 from ballots.results.flip import flip_sentence
 from ballots.results.scenario import ballot_scenario, unknown_size_note
 from ballots.results.selectors import AffiliateTally, Tally, WardTally, ballot_tallies, ballot_tally
+from ballots.results.words import OUTCOME_LABELS as OUTCOME_LABELS  # re-exported: the region's pages use it
+from ballots.results.words import (
+    option_rows,
+    options_text,
+    outcome_label,
+    pc,
+    result_label,
+    threshold_words,
+    translated,
+)
 from members.selectors import months_before
-
-RESULT_LABELS = {
-    counting.RESELECT: "Reselect",
-    counting.OPEN: "Open selection",
-    counting.TIED: "Tied",
-    counting.NONE: "No votes",
-}
-OUTCOME_LABELS = {
-    counting.OUTCOME_RESELECTED: "Reselected",
-    counting.OUTCOME_OPEN_SELECTION: "Open selection",
-}
-
-
-def pc(share: Fraction | None, places: int = 3) -> str:
-    """A share of 1 as a percentage for display (rounded half up, only here)."""
-    return "n/a" if share is None else counting.format_percent(share, places)
-
-
-def threshold_percent(threshold: counting.Threshold) -> str:
-    """The threshold's value as shown: "50%", or "33.333%" where it is not a whole percentage."""
-    exact_whole = (threshold.value * 100).denominator == 1
-    return pc(threshold.value, 0 if exact_whole else 3)
-
-
-def threshold_words(threshold: counting.Threshold) -> str:
-    """E.g. "more than 50%" or "at least 33.333%"."""
-    return f"{threshold.test} {threshold_percent(threshold)}"
 
 
 def units_text(value: Fraction | int) -> str:
@@ -65,15 +53,6 @@ def counted_section(result: counting.Result, name: str) -> counting.SectionResul
 def same_count(one: counting.Result, other: counting.Result) -> bool:
     """Whether two results were counted under the same rule set and options."""
     return one.rule_set is other.rule_set and one.options == other.options
-
-
-def option_rows(result: counting.Result) -> list[tuple[str, str]]:
-    """The applied options in plain words: (what the option is, the choice applied)."""
-    rows = []
-    for option in result.rule_set.options:
-        if option.name in result.options:
-            rows.append((option.label, option.choice_label(result.options[option.name])))
-    return rows
 
 
 @dataclass
@@ -115,15 +94,15 @@ class BranchRow:
 
     @property
     def result_label(self) -> str:
-        return RESULT_LABELS[self.tally.result]
+        return result_label(self.tally.result)
 
     @property
     def weight_pc(self) -> str:
-        return "withheld" if self.weight is None else counting.format_percent(self.weight)
+        return gettext("withheld") if self.weight is None else counting.format_percent(self.weight)
 
     @property
     def turnout_pc(self) -> str:
-        return "withheld" if self.withheld else pc(self.tally.turnout)
+        return gettext("withheld") if self.withheld else pc(self.tally.turnout)
 
 
 @dataclass
@@ -208,7 +187,8 @@ class BallotResult:
     @property
     def explanation(self) -> str:
         """The count's explanation, and how the votes came in where not all online."""
-        return " ".join(part for part in (self.result.explanation, self.channels_sentence) if part)
+        explanation = self.result.explanation_in(translation)  # in the page's language, figures exact
+        return " ".join(part for part in (explanation, self.channels_sentence) if part)
 
     @property
     def affiliates_weighted(self) -> bool:
@@ -223,7 +203,25 @@ class BallotResult:
 
     @property
     def outcome_label(self) -> str:
-        return OUTCOME_LABELS[self.result.outcome]
+        return outcome_label(self.result.outcome)
+
+    @property
+    def rules_title(self) -> str:
+        return translated(self.rule_set.title)
+
+    @property
+    def rules_description(self) -> str:
+        return translated(self.rule_set.description)
+
+    @property
+    def pool_text(self) -> str:
+        """What the open share is of ("the college"), or "the count" where the rule set names none."""
+        return translated(self.rule_set.pool_label) or gettext("the count")
+
+    @property
+    def applies_to_text(self) -> str:
+        """What the threshold is of, e.g. "the units of either section"."""
+        return translated(self.result.threshold.applies_to)
 
     @property
     def member_section(self) -> counting.SectionResult | None:
@@ -289,11 +287,11 @@ class BallotResult:
             rows.append(
                 {
                     "rules": other.rules,
-                    "title": other.rule_set.title,
-                    "options": other.rule_set.describe_options(other.options),
-                    "outcome": OUTCOME_LABELS[other.outcome],
+                    "title": translated(other.rule_set.title),
+                    "options": options_text(other.rule_set, other.options),
+                    "outcome": outcome_label(other.outcome),
                     "open_selection": other.open_selection,
-                    "open_pc": pc(other.open_share) if other.open_share is not None else "judged per section",
+                    "open_pc": pc(other.open_share) if other.open_share is not None else gettext("judged per section"),
                     "applied": applied,
                     "same": other.outcome == self.result.outcome,
                 }
@@ -306,8 +304,11 @@ class BallotResult:
         if section is None:
             return ""
         if section.counted_by == "individual":
-            return "member votes pooled"
-        return f"branches: {units_text(section.units_reselect)} reselect, {units_text(section.units_open)} open"
+            return gettext("member votes pooled")
+        return gettext("branches: %(reselect)s reselect, %(open)s open") % {
+            "reselect": units_text(section.units_reselect),
+            "open": units_text(section.units_open),
+        }
 
     @property
     def hangs_on_rules(self) -> bool:

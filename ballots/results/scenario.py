@@ -11,9 +11,14 @@ required) the affiliate carries no weight under weighted counting (0 members), a
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
+
 from ballots import counting
 from ballots.models import TriggerBallot
 from ballots.results.selectors import Tally, ballot_tally
+
+# When an affiliate's size is recorded: the end of the clause "... was not recorded when the ballot opened".
+WHEN_OPENED = gettext_noop("when the ballot opened")
 
 
 def ballot_options(ballot: TriggerBallot) -> dict[str, str]:
@@ -44,14 +49,27 @@ def affiliates_of_unknown_size(tally: Tally) -> list[str]:
     return [a.name for a in tally.affiliates if a.members is None]
 
 
-def unknown_size_note(tally: Tally, *, when: str = "when the ballot opened") -> str:
-    """Words for readers naming the affiliates of unknown size, or "" when every size is known."""
+def unknown_size_note(tally: Tally, *, when: str = WHEN_OPENED) -> str:
+    """Words for readers naming the affiliates of unknown size, or "" when every size is known.
+
+    ``when`` says when the size should have been recorded, as the end of the sentence's clause
+    ("when the ballot opened", "yet"); it is translated where the catalogue has it.
+    """
     names = affiliates_of_unknown_size(tally)
     if not names:
         return ""
-    listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
-    verb = "was" if len(names) == 1 else "were"
-    return (
-        f"The affiliated membership of {listed} {verb} not recorded {when}, so where "
-        "affiliates are weighted by their members it counts as 0 (no weight)."
+    if len(names) > 1:
+        listed = pgettext("list of names", "%(first)s and %(last)s") % {
+            "first": ", ".join(names[:-1]),
+            "last": names[-1],
+        }
+    else:
+        listed = names[0]
+    note = ngettext(
+        "The affiliated membership of %(names)s was not recorded %(when)s, so where affiliates are weighted by "
+        "their members it counts as 0 (no weight).",
+        "The affiliated membership of %(names)s were not recorded %(when)s, so where affiliates are weighted by "
+        "their members it counts as 0 (no weight).",
+        len(names),
     )
+    return note % {"names": listed, "when": gettext(when)}

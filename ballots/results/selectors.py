@@ -25,18 +25,20 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.db.models import Count, F, FilteredRelation, Q
+from django.utils.translation import gettext, gettext_noop
 
 from ballots import counting
 from ballots.models import BallotAffiliate, RollEntry, TriggerBallot, VoteChannel, WardVoteCount
 from ballots.state import VOTING_CLOSED, ballot_voting_state
 from members.models import Affiliate, Ward
 
-KIND_LABELS = dict(Affiliate.Kind.choices)
+KIND_LABELS = dict(Affiliate.Kind.choices)  # lazy: in the page's language when shown
+# English message ids, translated when shown (kind_label, vote_label).
 VOTE_LABELS = {
-    counting.RESELECT: "Reselect",
-    counting.OPEN: "Open selection",
-    counting.ABSTAIN: "Abstained",
-    counting.NONE: "Did not vote",
+    counting.RESELECT: gettext_noop("Reselect"),
+    counting.OPEN: gettext_noop("Open selection"),
+    counting.ABSTAIN: gettext_noop("Abstained"),
+    counting.NONE: gettext_noop("Did not vote"),
 }
 # The channels in the order every table and sentence lists them.
 CHANNEL_ORDER = [channel.value for channel in VoteChannel]
@@ -110,11 +112,11 @@ class AffiliateTally:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
     @property
     def vote_label(self) -> str:
-        return VOTE_LABELS.get(self.vote, self.vote)
+        return gettext(VOTE_LABELS[self.vote]) if self.vote in VOTE_LABELS else self.vote
 
 
 @dataclass

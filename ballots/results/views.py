@@ -11,14 +11,21 @@ Who sees what:
   public one (``?view=public`` included): see ballots/results/channels.py;
 * draft or still open: 404, except that the constituency's officers get a short page
   saying the results are available after the ballot closes (the JSON and CSV: 404).
+
+A bilingual ballot's page is in the reader's language, Welsh or English (ballots/language.py:
+the switch, ``?lang=``, else the language cookie, else Accept-Language), with a link to the
+other; so it varies by the cookie and Accept-Language, and says so (``Vary``). Every other
+page, and the JSON and CSV always (identifiers and machine formats), are English.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from ballots.language import language_links, language_remember, language_use
 from ballots.models import TriggerBallot
 from ballots.results import charts
 from ballots.results.exports import csv_header, result_as_dict, result_csv_rows
@@ -58,15 +65,31 @@ def _headers(response, ballot):
     return response
 
 
+def _language(request, ballot) -> dict:
+    """Make the page's language the reader's (a bilingual ballot) or English; the switch's context."""
+    language_use(request, bilingual=ballot.bilingual)
+    return {"bilingual": ballot.bilingual, "language_links": language_links(request) if ballot.bilingual else []}
+
+
+def _in_language(request, response, ballot):
+    """Keep the reader's choice of language (the switch), and say the page varies by it."""
+    if ballot.bilingual:
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    return language_remember(request, response)
+
+
 @require_GET
 def results_page(request, pk):
     try:
         ballot, public = _load(request, pk)
     except _NotYet as not_yet:
-        context = {"ballot": not_yet.ballot, "voting_closed": voting_has_closed(not_yet.ballot)}
-        return render(request, "ballots/results/not_yet.html", context, status=200)
+        ballot = not_yet.ballot
+        context = {**_language(request, ballot), "ballot": ballot, "voting_closed": voting_has_closed(ballot)}
+        return _in_language(request, render(request, "ballots/results/not_yet.html", context, status=200), ballot)
+    language_context = _language(request, ballot)  # before anything is said: its words are in that language
     br = ballot_result(ballot, public=public)
     context = {
+        **language_context,
         "ballot": ballot,
         "br": br,
         "result": br.result,
@@ -77,7 +100,7 @@ def results_page(request, pk):
         "officer_view": not public,
         "can_preview_public": not public,
     }
-    return _headers(render(request, "ballots/results/detail.html", context), ballot)
+    return _in_language(request, _headers(render(request, "ballots/results/detail.html", context), ballot), ballot)
 
 
 def _load_data(request, pk):

@@ -57,7 +57,18 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ballots import counting
-from ballots.counting import ABSTAIN, AFFILIATES, MEMBERS, NONE, OPEN, RESELECT, Scenario
+from ballots.counting import AFFILIATES, MEMBERS, NONE, OPEN, Scenario
+from ballots.counting.phrases import (
+    ENGLISH,
+    Joined,
+    Phrase,
+    Text,
+    Translations,
+    and_list,
+    gettext_lazy,
+    ngettext_lazy,
+    render,
+)
 from ballots.counting.scenario import result_from_counts
 from ballots.simulation.flip_search import (
     AffiliateChanges,
@@ -67,6 +78,14 @@ from ballots.simulation.flip_search import (
     flip_affiliates_weighted,
     flip_members_branch,
     flip_members_individual,
+)
+from ballots.simulation.flip_words import (
+    INSTEAD_WORDS,
+    POOLED_WORDS,
+    SENTENCE_WORDS,
+    others_words,
+    vote_words,
+    votes_in,
 )
 
 
@@ -98,56 +117,70 @@ class Flip:
             return counting.OUTCOME_RESELECTED
         return counting.OUTCOME_OPEN_SELECTION
 
-    def member_sentence(self, *, explained: bool = False) -> str | None:
+    def member_sentence(self, *, explained: bool = False, translations: Translations = ENGLISH) -> str | None:
+        phrase = self._member_phrase(explained)
+        return None if phrase is None else render(phrase, translations)
+
+    def _member_phrase(self, explained: bool) -> Text | None:
         if not self.member_votes:
             return None
         n = self.member_votes
-        who = "1 member" if n == 1 else f"{n} members"
-        directions = {d for _, _, d in self.member_changes}
-        if len(directions) > 1:
-            parts = [f"{k} in {w} (to {d})" for w, k, d in self.member_changes]
-        else:
-            parts = [f"{k} in {w}" for w, k, _ in self.member_changes]
-        why = self._member_choice() if explained else ""
-        return f"if {who} had voted the other way: {_and(parts)}{why}"
+        mixed = len({d for _, _, d in self.member_changes}) > 1
+        parts = [votes_in(k, w, d if mixed else None) for w, k, d in self.member_changes]
+        phrase = ngettext_lazy(
+            # Translators: follows "The result would have changed"; %(changes)s is e.g. "3 in Heron and 1 in Sturry".
+            "if %(n)s member had voted the other way: %(changes)s",
+            "if %(n)s members had voted the other way: %(changes)s",
+            n,
+            n=n,
+            changes=and_list(parts),
+        )
+        return Joined((phrase, " (", self._member_choice(), ")")) if explained else phrase
 
-    def _member_choice(self) -> str:
+    def _member_choice(self) -> Phrase:
         """Why these wards: the other equally small changes, and the rule that picked this one."""
         if self.members_pooled:
             side = {d for _, _, d in self.member_changes}
-            towards = f" to {side.pop()}" if len(side) == 1 else ""
-            return (
-                f" (members are counted one member, one vote, so any {self.member_votes} votes switched{towards}"
-                " would do, in any ward; the largest wards are shown)"
-            )
+            towards = side.pop() if len(side) == 1 else ""
+            message = POOLED_WORDS.get(towards, POOLED_WORDS[None])
+            return Phrase(message, {"n": self.member_votes or 0, "direction": towards})
         if not self.member_alternatives:
-            return " (no other change as small would do)"
-        alternatives = [_and([f"{k} in {w}" for w, k, _ in changes]) for changes in self.member_alternatives]
-        return (
-            " ("
-            + _others(alternatives, self.alternatives_complete)
-            + "; shown: the change needing fewest votes, ties broken by ward name)"
+            return gettext_lazy("no other change as small would do")
+        alternatives = [and_list([votes_in(k, w) for w, k, _ in changes]) for changes in self.member_alternatives]
+        return gettext_lazy(
+            "%(others)s; shown: the change needing fewest votes, ties broken by ward name",
+            others=others_words(alternatives, self.alternatives_complete),
         )
 
-    def affiliate_sentence(self, *, explained: bool = False) -> str | None:
+    def affiliate_sentence(self, *, explained: bool = False, translations: Translations = ENGLISH) -> str | None:
+        phrase = self._affiliate_phrase(explained)
+        return None if phrase is None else render(phrase, translations)
+
+    def _affiliate_phrase(self, explained: bool) -> Text | None:
         if not self.affiliates:
             return None
         n = self.affiliates
-        who = "1 affiliate" if n == 1 else f"{n} affiliates"
-        parts = [f"{name} {_vote_words(to)} instead of {_vote_words(was)}" for name, was, to in self.affiliate_changes]
-        why = self._affiliate_choice() if explained else ""
-        return f"if {who} had voted differently: {_and(parts)}{why}"
-
-    def _affiliate_choice(self) -> str:
-        if not self.affiliate_alternatives:
-            return " (no other change as small would do)"
-        alternatives = [
-            _and([f"{name} {_vote_words(to)}" for name, _, to in changes]) for changes in self.affiliate_alternatives
+        parts = [
+            Phrase(INSTEAD_WORDS[was], {"change": vote_words(name, to)}) for name, was, to in self.affiliate_changes
         ]
-        return (
-            " ("
-            + _others(alternatives, self.alternatives_complete)
-            + "; shown: the fewest affiliates, ties broken by name)"
+        phrase = ngettext_lazy(
+            "if %(n)s affiliate had voted differently: %(changes)s",
+            "if %(n)s affiliates had voted differently: %(changes)s",
+            n,
+            n=n,
+            changes=and_list(parts),
+        )
+        return Joined((phrase, " (", self._affiliate_choice(), ")")) if explained else phrase
+
+    def _affiliate_choice(self) -> Phrase:
+        if not self.affiliate_alternatives:
+            return gettext_lazy("no other change as small would do")
+        alternatives = [
+            and_list([vote_words(name, to) for name, _, to in changes]) for changes in self.affiliate_alternatives
+        ]
+        return gettext_lazy(
+            "%(others)s; shown: the fewest affiliates, ties broken by name",
+            others=others_words(alternatives, self.alternatives_complete),
         )
 
     def sentence(self, *, explained: bool = False) -> str:
@@ -156,20 +189,13 @@ class Flip:
         ``explained`` adds, after each change, the other changes as small (or how many) and
         why the one shown was chosen.
         """
-        members = self.member_sentence(explained=explained)
-        affiliates = self.affiliate_sentence(explained=explained)
-        if members and affiliates:
-            return f"The result would have changed {members}. It would also have changed {affiliates}."
-        if members:
-            return (
-                f"The result would have changed {members}. "
-                "No change in the affiliates' votes alone could have changed it."
-            )
-        if affiliates:
-            return (
-                f"The result would have changed {affiliates}. No change in members' votes alone could have changed it."
-            )
-        return "No change in members' votes, nor in the affiliates' votes, could have changed the result."
+        return self.sentence_in(ENGLISH, explained=explained)
+
+    def sentence_in(self, translations: Translations, *, explained: bool = False) -> str:
+        """:meth:`sentence` through ``translations`` (``gettext``/``ngettext``), names and figures unchanged."""
+        members, affiliates = self._member_phrase(explained), self._affiliate_phrase(explained)
+        message = SENTENCE_WORDS[bool(members), bool(affiliates)]
+        return Phrase(message, {"members": members or "", "affiliates": affiliates or ""}).render(translations)
 
     @property
     def description(self) -> str:
@@ -199,30 +225,6 @@ class Flip:
             "sentence": self.sentence(),
             "explained_sentence": self.sentence(explained=True),
         }
-
-
-def _and(parts: list[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-SHOWN_ALTERNATIVES = 3
-
-
-def _others(alternatives: list[str], complete: bool) -> str:
-    """E.g. "2 other changes as small would also do: 1 in Heron, or 1 in Sturry"."""
-    n = len(alternatives)
-    lead = "1 other change" if n == 1 else f"{n} other changes"
-    lead = ("" if complete else "at least ") + lead + " as small would also do"
-    shown = alternatives[:SHOWN_ALTERNATIVES]
-    more = n - len(shown)
-    listed = ", or ".join(shown) + (f", or {more} more" if more else "")
-    return f"{lead}: {listed}"
-
-
-def _vote_words(vote: str) -> str:
-    return {RESELECT: "reselect", OPEN: "open", ABSTAIN: "abstain", NONE: "not vote"}[vote]
 
 
 def smallest_flip(

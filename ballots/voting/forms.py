@@ -1,6 +1,7 @@
 """Forms of the members' voting pages. Checks of the credentials themselves live in ballots/voting/services.py."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ballots.models import Choice, TriggerBallot
 
@@ -15,25 +16,25 @@ class VoteStartForm(forms.Form):
 
     ballot = BallotChoiceField(
         queryset=TriggerBallot.objects.none(),
-        empty_label="Choose your constituency",
-        label="Your constituency's ballot",
+        empty_label=_("Choose your constituency"),
+        label=_("Your constituency's ballot"),
         error_messages={
-            "required": "Choose your constituency's ballot.",
-            "invalid_choice": "That ballot is not open for voting. Choose one from the list.",
+            "required": _("Choose your constituency's ballot."),
+            "invalid_choice": _("That ballot is not open for voting. Choose one from the list."),
         },
     )
     membership_number = forms.CharField(
-        label="Membership number",
+        label=_("Membership number"),
         max_length=40,
-        help_text="On your membership card or in your welcome email, for example L1234567.",
-        error_messages={"required": "Enter your membership number."},
+        help_text=_("On your membership card or in your welcome email, for example L1234567."),
+        error_messages={"required": _("Enter your membership number.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
     code = forms.CharField(
-        label="Voting code",
+        label=_("Voting code"),
         max_length=40,
-        help_text="The 16-character code in the letter or email about this ballot, for example ABCD-EFGH-JKMN-PQRS.",
-        error_messages={"required": "Enter your voting code."},
+        help_text=_("The 16-character code in the letter or email about this ballot, for example ABCD-EFGH-JKMN-PQRS."),
+        error_messages={"required": _("Enter your voting code.")},
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "off",
@@ -79,8 +80,8 @@ class BallotPaperForm(forms.Form):
         choices=[(value, choice.label) for value, choice in CHOICE_OF_VALUE.items()],
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose one of the two options.",
-            "invalid_choice": "Choose one of the two options.",
+            "required": _("Choose one of the two options."),
+            "invalid_choice": _("Choose one of the two options."),
         },
     )
 
@@ -96,18 +97,18 @@ class BallotPaperForm(forms.Form):
 class ReceiptCheckForm(forms.Form):
     ballot = BallotChoiceField(
         queryset=TriggerBallot.objects.none(),
-        empty_label="Choose the ballot",
-        label="Ballot",
+        empty_label=_("Choose the ballot"),
+        label=_("Ballot"),
         error_messages={
-            "required": "Choose the ballot you voted in.",
-            "invalid_choice": "Choose a ballot from the list.",
+            "required": _("Choose the ballot you voted in."),
+            "invalid_choice": _("Choose a ballot from the list."),
         },
     )
     receipt_code = forms.CharField(
-        label="Receipt code",
+        label=_("Receipt code"),
         max_length=40,
-        help_text="The 12-character code shown when you voted, for example ABCD-EFGH-JKMN.",
-        error_messages={"required": "Enter your receipt code."},
+        help_text=_("The 12-character code shown when you voted, for example ABCD-EFGH-JKMN."),
+        error_messages={"required": _("Enter your receipt code.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
 

@@ -15,6 +15,7 @@ import functools
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpResponse
 
+from ballots.language import language_remember
 from ballots.voting.services import ballots_close_due_after_refusal
 
 
@@ -78,7 +79,10 @@ class _RefusalThenCloseDue(HttpResponse):
 
 
 def page(request, content: str, *, status=200, refusal=None) -> HttpResponse:
-    """The page; a POST refused for lateness closes the due ballots after it is sent (never a GET)."""
+    """The page; a POST refused for lateness closes the due ballots after it is sent (never a GET).
+    A member who used the language switch has their choice kept in the language cookie."""
     if refusal is not None and refusal.closing_time_passed and request.method == "POST":
-        return _RefusalThenCloseDue(content, status=status, refusal=refusal)
-    return HttpResponse(content, status=status)
+        response: HttpResponse = _RefusalThenCloseDue(content, status=status, refusal=refusal)
+    else:
+        response = HttpResponse(content, status=status)
+    return language_remember(request, response)

@@ -31,6 +31,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ballots.codes import code_normalise, receipt_code_generate, receipt_hash, voting_code_hash, voting_code_matches
 from ballots.models import Choice, RollEntry, SealedVote, TriggerBallot, VoteChannel, VoteReceipt
@@ -41,14 +42,14 @@ from ballots.voting.tokens import RollPlace
 from members.membership_numbers import membership_number_lookup_values
 
 MESSAGES = {
-    "not_open_yet": "Voting in this ballot has not opened yet. Come back when it opens.",
-    "closed": "Voting in this ballot has closed. No more votes can be cast.",
-    "unknown_or_wrong": "We could not match that membership number and voting code. Check both and try again.",
-    "already_voted": (
+    "not_open_yet": _("Voting in this ballot has not opened yet. Come back when it opens."),
+    "closed": _("Voting in this ballot has closed. No more votes can be cast."),
+    "unknown_or_wrong": _("We could not match that membership number and voting code. Check both and try again."),
+    "already_voted": _(
         "This membership number has already voted in this ballot. Your vote was counted; each member votes once."
     ),
-    "bad_choice": "Choose one of the two options on the ballot paper.",
-    "not_online": (
+    "bad_choice": _("Choose one of the two options on the ballot paper."),
+    "not_online": _(
         "This ballot is not taking votes online. Your local party will tell you how to vote: "
         "by post, on paper, or at a branch meeting."
     ),

@@ -21,9 +21,12 @@ from types import SimpleNamespace
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ballots.language import WELSH, language_links, language_use
 from ballots.meeting_devices import PAPER_IDLE_SECONDS, RECEIPT_IDLE_SECONDS, meeting_lookup
 from ballots.models import TriggerBallot
 from ballots.ratelimit import client_address, rate_limit_message, vote_rate_limit_check, vote_rate_limit_failure
@@ -41,17 +44,17 @@ from ballots.voting.tokens import TOKEN_LIFETIME_MINUTES, VoteTokenInvalid, vote
 from ballots.wording import ballot_question, choice_labels
 
 START_AGAIN = {
-    "missing": "To see your ballot paper, enter your membership number and voting code.",
-    "expired": (
-        f"Your ballot paper was open for more than {TOKEN_LIFETIME_MINUTES} minutes, so it has expired. "
+    "missing": gettext_lazy("To see your ballot paper, enter your membership number and voting code."),
+    "expired": gettext_lazy(
+        "Your ballot paper was open for more than %(minutes)s minutes, so it has expired. "
         "No vote was cast. Enter your membership number and voting code again."
     ),
-    "invalid": (
+    "invalid": gettext_lazy(
         "We could not read your ballot paper: the page may be incomplete or out of date. "
         "No vote was cast. Enter your membership number and voting code again."
     ),
 }
-BAD_LINK = (
+BAD_LINK = gettext_lazy(
     "This voting link is not complete. Check you copied all of it, "
     "or enter your membership number and voting code below."
 )
@@ -59,11 +62,25 @@ BAD_LINK = (
 PAPER_VALUES = (None, *CHOICE_OF_VALUE)
 
 
-def _render(request, template, context):
-    """A voting page, told of the meeting device it is shown on (None on any other browser)."""
+def _bilingual(ballot) -> bool:
+    """Whether a ballot's pages offer Welsh. A ballot named only by its token (the receipt, or a
+    vote not confirmed) keeps the language its form carried: the page before chose it."""
+    bilingual = getattr(ballot, "bilingual", None)
+    return bilingual if bilingual is not None else None
+
+
+def _render(request, template, context, *, bilingual: bool = False, switch_action: str = ""):
+    """A voting page in the member's language (ballots/language.py), told of the meeting device it
+    is shown on (None on any other browser). A bilingual page offers the other language: as a
+    link where the page was reached by one, or as a button of the form (``switch_action``) that
+    shows the same step again, so the member keeps their place and their ballot paper."""
+    language_use(request, bilingual=bilingual)
     device = meeting_lookup(request).device
     context = {
         **context,
+        "bilingual": bilingual,
+        "switch_action": switch_action,
+        "language_links": language_links(request) if bilingual and not switch_action else [],
         "meeting": device,
         "paper_idle_seconds": PAPER_IDLE_SECONDS,
         "receipt_idle_seconds": RECEIPT_IDLE_SECONDS,
@@ -82,13 +99,26 @@ def _start(request, *, form=None, problems=(), status=200, refusal=None):
     else:
         form.show_open_ballots(open_ballots)
     content = _render(
-        request, "ballots/voting/start.html", {"form": form, "open_ballots": open_ballots, "problems": list(problems)}
+        request,
+        "ballots/voting/start.html",
+        {"form": form, "open_ballots": open_ballots, "problems": list(problems)},
+        bilingual=any(ballot.bilingual for ballot in open_ballots),
     )
     return page(request, content, status=status, refusal=refusal)
 
 
+class _StartAgain:
+    """Why the member must start again, in the page's language when it is drawn."""
+
+    def __init__(self, reason):
+        self.reason = reason
+
+    def __str__(self):
+        return str(START_AGAIN[self.reason]) % {"minutes": TOKEN_LIFETIME_MINUTES}
+
+
 def _start_again(request, reason, *, status):
-    return _start(request, problems=[START_AGAIN[reason]], status=status)
+    return _start(request, problems=[_StartAgain(reason)], status=status)
 
 
 def _posted_token(request):
@@ -127,13 +157,17 @@ def _credentials_verify(request, *, ballot, membership_number, code, personal_li
 
 
 def _refused(request, ballot, refusal, *, status=409, **extra):
-    content = _render(request, "ballots/voting/refused.html", {"ballot": ballot, "refusal": refusal, **extra})
+    bilingual = bool(ballot is not None and ballot.bilingual) or request.POST.get("language") == WELSH
+    content = _render(
+        request, "ballots/voting/refused.html", {"ballot": ballot, "refusal": refusal, **extra}, bilingual=bilingual
+    )
     return page(request, content, status=status, refusal=refusal)
 
 
 def _paper(request, ballot, token, *, form=None, selected=None, status=200, from_link=False):
     """The ballot paper, padded so that which choice is ticked (if any) does not change its length."""
     form = form or BallotPaperForm()
+    language_use(request, bilingual=ballot.bilingual)  # the question and choices in the page's language
     labels = choice_labels(ballot.sitting_mp)
 
     def render(value):
@@ -142,12 +176,18 @@ def _paper(request, ballot, token, *, form=None, selected=None, status=200, from
             "form": form,
             "token": token,
             "minutes": TOKEN_LIFETIME_MINUTES,
-            "question": ballot_question(ballot.constituency.name, ballot.sitting_mp),
+            "question": ballot_question(ballot),
             "choices": [(option, labels[option]) for option in CHOICE_OF_VALUE],
             "selected": value,
             "from_link": from_link,
         }
-        return _render(request, "ballots/voting/paper.html", context)
+        return _render(
+            request,
+            "ballots/voting/paper.html",
+            context,
+            bilingual=ballot.bilingual,
+            switch_action=reverse("ballots:vote_paper"),
+        )
 
     return page(request, page_of_equal_length(render, selected, PAPER_VALUES), status=status)
 
@@ -236,18 +276,23 @@ def vote_confirm(request):
 
 def _choice_page(request, template, token, ballot, value, *, status=200):
     """A page that shows the choice back: padded to one length whichever it is."""
+    bilingual = _bilingual(ballot)
+    if bilingual is None:
+        bilingual = request.POST.get("language") == WELSH
+    language_use(request, bilingual=bilingual)
     labels = choice_labels(ballot.sitting_mp)
+    switch = reverse("ballots:vote_confirm") if template == "ballots/voting/confirm.html" else ""
 
     def render(option):
         context = {
             "ballot": ballot,
             "token": token,
             "minutes": TOKEN_LIFETIME_MINUTES,
-            "question": ballot_question(ballot.constituency.name, ballot.sitting_mp),
+            "question": ballot_question(ballot),
             "choice": option,
             "choice_label": labels[option],
         }
-        return _render(request, template, context)
+        return _render(request, template, context, bilingual=bilingual, switch_action=switch)
 
     return page(request, page_of_equal_length(render, value, CHOICE_OF_VALUE), status=status)
 
@@ -290,8 +335,12 @@ def _cast(request, token, form):
             ballot = None  # the refusal's own words are enough
         extra = {"maybe_receipt": True} if refusal.reason == "already_voted" else {}
         return _refused(request, ballot, refusal, **extra)
+    # The receipt keeps the language the confirmation was shown in (the form carries it).
     content = _render(
-        request, "ballots/voting/done.html", {"receipt": result.receipt_code, "ballot": _ballot_named_by(token)}
+        request,
+        "ballots/voting/done.html",
+        {"receipt": result.receipt_code, "ballot": _ballot_named_by(token)},
+        bilingual=request.POST.get("language") == WELSH,
     )
     return page(request, content)
 
@@ -301,7 +350,8 @@ def _cast(request, token, form):
 @require_GET
 def vote_done(request):
     """Where a receipt would be, had the page been kept: it never is, so this says so."""
-    return page(request, _render(request, "ballots/voting/done.html", {"receipt": None}))
+    bilingual = any(ballot.bilingual for ballot in ballots_open_for_voting())
+    return page(request, _render(request, "ballots/voting/done.html", {"receipt": None}, bilingual=bilingual))
 
 
 @never_cache
@@ -350,6 +400,9 @@ def vote_receipt_check(request):
         initial = next((b.pk for b in listed if str(b.pk) == wanted), listed[0].pk if len(listed) == 1 else None)
         form = ReceiptCheckForm(ballots=ballots, initial={"ballot": initial})
     content = _render(
-        request, "ballots/voting/receipt.html", {"form": form, "found": found, "checked_ballot": checked_ballot}
+        request,
+        "ballots/voting/receipt.html",
+        {"form": form, "found": found, "checked_ballot": checked_ballot},
+        bilingual=any(ballot.bilingual for ballot in ballots),
     )
     return page(request, content, status=400 if form.errors else 200)

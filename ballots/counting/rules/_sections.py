@@ -11,6 +11,7 @@ from collections.abc import Callable
 from fractions import Fraction
 
 from ballots.counting.counts import Counts, branch_units
+from ballots.counting.phrases import gettext_noop
 from ballots.counting.registry import Option, RuleSet
 from ballots.counting.results import Contribution, Result, SectionResult, Threshold
 from ballots.counting.scenario import (
@@ -34,13 +35,15 @@ TIED_BRANCH_OPTION = Option(
     "tied_branch",
     TIE_OPTIONS,
     "exclude",
-    "How a branch whose members' votes are tied counts: not a unit, half each way, or wholly for one side.",
-    label="How a tied branch counts",
+    gettext_noop(
+        "How a branch whose members' votes are tied counts: not a unit, half each way, or wholly for one side."
+    ),
+    label=gettext_noop("How a tied branch counts"),
     choice_labels={
-        "exclude": "Not counted (expresses no preference)",
-        "split": "Half to each side",
-        "reselect": "Counted for reselection",
-        "open": "Counted for open selection",
+        "exclude": gettext_noop("Not counted (expresses no preference)"),
+        "split": gettext_noop("Half to each side"),
+        "reselect": gettext_noop("Counted for reselection"),
+        "open": gettext_noop("Counted for open selection"),
     },
 )
 

@@ -14,7 +14,8 @@ from fractions import Fraction
 from typing import Any
 
 from ballots.counting.counts import Counts, branch_units, counts_from_scenario
-from ballots.counting.formatting import cite, plural, units_text
+from ballots.counting.formatting import cite, units_text
+from ballots.counting.phrases import Joined, Param, Phrase, Text, gettext_lazy, gettext_noop, ngettext_lazy, sentences
 from ballots.counting.registry import RuleSet
 from ballots.counting.results import Contribution, Result, SectionResult, Threshold
 from ballots.counting.rules._sections import (
@@ -27,7 +28,7 @@ from ballots.counting.rules._sections import (
     empty_branches,
     no_contributions,
 )
-from ballots.counting.rules._words import TIE_WORDS, affiliate_notes, branch_notes, explain_no_votes
+from ballots.counting.rules._words import affiliate_notes, branch_notes, explain_no_votes, tie_words, title
 from ballots.counting.scenario import AFFILIATES, MEMBERS, Scenario
 
 THIRD = Fraction(1, 3)
@@ -89,7 +90,7 @@ def count_2018(scenario: Scenario, options: dict[str, str], rule_set: RuleSet, i
             scenario.affiliates, per_affiliate, False, 0
         )
 
-    def explanation(result: Result) -> str:
+    def explanation(result: Result) -> Text:
         if no_votes:
             return explain_no_votes(result)
         return explain(result, tie, empty_branches(scenario.branches))
@@ -111,42 +112,77 @@ def count_2018(scenario: Scenario, options: dict[str, str], rule_set: RuleSet, i
 # ----------------------------------------------------------------- the explanation
 
 
-def explain(result: Result, tie: str, n_empty: int) -> str:
+def explain(result: Result, tie: str, n_empty: int) -> Joined:
     members, affiliates = result.section(MEMBERS), result.section(AFFILIATES)
-    parts = [
-        f"Counted under {result.rule_set.title}. Each section is judged on its own, and an open "
-        "selection follows if one third or more of the branches that voted, or one third "
-        f"or more of the affiliates that voted, chose open (tied branches {TIE_WORDS[tie]})."
-    ]
-    for section, kind, notes in (
-        (members, ("branch", "branches"), branch_notes(members, tie, n_empty)),
-        (affiliates, ("affiliate", "affiliates"), affiliate_notes(affiliates)),
-    ):
-        label = kind[1].capitalize()
-        if section.open_fraction is None:
-            parts.append(f"{label}: none voted{notes}, so this section cannot trigger.")
-            continue
-        fraction = section.open_fraction
-        verdict = "at least one third" if section.triggered else "less than one third"
-        exactly = " (exactly one third)" if fraction == THIRD else ""
-        parts.append(
-            f"{label}: {units_text(section.units_open)} of the {plural(section.units, *kind)} "
-            f"that voted chose open{notes}, which is {cite(fraction, THIRD)}{exactly}: "
-            f"{verdict}."
+    parts: list[Text] = [
+        gettext_lazy(
+            "Counted under %(title)s. Each section is judged on its own, and an open selection follows if one "
+            "third or more of the branches that voted, or one third or more of the affiliates that voted, chose "
+            "open (tied branches %(treatment)s).",
+            title=title(result),
+            treatment=tie_words(tie),
         )
+    ]
+    parts.append(_section_sentence(members, branch_notes(members, tie, n_empty)))
+    parts.append(_section_sentence(affiliates, affiliate_notes(affiliates)))
     if result.open_selection:
-        which = [s.name for s in result.sections if s.triggered]
-        who = " and the ".join("branches" if n == MEMBERS else "affiliates" for n in which)
-        parts.append(f"Because the {who} reached one third, there will be an open selection.")
+        which = tuple(s.name for s in result.sections if s.triggered)
+        parts.append(TRIGGERED_WORDS[which])
     else:
-        parts.append("Neither section reached one third, so the MP is reselected.")
-    return " ".join(parts)
+        parts.append(gettext_lazy("Neither section reached one third, so the MP is reselected."))
+    return sentences(*parts)
+
+
+TRIGGERED_WORDS = {
+    (MEMBERS,): gettext_lazy("Because the branches reached one third, there will be an open selection."),
+    (AFFILIATES,): gettext_lazy("Because the affiliates reached one third, there will be an open selection."),
+    (MEMBERS, AFFILIATES): gettext_lazy(
+        "Because the branches and the affiliates reached one third, there will be an open selection."
+    ),
+}
+
+
+def _section_sentence(section: SectionResult, notes: Text) -> Phrase:
+    # Whole sentences for each section, so that a translation may order its words as it needs.
+    branches = section.name == MEMBERS
+    if section.open_fraction is None:
+        if branches:
+            return gettext_lazy("Branches: none voted%(notes)s, so this section cannot trigger.", notes=notes)
+        return gettext_lazy("Affiliates: none voted%(notes)s, so this section cannot trigger.", notes=notes)
+    fraction = section.open_fraction
+    share: Text = cite(fraction, THIRD)
+    if fraction == THIRD:
+        share = gettext_lazy("%(share)s (exactly one third)", share=share)
+    if section.triggered:
+        verdict = gettext_lazy("at least one third")
+    else:
+        verdict = gettext_lazy("less than one third")
+    params: dict[str, Param] = {
+        "open": units_text(section.units_open),
+        "n": section.units,
+        "notes": notes,
+        "share": share,
+        "verdict": verdict,
+    }
+    if branches:
+        return ngettext_lazy(
+            "Branches: %(open)s of the %(n)s branch that voted chose open%(notes)s, which is %(share)s: %(verdict)s.",
+            "Branches: %(open)s of the %(n)s branches that voted chose open%(notes)s, which is %(share)s: %(verdict)s.",
+            section.units,
+            **params,
+        )
+    return ngettext_lazy(
+        "Affiliates: %(open)s of the %(n)s affiliate that voted chose open%(notes)s, which is %(share)s: %(verdict)s.",
+        "Affiliates: %(open)s of the %(n)s affiliates that voted chose open%(notes)s, which is %(share)s: %(verdict)s.",
+        section.units,
+        **params,
+    )
 
 
 RULE_SET = RuleSet(
     name="labour-2018",
-    title="Labour rules of 2018: one third of either section",
-    description=(
+    title=gettext_noop("Labour rules of 2018: one third of either section"),
+    description=gettext_noop(
         "Each branch and affiliate that voted is a unit. Open selection when one third "
         "or more of the branches, or of the affiliates, that voted chose open."
     ),
@@ -155,7 +191,7 @@ RULE_SET = RuleSet(
     threshold=THRESHOLD,
     chart="per_section",
     pool_label=None,
-    share_label="open fraction of the more open section",
+    share_label=gettext_noop("open fraction of the more open section"),
     decide=decide,
     forecast_share=more_open_fraction,
     counter=count_2018,

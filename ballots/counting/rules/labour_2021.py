@@ -14,7 +14,8 @@ from fractions import Fraction
 from typing import Any
 
 from ballots.counting.counts import Counts, branch_units, counts_from_scenario
-from ballots.counting.formatting import cite, format_percent, outcome_words, plural, units_text
+from ballots.counting.formatting import cite, format_percent, outcome_words, units_text
+from ballots.counting.phrases import Joined, Param, Phrase, Text, gettext_lazy, gettext_noop, ngettext_lazy, sentences
 from ballots.counting.registry import Option, RuleSet
 from ballots.counting.results import Contribution, Result, SectionResult, Threshold
 from ballots.counting.rules._sections import (
@@ -30,7 +31,7 @@ from ballots.counting.rules._sections import (
     individual_section,
     no_votes_result,
 )
-from ballots.counting.rules._words import TIE_WORDS, affiliate_notes, branch_notes, sides_text
+from ballots.counting.rules._words import affiliate_notes, branch_notes, sides_text, tie_words, title
 from ballots.counting.scenario import AFFILIATES, MEMBERS, Scenario
 
 HALF = Fraction(1, 2)
@@ -40,17 +41,20 @@ MEMBER_COUNTING_OPTION = Option(
     "member_counting",
     ("branch", "individual"),
     "branch",
-    "Members counted by branch (each branch a unit) or individually (votes pooled).",
-    label="How members are counted",
-    choice_labels={"branch": "Each branch one unit", "individual": "One member, one vote"},
+    gettext_noop("Members counted by branch (each branch a unit) or individually (votes pooled)."),
+    label=gettext_noop("How members are counted"),
+    choice_labels={"branch": gettext_noop("Each branch one unit"), "individual": gettext_noop("One member, one vote")},
 )
 AFFILIATE_COUNTING_OPTION = Option(
     "affiliate_counting",
     ("unit", "weighted"),
     "unit",
-    "Each voting affiliate one equal unit, or weighted by affiliated membership.",
-    label="How affiliates are counted",
-    choice_labels={"unit": "Each affiliate one vote", "weighted": "Weighted by affiliated membership"},
+    gettext_noop("Each voting affiliate one equal unit, or weighted by affiliated membership."),
+    label=gettext_noop("How affiliates are counted"),
+    choice_labels={
+        "unit": gettext_noop("Each affiliate one vote"),
+        "weighted": gettext_noop("Weighted by affiliated membership"),
+    },
 )
 
 
@@ -141,7 +145,7 @@ def count_2021(scenario: Scenario, options: dict[str, str], rule_set: RuleSet, i
             out += affiliate_contributions(scenario.affiliates, per_unit, False, 0)
         return out
 
-    def explanation(result: Result) -> str:
+    def explanation(result: Result) -> Text:
         return explain(result, tie, empty_branches(scenario.branches), len(scenario.branches))
 
     return Result(
@@ -161,102 +165,166 @@ def count_2021(scenario: Scenario, options: dict[str, str], rule_set: RuleSet, i
 # ----------------------------------------------------------------- the explanation
 
 
-def explain(result: Result, tie: str, n_empty: int, n_branches: int) -> str:
+def explain(result: Result, tie: str, n_empty: int, n_branches: int) -> Joined:
     members, affiliates = result.section(MEMBERS), result.section(AFFILIATES)
     options = result.options
     ways = {
-        "branch": "branches as equal units decided by their members' majority",
-        "individual": "one member, one vote, pooled across all branches",
+        "branch": gettext_lazy("branches as equal units decided by their members' majority"),
+        "individual": gettext_lazy("one member, one vote, pooled across all branches"),
     }[options["member_counting"]]
     aff_ways = {
-        "unit": "each voting affiliate one equal vote",
-        "weighted": "affiliates weighted by affiliated membership",
+        "unit": gettext_lazy("each voting affiliate one equal vote"),
+        "weighted": gettext_lazy("affiliates weighted by affiliated membership"),
     }[options["affiliate_counting"]]
-    tie_text = f", tied branches {TIE_WORDS[tie]}" if members.counted_by == "branch" else ""
-    parts = [
-        f"Counted under {result.rule_set.title}. An electoral college of members 50% and "
-        f"affiliates 50%, with {ways}{tie_text}, and {aff_ways}."
-    ]
-    parts.append(_members_sentence(members, tie, n_empty, n_branches))
-    parts.append(_affiliates_sentence(affiliates))
+    # A whole sentence for each case rather than pieces glued together, so that a translation
+    # can order its words as its grammar needs.
+    if members.counted_by == "branch":
+        opening = gettext_lazy(
+            "Counted under %(title)s. An electoral college of members 50%% and affiliates 50%%, with %(members)s, "
+            "tied branches %(treatment)s, and %(affiliates)s.",
+            title=title(result),
+            members=ways,
+            treatment=tie_words(tie),
+            affiliates=aff_ways,
+        )
+    else:
+        opening = gettext_lazy(
+            "Counted under %(title)s. An electoral college of members 50%% and affiliates 50%%, with %(members)s, "
+            "and %(affiliates)s.",
+            title=title(result),
+            members=ways,
+            affiliates=aff_ways,
+        )
 
     share = result.open_share
     assert share is not None  # a result with valid votes has a share
     shown = cite(share, HALF)
+    total: Text = shown  # the sum is figures and symbols, the same in every language
     if members.open_fraction is not None and affiliates.open_fraction is not None:
-        total = f"{format_percent(members.open_share)} + {format_percent(affiliates.open_share)} = {shown}"
-    else:
-        total = shown
+        total = Joined((format_percent(members.open_share), " + ", format_percent(affiliates.open_share), " = ", shown))
     if share > HALF:
-        comparison = "more than 50%"
+        comparison = gettext_lazy("more than 50%")
     elif share == HALF:
-        comparison = "exactly 50%, not more"
+        comparison = gettext_lazy("exactly 50%, not more")
     else:
-        comparison = "less than 50%"
-    parts.append(
-        f"The open share of the college is {total}; an open selection needs more than 50%, "
-        f"and {shown} is {comparison}, so {outcome_words(result.open_selection)}."
+        comparison = gettext_lazy("less than 50%")
+    verdict = gettext_lazy(
+        "The open share of the college is %(total)s; an open selection needs more than 50%%, "
+        "and %(share)s is %(comparison)s, so %(outcome)s.",
+        total=total,
+        share=shown,
+        comparison=comparison,
+        outcome=outcome_words(result.open_selection),
     )
-    return " ".join(parts)
+    return sentences(
+        opening,
+        _members_sentence(members, tie, n_empty, n_branches),
+        _affiliates_sentence(affiliates),
+        verdict,
+    )
 
 
-def _members_sentence(members: SectionResult, tie: str, n_empty: int, n_branches: int) -> str:
+def _members_sentence(members: SectionResult, tie: str, n_empty: int, n_branches: int) -> Phrase:
+    notes = branch_notes(members, tie, n_empty)
     if members.open_fraction is None:
         if members.counted_by == "individual" or not n_branches:
-            why = "no member votes were cast"
-        else:
-            why = f"none of the {plural(n_branches, 'branch', 'branches')} counts as a unit"
-            why += branch_notes(members, tie, n_empty)
-        return f"Members: {why}, so the affiliates carry the whole college."
-    if members.counted_by == "individual":
-        return (
-            f"Members ({format_percent(members.weight)}): "
-            f"{units_text(members.units_open)} of {members.units} member votes were for "
-            f"open selection ({format_percent(members.open_fraction)}), giving "
-            f"{format_percent(members.open_share)} of the college to open selection."
+            return gettext_lazy("Members: no member votes were cast, so the affiliates carry the whole college.")
+        return ngettext_lazy(
+            # Translators: %(notes)s is empty or notes in brackets with a space before them, e.g.
+            # " (1 tied branch excluded; 2 branches with no votes)"; so it follows the word it qualifies.
+            "Members: none of the %(n)s branch counts as a unit%(notes)s, so the affiliates carry the whole college.",
+            "Members: none of the %(n)s branches counts as a unit%(notes)s, so the affiliates carry the whole college.",
+            n_branches,
+            n=n_branches,
+            notes=notes,
         )
+    figures: dict[str, Param] = {
+        "weight": format_percent(members.weight),
+        "share": format_percent(members.open_share),
+    }
+    if members.counted_by == "individual":
+        return gettext_lazy(
+            "Members (%(weight)s): %(open)s of %(units)s member votes were for open selection (%(fraction)s), "
+            "giving %(share)s of the college to open selection.",
+            open=units_text(members.units_open),
+            units=members.units,
+            fraction=format_percent(members.open_fraction),
+            **figures,
+        )
+    figures.update(unit=format_percent(members.unit_weight), notes=notes, sides=sides_text(members))
     if members.units == n_branches == 1:
-        which = "the only branch counts as one unit"
-    elif members.units == n_branches:
-        which = f"all {n_branches} branches count as units"
-    elif members.units == 1:
-        which = f"1 of the {n_branches} branches counts as a unit"
-    else:
-        which = f"{members.units} of the {n_branches} branches count as units"
-    return (
-        f"Members ({format_percent(members.weight)}): {which} of "
-        f"{format_percent(members.unit_weight)} each"
-        f"{branch_notes(members, tie, n_empty)}; {sides_text(members)}, giving "
-        f"{format_percent(members.open_share)} of the college to open selection."
+        return gettext_lazy(
+            "Members (%(weight)s): the only branch counts as one unit of %(unit)s each%(notes)s; %(sides)s, "
+            "giving %(share)s of the college to open selection.",
+            **figures,
+        )
+    if members.units == n_branches:
+        return gettext_lazy(
+            "Members (%(weight)s): all %(n)s branches count as units of %(unit)s each%(notes)s; %(sides)s, "
+            "giving %(share)s of the college to open selection.",
+            n=n_branches,
+            **figures,
+        )
+    if members.units == 1:
+        return gettext_lazy(
+            "Members (%(weight)s): 1 of the %(n)s branches counts as a unit of %(unit)s each%(notes)s; "
+            "%(sides)s, giving %(share)s of the college to open selection.",
+            n=n_branches,
+            **figures,
+        )
+    return gettext_lazy(
+        "Members (%(weight)s): %(units)s of the %(n)s branches count as units of %(unit)s each%(notes)s; "
+        "%(sides)s, giving %(share)s of the college to open selection.",
+        units=members.units,
+        n=n_branches,
+        **figures,
     )
 
 
-def _affiliates_sentence(affiliates: SectionResult) -> str:
+def _affiliates_sentence(affiliates: SectionResult) -> Phrase:
+    notes = affiliate_notes(affiliates)
     if affiliates.open_fraction is None:
-        why = "no affiliate voted reselect or open" + affiliate_notes(affiliates)
-        return f"Affiliates: {why}, so the members carry the whole college."
+        return gettext_lazy(
+            "Affiliates: no affiliate voted reselect or open%(notes)s, so the members carry the whole college.",
+            notes=notes,
+        )
+    figures: dict[str, Param] = {
+        "weight": format_percent(affiliates.weight),
+        "n": affiliates.units,
+        "notes": notes,
+        "share": format_percent(affiliates.open_share),
+    }
     if affiliates.counted_by == "weighted":
         votes = affiliates.votes
-        total = votes["members_open"] + votes["members_reselect"]
-        return (
-            f"Affiliates ({format_percent(affiliates.weight)}): "
-            f"{plural(affiliates.units, 'affiliate')} voted{affiliate_notes(affiliates)}, "
-            f"with {total} affiliated members; those for open selection have "
-            f"{votes['members_open']} ({format_percent(affiliates.open_fraction)}), giving "
-            f"{format_percent(affiliates.open_share)} of the college to open selection."
+        return ngettext_lazy(
+            "Affiliates (%(weight)s): %(n)s affiliate voted%(notes)s, with %(members)s affiliated members; "
+            "those for open selection have %(open)s (%(fraction)s), giving %(share)s of the college to open "
+            "selection.",
+            "Affiliates (%(weight)s): %(n)s affiliates voted%(notes)s, with %(members)s affiliated members; "
+            "those for open selection have %(open)s (%(fraction)s), giving %(share)s of the college to open "
+            "selection.",
+            affiliates.units,
+            members=votes["members_open"] + votes["members_reselect"],
+            open=votes["members_open"],
+            fraction=format_percent(affiliates.open_fraction),
+            **figures,
         )
-    return (
-        f"Affiliates ({format_percent(affiliates.weight)}): "
-        f"{plural(affiliates.units, 'affiliate')} voted{affiliate_notes(affiliates)}, "
-        f"{format_percent(affiliates.unit_weight)} each; {sides_text(affiliates)}, "
-        f"giving {format_percent(affiliates.open_share)} of the college to open selection."
+    return ngettext_lazy(
+        "Affiliates (%(weight)s): %(n)s affiliate voted%(notes)s, %(unit)s each; %(sides)s, giving %(share)s "
+        "of the college to open selection.",
+        "Affiliates (%(weight)s): %(n)s affiliates voted%(notes)s, %(unit)s each; %(sides)s, giving %(share)s "
+        "of the college to open selection.",
+        affiliates.units,
+        unit=format_percent(affiliates.unit_weight),
+        sides=sides_text(affiliates),
+        **figures,
     )
 
 
 RULE_SET = RuleSet(
     name="labour-2021",
-    title="Labour rules of 2021: members and affiliates 50/50",
-    description=(
+    title=gettext_noop("Labour rules of 2021: members and affiliates 50/50"),
+    description=gettext_noop(
         "Electoral college: members 50%, affiliates 50%. Open selection when the open "
         "share of the college is more than 50%."
     ),
@@ -265,7 +333,7 @@ RULE_SET = RuleSet(
     threshold=THRESHOLD,
     chart="pooled",
     pool_label="the college",
-    share_label="open share of the college",
+    share_label=gettext_noop("open share of the college"),
     decide=decide,
     forecast_share=college_share,
     counter=count_2021,

@@ -12,7 +12,8 @@ from fractions import Fraction
 from typing import Any
 
 from ballots.counting.counts import Counts, branch_units, counts_from_scenario
-from ballots.counting.formatting import cite, outcome_words, plural, units_text
+from ballots.counting.formatting import cite, outcome_words, units_text
+from ballots.counting.phrases import Joined, Text, gettext_lazy, gettext_noop, ngettext_lazy, sentences
 from ballots.counting.registry import RuleSet
 from ballots.counting.results import Contribution, Result, SectionResult, Threshold
 from ballots.counting.rules._sections import (
@@ -25,7 +26,7 @@ from ballots.counting.rules._sections import (
     empty_branches,
     no_votes_result,
 )
-from ballots.counting.rules._words import TIE_WORDS, affiliate_notes, branch_notes
+from ballots.counting.rules._words import affiliate_notes, branch_notes, tie_words, title
 from ballots.counting.scenario import AFFILIATES, MEMBERS, Scenario
 
 HALF = Fraction(1, 2)
@@ -67,7 +68,7 @@ def count_pre_2018(scenario: Scenario, options: dict[str, str], rule_set: RuleSe
             scenario.affiliates, per_unit, False, 0
         )
 
-    def explanation(result: Result) -> str:
+    def explanation(result: Result) -> Text:
         return explain(result, tie, empty_branches(scenario.branches))
 
     return Result(
@@ -84,36 +85,57 @@ def count_pre_2018(scenario: Scenario, options: dict[str, str], rule_set: RuleSe
     )
 
 
-def explain(result: Result, tie: str, n_empty: int) -> str:
+def explain(result: Result, tie: str, n_empty: int) -> Joined:
     members, affiliates = result.section(MEMBERS), result.section(AFFILIATES)
     share = result.open_share
     assert share is not None  # a result with valid votes has a share
     total = members.units + affiliates.units
-    units_open = members.units_open + affiliates.units_open
-    shown = cite(share, HALF)
     if share > HALF:
-        comparison = "more than half"
+        comparison = gettext_lazy("more than half")
     elif share == HALF:
-        comparison = "exactly half, not more"
+        comparison = gettext_lazy("exactly half, not more")
     else:
-        comparison = "less than half"
-    return (
-        f"Counted under {result.rule_set.title}. Branches and affiliates are pooled as equal units, "
-        "and an open selection needs more than half of all units that voted "
-        f"(tied branches {TIE_WORDS[tie]}). "
-        f"Branches: {units_text(members.units_open)} of {plural(members.units, 'branch', 'branches')} "
-        f"chose open{branch_notes(members, tie, n_empty)}. "
-        f"Affiliates: {units_text(affiliates.units_open)} of "
-        f"{plural(affiliates.units, 'affiliate')} chose open{affiliate_notes(affiliates)}. "
-        f"Together {units_text(units_open)} of {plural(total, 'unit')} chose open, {shown}, "
-        f"which is {comparison}, so {outcome_words(result.open_selection)}."
+        comparison = gettext_lazy("less than half")
+    return sentences(
+        gettext_lazy(
+            "Counted under %(title)s. Branches and affiliates are pooled as equal units, and an open selection "
+            "needs more than half of all units that voted (tied branches %(treatment)s).",
+            title=title(result),
+            treatment=tie_words(tie),
+        ),
+        ngettext_lazy(
+            "Branches: %(open)s of %(n)s branch chose open%(notes)s.",
+            "Branches: %(open)s of %(n)s branches chose open%(notes)s.",
+            members.units,
+            open=units_text(members.units_open),
+            n=members.units,
+            notes=branch_notes(members, tie, n_empty),
+        ),
+        ngettext_lazy(
+            "Affiliates: %(open)s of %(n)s affiliate chose open%(notes)s.",
+            "Affiliates: %(open)s of %(n)s affiliates chose open%(notes)s.",
+            affiliates.units,
+            open=units_text(affiliates.units_open),
+            n=affiliates.units,
+            notes=affiliate_notes(affiliates),
+        ),
+        ngettext_lazy(
+            "Together %(open)s of %(n)s unit chose open, %(share)s, which is %(comparison)s, so %(outcome)s.",
+            "Together %(open)s of %(n)s units chose open, %(share)s, which is %(comparison)s, so %(outcome)s.",
+            total,
+            open=units_text(members.units_open + affiliates.units_open),
+            n=total,
+            share=cite(share, HALF),
+            comparison=comparison,
+            outcome=outcome_words(result.open_selection),
+        ),
     )
 
 
 RULE_SET = RuleSet(
     name="labour-pre-2018",
-    title="Labour rules before 2018: more than half of all units",
-    description=(
+    title=gettext_noop("Labour rules before 2018: more than half of all units"),
+    description=gettext_noop(
         "Each branch and affiliate that voted is a unit, pooled. Open selection when "
         "more than half of all units chose open."
     ),
@@ -122,7 +144,7 @@ RULE_SET = RuleSet(
     threshold=THRESHOLD,
     chart="pooled",
     pool_label="all units that voted",
-    share_label="open share of all units",
+    share_label=gettext_noop("open share of all units"),
     decide=decide,
     forecast_share=pool_share,
     counter=count_pre_2018,

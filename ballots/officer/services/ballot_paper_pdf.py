@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils.translation import gettext, gettext_noop
 from fpdf import FPDF
 
+from ballots.language import in_each_language
 from ballots.models import RollEntry, TriggerBallot
 from ballots.officer.services.common import Actor, BallotStateError, ballot_audit_record
 from ballots.officer.services.letter_pdf import printable_text, uk_time
@@ -32,8 +34,11 @@ from members.models import Member, Ward
 # The most papers one PDF holds: 2,500 pages, made while the officer waits.
 MAX_COPIES = 5000
 PAPERS_PER_PAGE = 2
-MARK_INSTRUCTION = "Put a cross (X) in one box only."
-RETURN_INSTRUCTION = "Fold the paper and put it in the ballot box or the return envelope."
+MARK_INSTRUCTION = gettext_noop("Put a cross (X) in one box only.")
+RETURN_INSTRUCTION = gettext_noop("Fold the paper and put it in the ballot box or the return envelope.")
+# A bilingual paper's short lines carry both languages on one line, Welsh first; its longer
+# ones (the question, the instructions) are given in Welsh and then in English.
+ONE_LINE_KINDS = ("title", "detail", "choice")
 
 # A4 portrait in millimetres, split into two A5 halves.
 PAGE_WIDTH, PAGE_HEIGHT = 210.0, 297.0
@@ -80,34 +85,50 @@ def ballot_paper_closing(ballot: TriggerBallot) -> str:
     return uk_time(ballot.channel_closes_at(channel))
 
 
-def ballot_paper_text(*, ballot: TriggerBallot, ward: Ward) -> list[tuple[str, str]]:
-    """The paper's lines, top to bottom, as (kind, text): the same for every copy."""
+def _paper_lines(*, ballot: TriggerBallot, ward: Ward) -> list[tuple[str, str]]:
+    """The paper's lines in the active language."""
     labels = choice_labels(ballot.sitting_mp)
     return [
-        ("title", "Trigger ballot: ballot paper"),
-        ("detail", f"Constituency: {ballot.constituency.name}"),
-        ("detail", f"Ward branch: {ward.name}"),
-        ("question", ballot_question(ballot.constituency.name, ballot.sitting_mp)),
+        ("title", gettext("Trigger ballot: ballot paper")),
+        ("detail", gettext("Constituency: %(constituency)s") % {"constituency": ballot.constituency.name}),
+        ("detail", gettext("Ward branch: %(ward)s") % {"ward": ward.name}),
+        ("question", ballot_question(ballot)),
         ("choice", labels["keep"]),
         ("choice", labels["open"]),
-        ("mark", MARK_INSTRUCTION),
-        ("instruction", RETURN_INSTRUCTION),
-        ("closing", f"Voting on paper closes {ballot_paper_closing(ballot)}."),
+        ("mark", gettext(MARK_INSTRUCTION)),
+        ("instruction", gettext(RETURN_INSTRUCTION)),
+        ("closing", gettext("Voting on paper closes %(closes)s.") % {"closes": ballot_paper_closing(ballot)}),
     ]
 
 
+def ballot_paper_text(*, ballot: TriggerBallot, ward: Ward) -> list[tuple[str, str]]:
+    """The paper's lines, top to bottom, as (kind, text): the same for every copy. A bilingual
+    ballot's one paper carries both languages (ONE_LINE_KINDS), so a member reads it in either."""
+    versions = in_each_language(ballot.bilingual, lambda: _paper_lines(ballot=ballot, ward=ward))
+    if len(versions) == 1:
+        return versions[0]
+    welsh, english = versions
+    lines: list[tuple[str, str]] = []
+    for (kind, cy), (_, en) in zip(welsh, english, strict=True):
+        lines += [(kind, f"{cy} / {en}")] if kind in ONE_LINE_KINDS else [(kind, cy), (kind, en)]
+    return lines
+
+
 def ballot_papers_pdf(*, ballot: TriggerBallot, ward: Ward, copies: int) -> bytes:
-    """`copies` identical ballot papers for `ward`, two to an A4 page with a line to cut along."""
+    """`copies` identical ballot papers for `ward`, two to an A4 page with a line to cut along (a
+    bilingual ballot's papers, with twice the words, one to a page)."""
+    per_page = 1 if ballot.bilingual else PAPERS_PER_PAGE
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_title(printable_text(f"Ballot papers: {ward.name}, {ballot.constituency.name}"))
     layout: list[_Block] = []
     for index in range(copies):
-        slot = index % PAPERS_PER_PAGE
+        slot = index % per_page
         if slot == 0:
             pdf.add_page()
-            _cut_line(pdf)
+            if per_page > 1:
+                _cut_line(pdf)
         # Laid out once (wrapping the long lines is most of the work), then drawn on every paper.
         layout = layout or _layout(pdf, ballot_paper_text(ballot=ballot, ward=ward))
         _paper(pdf, layout, top=slot * HALF)

@@ -24,6 +24,9 @@ _SWITCH_DEFAULTS = {name: getattr(TriggerBallot(), name) for name in CHANNEL_SWI
 
 BALLOT_FIELDS = (
     "sitting_mp",
+    "bilingual",
+    "question_en",
+    "question_cy",
     "rules",
     "member_counting",
     "affiliate_counting",
@@ -78,6 +81,8 @@ def ballot_settings_errors(values: dict[str, Any]) -> dict[str, list[str]]:
         if value is not None and value < 0:
             add(name, "This cannot be negative.")
     _channel_errors(values, add)
+    if (values.get("question_cy") or "").strip() and not values.get("bilingual"):
+        add("question_cy", "Tick “Welsh and English” to give the question in Welsh, or leave this empty.")
     return errors
 
 

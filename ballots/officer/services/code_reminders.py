@@ -29,7 +29,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from ballots.language import subject_in_each_language, text_in_each_language
 from ballots.models import CodeReminder, RollEntry, TriggerBallot
 
 # The sending is code_delivery's own (its queue of waiting entries too), the checks code_queue's.
@@ -52,18 +54,22 @@ def voting_code_reminder_message(
 ) -> mail.EmailMessage:
     """The reminder email of `code` to `entry`'s member: the code email's settings, the reminder's words."""
     message = voting_code_message(ballot=ballot, entry=entry, code=code, connection=connection)
-    message.subject = f"Reminder: you have not voted yet in the trigger ballot in {ballot.constituency.name}"
-    message.body = render_to_string(
-        "ballots/officer/email/voting_code_reminder.txt",
-        {
-            "ballot": ballot,
-            "member": entry.member,
-            "membership_number": entry.membership_number,
-            "ward": entry.ward,
-            "code": code,
-            "link": personal_voting_link(ballot=ballot, membership_number=entry.membership_number, code=code),
-            "vote_url": f"{settings.SITE_URL}{reverse('ballots:vote_start')}",
-        },
+    message.subject = subject_in_each_language(
+        ballot.bilingual,
+        lambda: gettext("Reminder: you have not voted yet in the trigger ballot in %(constituency)s")
+        % {"constituency": ballot.constituency.name},
+    )
+    context = {
+        "ballot": ballot,
+        "member": entry.member,
+        "membership_number": entry.membership_number,
+        "ward": entry.ward,
+        "code": code,
+        "link": personal_voting_link(ballot=ballot, membership_number=entry.membership_number, code=code),
+        "vote_url": f"{settings.SITE_URL}{reverse('ballots:vote_start')}",
+    }
+    message.body = text_in_each_language(
+        ballot.bilingual, lambda: render_to_string("ballots/officer/email/voting_code_reminder.txt", context)
     )
     return message
 

@@ -8,16 +8,20 @@ Western European letters, and any other character prints without its accent (Ŵ 
 """
 
 import datetime as dt
+import functools
 import io
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 import segno
 from django.conf import settings
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from fpdf import FPDF
 
+from ballots.language import in_each_language
 from ballots.models import RollEntry, TriggerBallot
 from ballots.officer.services.voting_codes import personal_voting_link
 
@@ -79,9 +83,10 @@ def address_lines(*, address: str, postcode: str) -> list[str] | None:
 
 
 def uk_time(moment: dt.datetime) -> str:
-    """`moment` in UK time with its zone named, e.g. 'Thursday 4 June 2026, 17:00 BST'."""
+    """`moment` in UK time with its zone named, e.g. 'Thursday 4 June 2026, 17:00 BST', in the
+    active language's day and month names (Welsh: 'Dydd Iau 4 Mehefin 2026, 17:00 BST')."""
     local = moment.astimezone(UK_TIME)
-    return f"{local:%A} {local.day} {local:%B %Y, %H:%M} {local.tzname()}"
+    return f"{date_format(local, 'l j F Y, H:i')} {local.tzname()}"
 
 
 def _qr_png(link: str) -> io.BytesIO:
@@ -96,11 +101,16 @@ def letters_pdf(*, ballot: TriggerBallot, letters: Iterable[tuple[RollEntry, str
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=False)
     pdf.set_title(printable_text(f"Voting code letters: {ballot.constituency.name}"))
-    closes = uk_time(ballot.closes_at)
     vote_url = f"{settings.SITE_URL}{reverse('ballots:vote_start')}"
     for entry, code in letters:
         link = personal_voting_link(ballot=ballot, membership_number=entry.membership_number, code=code)
-        _letter_page(pdf, ballot=ballot, entry=entry, code=code, link=link, closes=closes, vote_url=vote_url)
+        # A bilingual ballot's letter is two pages, Welsh first, each with the code (ballots/language.py).
+        draw = functools.partial(_letter_page, pdf, ballot=ballot, entry=entry, code=code, link=link, vote_url=vote_url)
+
+        def page(draw: Callable[..., None] = draw) -> None:
+            draw(closes=uk_time(ballot.closes_at))  # the closing time in the page's language
+
+        in_each_language(ballot.bilingual, page)
     return bytes(pdf.output())
 
 
@@ -116,32 +126,39 @@ def _letter_page(
         pdf.set_font("Helvetica", "B", 13)
         pdf.cell(width, 7, printable_text(entry.member.full_name), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 11)
-        ward = printable_text(f"{entry.ward.name} ward, {ballot.constituency.name}")
+        where = {"ward": entry.ward.name, "constituency": ballot.constituency.name}
+        ward = printable_text(gettext("%(ward)s ward, %(constituency)s") % where)
         pdf.cell(width, 6, ward, new_x="LMARGIN", new_y="NEXT")
     else:
         _address_block(pdf, name=printable_text(entry.member.full_name), lines=lines)
         pdf.set_font("Helvetica", "", 11)
-    pdf.cell(width, 6, f"Membership number: {entry.membership_number}", new_x="LMARGIN", new_y="NEXT")
+    number = gettext("Membership number: %(number)s") % {"number": entry.membership_number}
+    pdf.cell(width, 6, number, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
     pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(width, 8, printable_text(f"Your vote in the trigger ballot for {ballot.sitting_mp}"))
+    heading = gettext("Your vote in the trigger ballot for %(mp)s") % {"mp": ballot.sitting_mp}
+    pdf.multi_cell(width, 8, printable_text(heading))
     pdf.ln(2)
     pdf.set_font("Helvetica", "", 11)
     pdf.multi_cell(
         width,
         6,
         printable_text(
-            f"Dear {entry.member.first_name}, you can vote on whether {ballot.sitting_mp}, the sitting MP for "
-            f"{ballot.constituency.name}, is reselected as the party's candidate, or whether there is an open "
-            "selection. This letter carries your own voting code: keep it to yourself."
+            gettext(
+                "Dear %(name)s, you can vote on whether %(mp)s, the sitting MP for %(constituency)s, is reselected "
+                "as the party's candidate, or whether there is an open selection. This letter carries your own "
+                "voting code: keep it to yourself."
+            )
+            % {"name": entry.member.first_name, "mp": ballot.sitting_mp, "constituency": ballot.constituency.name}
         ),
     )
     pdf.ln(4)
     pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(width, 7, f"Voting closes: {closes} (UK time)", new_x="LMARGIN", new_y="NEXT")
+    closing = gettext("Voting closes: %(closes)s (UK time)") % {"closes": closes}
+    pdf.cell(width, 7, printable_text(closing), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("Helvetica", "", 11)
-    pdf.cell(width, 6, "Your voting code:", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 6, printable_text(gettext("Your voting code:")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Courier", "B", 20)
     pdf.cell(width, 11, code, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
@@ -149,19 +166,25 @@ def _letter_page(
     pdf.image(_qr_png(link), x=pdf.l_margin, y=top, w=45, h=45)
     pdf.set_xy(pdf.l_margin + 52, top)
     pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(width - 52, 7, "How to vote, in three steps", new_x="LEFT", new_y="NEXT")
+    pdf.cell(width - 52, 7, printable_text(gettext("How to vote, in three steps")), new_x="LEFT", new_y="NEXT")
     pdf.set_font("Helvetica", "", 11)
     steps = (
-        "1. Scan the square code with your phone's camera, or type your personal link below into a web browser.",
-        f"2. Or go to {vote_url} and type your membership number and the voting code above.",
-        "3. Choose on the ballot paper and press Vote before voting closes. You will be given a receipt code.",
+        gettext(
+            "1. Scan the square code with your phone's camera, or type your personal link below into a web browser."
+        ),
+        gettext("2. Or go to %(vote_url)s and type your membership number and the voting code above.")
+        % {"vote_url": vote_url},
+        gettext(
+            '3. Choose on the ballot paper and press "Cast my vote" before voting closes. '
+            "You will be given a receipt code."
+        ),
     )
     for step in steps:
-        pdf.multi_cell(width - 52, 6, step, new_x="LEFT", new_y="NEXT")
+        pdf.multi_cell(width - 52, 6, printable_text(step), new_x="LEFT", new_y="NEXT")
         pdf.ln(1)
     pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + 45) + 6)
     pdf.set_font("Helvetica", "", 9)
-    pdf.cell(width, 5, "Your personal link:", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 5, printable_text(gettext("Your personal link:")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Courier", "", 8)
     pdf.multi_cell(width, 4, link, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
@@ -170,9 +193,13 @@ def _letter_page(
         width,
         5,
         printable_text(
-            "Your vote is secret: the ballot records which ward it came from and which way it went, and nothing "
-            "that ties it to you. This code replaces any code sent to you earlier. If someone else has seen it, "
-            f"ask your constituency officers for a new one.\n\n{ballot.constituency.name} constituency officers"
+            gettext(
+                "Your vote is secret: the ballot records which ward it came from and which way it went, and nothing "
+                "that ties it to you. This code replaces any code sent to you earlier. If someone else has seen it, "
+                "ask your constituency officers for a new one."
+            )
+            + "\n\n"
+            + gettext("%(constituency)s constituency officers") % {"constituency": ballot.constituency.name}
         ),
     )
 

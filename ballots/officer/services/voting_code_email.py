@@ -14,7 +14,9 @@ from django.conf import settings
 from django.core import mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 
+from ballots.language import subject_in_each_language, text_in_each_language
 from ballots.models import RollEntry, TriggerBallot
 from ballots.officer.services.code_bounces import METADATA_KEY
 from ballots.officer.services.voting_codes import personal_voting_link
@@ -34,9 +36,16 @@ def voting_code_message(
         "link": personal_voting_link(ballot=ballot, membership_number=entry.membership_number, code=code),
         "vote_url": f"{settings.SITE_URL}{reverse('ballots:vote_start')}",
     }
+    # A bilingual ballot's email carries both texts, Welsh first (ballots/language.py).
     message = mail.EmailMessage(
-        subject=f"Your voting code: trigger ballot in {ballot.constituency.name}",
-        body=render_to_string("ballots/officer/email/voting_code.txt", context),
+        subject=subject_in_each_language(
+            ballot.bilingual,
+            lambda: gettext("Your voting code: trigger ballot in %(constituency)s")
+            % {"constituency": ballot.constituency.name},
+        ),
+        body=text_in_each_language(
+            ballot.bilingual, lambda: render_to_string("ballots/officer/email/voting_code.txt", context)
+        ),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[entry.member.email],
         connection=connection,

@@ -6,8 +6,8 @@ ending with exit status 2 and a one-line message, never a traceback.
 
 import io
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path

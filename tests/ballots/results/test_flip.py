@@ -13,6 +13,9 @@ def test_the_smallest_flip_sentence_is_worked_out_once_for_the_same_figures(db, 
         def sentence(self):
             return "The result would have changed if 1 affiliate had voted differently."
 
+        def sentence_in(self, translations, *, explained=False):
+            return self.sentence()
+
     def fake_smallest_flip(scenario):
         calls.append(scenario)
         return FakeFlip()

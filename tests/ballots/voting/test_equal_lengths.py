@@ -86,5 +86,5 @@ def test_the_forms_posted_on_the_way_are_as_long_whichever_way_the_member_chose(
         for value in CHOICE_OF_VALUE
     }
 
-    assert {name for name, _ in fields} == {"csrfmiddlewaretoken", "token", "choice"}
+    assert {name for name, _ in fields} == {"csrfmiddlewaretoken", "token", "choice", "language"}
     assert len(bodies["keep"]) == len(bodies["open"])
