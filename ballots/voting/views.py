@@ -62,11 +62,12 @@ BAD_LINK = gettext_lazy(
 PAPER_VALUES = (None, *CHOICE_OF_VALUE)
 
 
-def _bilingual(ballot) -> bool:
+def _bilingual(request, ballot) -> bool:
     """Whether a ballot's pages offer Welsh. A ballot named only by its token (the receipt, or a
-    vote not confirmed) keeps the language its form carried: the page before chose it."""
+    vote not confirmed) has no setting to read: it keeps the language its form carried, which
+    the page before chose."""
     bilingual = getattr(ballot, "bilingual", None)
-    return bilingual if bilingual is not None else None
+    return request.POST.get("language") == WELSH if bilingual is None else bool(bilingual)
 
 
 def _render(request, template, context, *, bilingual: bool = False, switch_action: str = ""):
@@ -276,9 +277,7 @@ def vote_confirm(request):
 
 def _choice_page(request, template, token, ballot, value, *, status=200):
     """A page that shows the choice back: padded to one length whichever it is."""
-    bilingual = _bilingual(ballot)
-    if bilingual is None:
-        bilingual = request.POST.get("language") == WELSH
+    bilingual = _bilingual(request, ballot)
     language_use(request, bilingual=bilingual)
     labels = choice_labels(ballot.sitting_mp)
     switch = reverse("ballots:vote_confirm") if template == "ballots/voting/confirm.html" else ""
