@@ -23,11 +23,9 @@ import datetime as dt
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -38,8 +36,7 @@ from ballots.models import CodeReminder, RollEntry, TriggerBallot
 from ballots.officer.services.code_delivery import entries_waiting_to_send, voting_codes_email_deliver
 from ballots.officer.services.code_queue import voting_codes_email_check
 from ballots.officer.services.common import Actor, BallotStateError, Status, ballot_audit_record, ballot_lock
-from ballots.officer.services.voting_code_email import voting_code_message
-from ballots.officer.services.voting_codes import personal_voting_link
+from ballots.officer.services.voting_code_email import voting_code_context, voting_code_message
 
 logger = logging.getLogger(__name__)
 
@@ -59,15 +56,7 @@ def voting_code_reminder_message(
         lambda: gettext("Reminder: you have not voted yet in the trigger ballot in %(constituency)s")
         % {"constituency": ballot.constituency.name},
     )
-    context = {
-        "ballot": ballot,
-        "member": entry.member,
-        "membership_number": entry.membership_number,
-        "ward": entry.ward,
-        "code": code,
-        "link": personal_voting_link(ballot=ballot, membership_number=entry.membership_number, code=code),
-        "vote_url": f"{settings.SITE_URL}{reverse('ballots:vote_start')}",
-    }
+    context = voting_code_context(ballot=ballot, entry=entry, code=code)
     message.body = text_in_each_language(
         ballot.bilingual, lambda: render_to_string("ballots/officer/email/voting_code_reminder.txt", context)
     )

@@ -22,11 +22,11 @@ from ballots.officer.services.code_bounces import METADATA_KEY
 from ballots.officer.services.voting_codes import personal_voting_link
 
 
-def voting_code_message(
-    *, ballot: TriggerBallot, entry: RollEntry, code: str, connection: Any = None, replaces_earlier: bool = False
-) -> mail.EmailMessage:
-    """The email of `code` to `entry`'s member; `replaces_earlier` adds that any earlier code stopped working."""
-    context = {
+def voting_code_context(
+    *, ballot: TriggerBallot, entry: RollEntry, code: str, replaces_earlier: bool = False
+) -> dict[str, Any]:
+    """What the code email's templates (and the reminder's) are drawn from."""
+    return {
         "ballot": ballot,
         "member": entry.member,
         "membership_number": entry.membership_number,
@@ -36,6 +36,13 @@ def voting_code_message(
         "link": personal_voting_link(ballot=ballot, membership_number=entry.membership_number, code=code),
         "vote_url": f"{settings.SITE_URL}{reverse('ballots:vote_start')}",
     }
+
+
+def voting_code_message(
+    *, ballot: TriggerBallot, entry: RollEntry, code: str, connection: Any = None, replaces_earlier: bool = False
+) -> mail.EmailMessage:
+    """The email of `code` to `entry`'s member; `replaces_earlier` adds that any earlier code stopped working."""
+    context = voting_code_context(ballot=ballot, entry=entry, code=code, replaces_earlier=replaces_earlier)
     # A bilingual ballot's email carries both texts, Welsh first (ballots/language.py).
     message = mail.EmailMessage(
         subject=subject_in_each_language(
