@@ -62,6 +62,7 @@ from bench import vote_load_report as report  # noqa: E402 - needs ROOT on the p
 from bench import vote_load_setup as setup  # noqa: E402
 from bench.servers import AppServer  # noqa: E402
 from bench.vote_load_clients import ClientProcesses  # noqa: E402
+from bench.vote_load_cpu import CpuMeter  # noqa: E402
 
 GUNICORN_TUNING = ("--backlog", "2048", "--keep-alive", "30", "--log-level", "warning")
 ORDERS = (("site", "django", "bare"), ("django", "bare", "site"), ("bare", "site", "django"))
@@ -121,11 +122,25 @@ def rounds_plan(codes, args, values, rng):
     return rounds
 
 
-def run_round(number, browsers, clients, servers, ballot_id, rng):
+DATABASE_OF = {"site": setup.DB_NAME, "django": setup.DB_DJANGO, "bare": setup.DB_BARE}
+
+
+def measured(meter, clients, servers, name, kind, items, **options):
+    """One batch of `kind` against server `name`: its results, its wall time and the CPU time spent
+    while it ran (vote_load_cpu.py)."""
+    server = servers[name]
+    pids = [server.pid, *server.worker_pids()]
+    before = meter.read(pids, DATABASE_OF[name])
+    results, wall = clients.run(kind, server.port, items, **options)
+    return results, wall, meter.spent(before, meter.read(pids, DATABASE_OF[name]))
+
+
+def run_round(number, browsers, clients, servers, ballot_id, rng, meter):
     """Sign the round's browsers in, then its three batches in this round's order."""
     rng.shuffle(browsers)
-    results, sign_in_wall = clients.run(
-        "sign_in", servers["site"].port, [(b.number, b.code, b.choice) for b in browsers], ballot_id=ballot_id
+    items = [(b.number, b.code, b.choice) for b in browsers]
+    results, sign_in_wall, sign_in_cpu = measured(
+        meter, clients, servers, "site", "sign_in", items, ballot_id=ballot_id
     )
     ready = []
     for browser, result in zip(browsers, results, strict=True):
@@ -139,19 +154,20 @@ def run_round(number, browsers, clients, servers, ballot_id, rng):
     rng.shuffle(ready)
     this = report.Round(number, ORDERS[(number - 1) % len(ORDERS)], browsers=len(browsers), casts=len(ready))
     this.sign_in_wall = sign_in_wall
+    this.cpu["sign_in"] = sign_in_cpu
     this.sign_in_steps = [b.steps for b in ready]
     failures = []
     for server in this.order:
         if server == "site":
             items = [(b.state, b.choice) for b in ready]
-            results, this.walls[server] = clients.run("cast", servers[server].port, items)
+            results, this.walls[server], this.cpu[server] = measured(meter, clients, servers, server, "cast", items)
             for browser, result in zip(ready, results, strict=True):
                 browser.requests += 1
                 browser.outcome, browser.receipt = result["outcome"], result.get("receipt")
                 browser.cast_seconds = result.get("seconds")
         else:
             items = [f"{number}-{i}" for i in range(len(ready))]
-            results, this.walls[server] = clients.run("insert", servers[server].port, items)
+            results, this.walls[server], this.cpu[server] = measured(meter, clients, servers, server, "insert", items)
             failures += [result for result in results if result.get("status") != 200]
         this.times[server] = [result["seconds"] for result in results if "seconds" in result]
     voted = [b for b in ready if b.outcome == "voted"]
@@ -202,6 +218,7 @@ def main():
         connections.close_all()
         servers = start_servers(args, env, database_url)
         clients = ClientProcesses(args.client_processes, args.clients)
+        meter = CpuMeter(args.server, [process.pid for process in clients.processes])
 
         from ballots.voting.forms import CHOICE_OF_VALUE
 
@@ -218,7 +235,7 @@ def main():
 
         rounds, baseline_failures = [], []
         for number, round_browsers in enumerate(plan, start=1):
-            this, failures = run_round(number, round_browsers, clients, servers, ballot_id, rng)
+            this, failures = run_round(number, round_browsers, clients, servers, ballot_id, rng, meter)
             rounds.append(this)
             baseline_failures += failures
         for server in servers.values():
@@ -246,6 +263,7 @@ def main():
         own_requests = sum(b.requests for b in voted) / len(voted) if voted else 0
         report.print_per_vote(total, sum(b.requests for b in browsers), own_requests)
         report.print_ratios(rounds, total)
+        report.print_cpu(rounds, total)
         if idle:
             report.print_database_work(
                 before,

@@ -33,6 +33,7 @@ class Round:
     walls: dict = field(default_factory=dict)  # server -> the batch's wall time
     times: dict = field(default_factory=dict)  # server -> each request's time
     journeys: list = field(default_factory=list)  # for each voter shown a receipt: its four requests' time
+    cpu: dict = field(default_factory=dict)  # batch ("sign_in" or a server) -> {part: CPU seconds}, or None
 
     def rate(self, server):
         """Requests per second of the server's batch."""
@@ -57,6 +58,12 @@ def pooled(rounds):
         total.casts += r.casts
         total.votes += r.votes
         total.journeys += r.journeys
+        for batch, spent in r.cpu.items():
+            if spent is None or total.cpu.get(batch, {}) is None:
+                total.cpu[batch] = None
+                continue
+            for part, seconds in spent.items():
+                total.cpu.setdefault(batch, {})[part] = total.cpu.get(batch, {}).get(part, 0.0) + seconds
         for server in SERVERS:
             total.walls[server] = total.walls.get(server, 0.0) + r.walls[server]
             total.times.setdefault(server, []).extend(r.times[server])
@@ -162,3 +169,30 @@ def print_database_work(before, after, per, databases):
             f" inserted, {delta['tup_updated'] / count:5.2f} updated, {delta['tup_deleted'] / count:5.2f} deleted"
             f" per {unit}" + (f" ({delta['xact_rollback']} rolled back)" if delta["xact_rollback"] else "")
         )
+
+
+def print_cpu(rounds, total):
+    """CPU milliseconds per request of each batch, by who spent them (vote_load_cpu.py), all rounds."""
+    from bench.vote_load_cpu import PARTS
+
+    print()
+    if any(spent is None for spent in total.cpu.values()) or not total.cpu:
+        print("CPU per request: not measured (no /proc on this machine)")
+        return
+    print("CPU per request, all rounds (ms of CPU time: user + system, by who spent it)")
+    print(f"  {'':<36} " + "  ".join(f"{part:>8}" for part in PARTS))
+    rows = (
+        ("sign in, per request (3 a browser)", "sign_in", 3 * total.browsers),
+        ("cast POST", "site", total.casts),
+        ("Django one-INSERT view", "django", total.casts),
+        ("bare WSGI one INSERT", "bare", total.casts),
+    )
+    for name, batch, count in rows:
+        spent = total.cpu[batch]
+        print(f"  {name:<36} " + "  ".join(f"{spent[part] / count * 1000:8.2f}" for part in PARTS))
+    cast, django = total.cpu["site"], total.cpu["django"]
+    print(
+        "  the cast POST's CPU / the Django view's: "
+        + ", ".join(f"{part} {cast[part] / django[part]:.2f}" for part in PARTS if django[part])
+        + " (machine: the headline's ratio seen as cost, not as wall time)"
+    )

@@ -71,4 +71,8 @@ def _clear_cache():
         cache.clear()
     except Exception:  # noqa: BLE001 - the cache table may not exist for tests without a database
         pass
+    # The receipt page's kept copies too: a ballot of the next test may have the same id and names.
+    from ballots.voting.receipt_page import receipt_copies_forget
+
+    receipt_copies_forget()
     yield

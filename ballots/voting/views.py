@@ -33,6 +33,7 @@ from ballots.ratelimit import client_address, rate_limit_message, vote_rate_limi
 from ballots.voting.equal_length import page_of_equal_length
 from ballots.voting.forms import CHOICE_OF_VALUE, BallotPaperForm, ReceiptCheckForm, VoteStartForm
 from ballots.voting.pages import page, sessionless
+from ballots.voting.receipt_page import receipt_page
 from ballots.voting.services import (
     VoteRefused,
     ballots_open_for_voting,
@@ -335,11 +336,15 @@ def _cast(request, token, form):
         extra = {"maybe_receipt": True} if refusal.reason == "already_voted" else {}
         return _refused(request, ballot, refusal, **extra)
     # The receipt keeps the language the confirmation was shown in (the form carries it).
-    content = _render(
+    bilingual = request.POST.get("language") == WELSH
+    language_use(request, bilingual=bilingual)
+    content = receipt_page(
         request,
-        "ballots/voting/done.html",
-        {"receipt": result.receipt_code, "ballot": _ballot_named_by(token)},
-        bilingual=request.POST.get("language") == WELSH,
+        ballot=_ballot_named_by(token),
+        receipt=result.receipt_code,
+        meeting=meeting_lookup(request).device,
+        draw=lambda context: _render(request, "ballots/voting/done.html", context, bilingual=bilingual),
+        bilingual=bilingual,
     )
     return page(request, content)
 
