@@ -239,10 +239,12 @@ def _number_client_marker(number: str, client: str) -> str:
     return f"{_PREFIX}:{_keyed_hash(f'vote-number-client:{number}|{client}')}"
 
 
-def _number_slow_down(number: str, client: str, now: int) -> RateLimitState:
+def _number_slow_down(found: dict, number: str, client: str, now: int) -> RateLimitState:
+    """The number's slow-down, from `found`: the cache's values of its slots and its last failure."""
     slow_after, delay = settings.VOTE_RATE_SLOW_AFTER, settings.VOTE_RATE_SLOW_SECONDS
-    failures = len(_live_stamps(cache.get_many(_number_slots(number)), _window(), now))
-    last = cache.get(_number_last_key(number))
+    slots = {key: found[key] for key in _number_slots(number) if key in found}
+    failures = len(_live_stamps(slots, _window(), now))
+    last = found.get(_number_last_key(number))
     slowed = False
     retry_at = None
     if failures >= slow_after and isinstance(last, list | tuple) and len(last) == 2:
@@ -263,26 +265,35 @@ def vote_rate_limit_check(
 ) -> RateLimitState:
     """Whether an attempt may have its code checked. Hard limits first (the latest time wins),
     then the number's slow-down; the personal link skips both of the number's limits, and a
-    branch meeting skips the client's limit."""
+    branch meeting skips the client's limit. Every counter it needs is read at once (one
+    `get_many`: one query on the database cache, one round trip on Redis)."""
     second = _second(now)
     window = _window()
     number = membership_number_normalise(membership_number)
-    states = []
+    limits = []  # (slot keys, limit, kind) of each hard limit that applies
     if not meeting:
         client_limit = settings.VOTE_RATE_CLIENT_LIMIT
-        states.append(rate_limit_check(_client_key(client), limit=client_limit, window=window, now=second))
+        limits.append((_slot_keys(_client_key(client), client_limit), client_limit, KIND_ATTEMPTS))
     if number:
-        states.append(
-            rate_limit_check(_pair_key(number, client), limit=settings.VOTE_RATE_LIMIT, window=window, now=second)
+        limits.append(
+            (_slot_keys(_pair_key(number, client), settings.VOTE_RATE_LIMIT), settings.VOTE_RATE_LIMIT, KIND_ATTEMPTS)
         )
         if not personal_link:
-            clients = cache.get_many(_number_clients_slots(number))
-            states.append(_state(clients, settings.VOTE_RATE_LOCK_CLIENTS, window, second, KIND_NUMBER_LOCKED))
+            limits.append((_number_clients_slots(number), settings.VOTE_RATE_LOCK_CLIENTS, KIND_NUMBER_LOCKED))
+    slow_down = bool(number) and not personal_link
+    wanted = [key for keys, _, _ in limits for key in keys]
+    if slow_down:
+        wanted += [*_number_slots(number), _number_last_key(number)]
+    found = cache.get_many(wanted) if wanted else {}
+    states = [
+        _state({key: found[key] for key in keys if key in found}, limit, window, second, kind)
+        for keys, limit, kind in limits
+    ]
     hard = [state for state in states if state.limited]
     if hard:
         return max(hard, key=lambda state: state.retry_at)
-    if number and not personal_link:
-        slow = _number_slow_down(number, client, second)
+    if slow_down:
+        slow = _number_slow_down(found, number, client, second)
         if slow.limited:
             return slow
     if not states:  # a meeting's attempt with no number to count: nothing limits it

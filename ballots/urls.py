@@ -11,8 +11,10 @@ from ballots.voting import urls as urls_voting
 app_name = "ballots"
 
 urlpatterns = [
-    *urls_officer.urlpatterns,
+    # First: the voting pages are what the site serves most, and every pattern before the one
+    # that matches is tried in turn.
     *urls_voting.urlpatterns,
+    *urls_officer.urlpatterns,
     *urls_results.urlpatterns,
     *urls_simulator.urlpatterns,
     # A region's rounds (docs/regions.md): set-up from one file, the dashboard, the forecast,

@@ -15,13 +15,15 @@ admin.site.__class__ = TwoFactorAdminSite
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Early, and the voting pages first within it: Django tries every pattern before the one that
+    # matches, and the members' pages are what the site serves most (ballots/urls.py).
+    path("", include("ballots.urls")),
     path("accounts/login/", RateLimitedLoginView.as_view(), name="login"),
     path("accounts/", include("accounts.urls")),
     # Before the admin's own: its login would skip the officer login's rate limit and code.
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("", include("members.urls")),
-    path("", include("ballots.urls")),
 ]
 
 # The mail provider's bounce reports (ballots/officer/services/code_bounces.py): served only

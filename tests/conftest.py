@@ -71,8 +71,19 @@ def _clear_cache():
         cache.clear()
     except Exception:  # noqa: BLE001 - the cache table may not exist for tests without a database
         pass
-    # The receipt page's kept copies too: a ballot of the next test may have the same id and names.
-    from ballots.voting.receipt_page import receipt_copies_forget
+    # The voting pages' kept copies too: a ballot of the next test may have the same id and names.
+    from ballots.voting.kept_pages import kept_pages_forget
 
-    receipt_copies_forget()
+    kept_pages_forget()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    # A page in Welsh leaves Welsh active in the test's thread (a server thread's next request
+    # starts in English, config.middleware): the next test starts in English too.
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

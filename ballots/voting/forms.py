@@ -7,8 +7,17 @@ from ballots.models import Choice, TriggerBallot
 
 
 class BallotChoiceField(forms.ModelChoiceField):
+    # The open ballots already read for the page, by their id as posted: the common answer,
+    # found with no second query.
+    listed: dict[str, TriggerBallot] = {}
+
     def label_from_instance(self, ballot):
         return f"{ballot.constituency.name}: {ballot.sitting_mp}"
+
+    def to_python(self, value):
+        if isinstance(value, str) and value in self.listed:
+            return self.listed[value]
+        return super().to_python(value)
 
 
 class VoteStartForm(forms.Form):
@@ -53,6 +62,7 @@ class VoteStartForm(forms.Form):
         # opened) is still accepted here, so the member hears exactly why they cannot vote.
         field.queryset = TriggerBallot.objects.select_related("constituency") if self.is_bound else open_ballots
         ballots = list(open_ballots)
+        field.listed = {str(ballot.pk): ballot for ballot in ballots}
         self.single_ballot = ballots[0] if len(ballots) == 1 else None
         if self.single_ballot is not None:
             field.widget = forms.HiddenInput()

@@ -20,6 +20,7 @@ banner and, on a shared device, the "Next voter" button and the return to a blan
 from types import SimpleNamespace
 
 from django.db import DatabaseError, InterfaceError, OperationalError
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
@@ -32,8 +33,8 @@ from ballots.models import TriggerBallot
 from ballots.ratelimit import client_address, rate_limit_message, vote_rate_limit_check, vote_rate_limit_failure
 from ballots.voting.equal_length import page_of_equal_length
 from ballots.voting.forms import CHOICE_OF_VALUE, BallotPaperForm, ReceiptCheckForm, VoteStartForm
+from ballots.voting.kept_pages import kept_page
 from ballots.voting.pages import page, sessionless
-from ballots.voting.receipt_page import receipt_page
 from ballots.voting.services import (
     VoteRefused,
     ballots_open_for_voting,
@@ -71,11 +72,14 @@ def _bilingual(request, ballot) -> bool:
     return request.POST.get("language") == WELSH if bilingual is None else bool(bilingual)
 
 
-def _render(request, template, context, *, bilingual: bool = False, switch_action: str = ""):
+def _render(request, template, context, *, bilingual: bool = False, switch_action: str = "", kept=None, blanks=None):
     """A voting page in the member's language (ballots/language.py), told of the meeting device it
     is shown on (None on any other browser). A bilingual page offers the other language: as a
     link where the page was reached by one, or as a button of the form (``switch_action``) that
-    shows the same step again, so the member keeps their place and their ballot paper."""
+    shows the same step again, so the member keeps their place and their ballot paper.
+
+    With ``kept`` (a key naming what the page is drawn from), the page comes from a kept copy
+    with ``blanks`` (the vote token, the receipt code) and the CSRF token put in (kept_pages.py)."""
     language_use(request, bilingual=bilingual)
     device = meeting_lookup(request).device
     context = {
@@ -87,7 +91,22 @@ def _render(request, template, context, *, bilingual: bool = False, switch_actio
         "paper_idle_seconds": PAPER_IDLE_SECONDS,
         "receipt_idle_seconds": RECEIPT_IDLE_SECONDS,
     }
-    return render_to_string(template, context, request)
+    return kept_page(
+        request,
+        kept,
+        lambda drawn: render_to_string(template, drawn, request),
+        context,
+        {**(blanks or {}), "csrf_token": lambda: get_token(request)},
+        template=template,
+        bilingual=bilingual,
+        switch_action=switch_action,
+        meeting=device,
+    )
+
+
+def _ballot_shown(ballot) -> tuple:
+    """What a voting page shows of a ballot, as part of a kept page's key (kept_pages.py)."""
+    return (ballot.pk, ballot.constituency.name, ballot.sitting_mp, ballot.closes_at, ballot_question(ballot))
 
 
 def _ballot(ballot_id):
@@ -100,11 +119,14 @@ def _start(request, *, form=None, problems=(), status=200, refusal=None):
         form = VoteStartForm(open_ballots=open_ballots)
     else:
         form.show_open_ballots(open_ballots)
+    # A blank start page (no answers, no problems) is the same for everyone: kept, for its ballots.
+    listed = tuple((b.pk, b.constituency.name, b.sitting_mp, b.closes_at, b.bilingual) for b in open_ballots)
     content = _render(
         request,
         "ballots/voting/start.html",
         {"form": form, "open_ballots": open_ballots, "problems": list(problems)},
         bilingual=any(ballot.bilingual for ballot in open_ballots),
+        kept=None if form.is_bound or problems else ("start", listed),
     )
     return page(request, content, status=status, refusal=refusal)
 
@@ -176,7 +198,6 @@ def _paper(request, ballot, token, *, form=None, selected=None, status=200, from
         context = {
             "ballot": ballot,
             "form": form,
-            "token": token,
             "minutes": TOKEN_LIFETIME_MINUTES,
             "question": ballot_question(ballot),
             "choices": [(option, labels[option]) for option in CHOICE_OF_VALUE],
@@ -189,6 +210,8 @@ def _paper(request, ballot, token, *, form=None, selected=None, status=200, from
             context,
             bilingual=ballot.bilingual,
             switch_action=reverse("ballots:vote_paper"),
+            kept=None if form.errors else ("paper", _ballot_shown(ballot), value, from_link),
+            blanks={"token": token},
         )
 
     return page(request, page_of_equal_length(render, selected, PAPER_VALUES), status=status)
@@ -286,13 +309,16 @@ def _choice_page(request, template, token, ballot, value, *, status=200):
     def render(option):
         context = {
             "ballot": ballot,
-            "token": token,
             "minutes": TOKEN_LIFETIME_MINUTES,
             "question": ballot_question(ballot),
             "choice": option,
             "choice_label": labels[option],
         }
-        return _render(request, template, context, bilingual=bilingual, switch_action=switch)
+        # The confirmation is kept; the page asking to cast again (a database failure) is rare.
+        kept = ("confirm", _ballot_shown(ballot), option) if template == "ballots/voting/confirm.html" else None
+        return _render(
+            request, template, context, bilingual=bilingual, switch_action=switch, kept=kept, blanks={"token": token}
+        )
 
     return page(request, page_of_equal_length(render, value, CHOICE_OF_VALUE), status=status)
 
@@ -305,13 +331,15 @@ def _ballot_named_by(token):
 
 
 def _cast(request, token, form):
-    # vote_cast re-reads the ballot itself, inside its transaction: the id is all it needs.
+    # vote_cast re-reads the ballot itself, inside its transaction: the id is all it needs (so no
+    # model instance is made: the ballot as the token names it).
     # Everything the reply needs is in the token, so once the vote is written no query can
     # fail between it and the member's receipt: the meeting device (if any) is asked first.
     meeting_lookup(request)
+    named = _ballot_named_by(token)
     try:
         result = vote_cast(
-            ballot=TriggerBallot(pk=token.ballot_id),
+            ballot=named,
             membership_number=token.membership_number,
             code=token.code,
             choice=form.cleaned_data["choice"],
@@ -324,7 +352,7 @@ def _cast(request, token, form):
             request,
             "ballots/voting/unconfirmed.html",
             request.POST["token"],
-            _ballot_named_by(token),
+            named,
             form.posted_value(),
             status=503,
         )
@@ -337,14 +365,13 @@ def _cast(request, token, form):
         return _refused(request, ballot, refusal, **extra)
     # The receipt keeps the language the confirmation was shown in (the form carries it).
     bilingual = request.POST.get("language") == WELSH
-    language_use(request, bilingual=bilingual)
-    content = receipt_page(
+    content = _render(
         request,
-        ballot=_ballot_named_by(token),
-        receipt=result.receipt_code,
-        meeting=meeting_lookup(request).device,
-        draw=lambda context: _render(request, "ballots/voting/done.html", context, bilingual=bilingual),
+        "ballots/voting/done.html",
+        {"ballot": named},
         bilingual=bilingual,
+        kept=("receipt", named.pk, named.sitting_mp, named.constituency.name),
+        blanks={"receipt": result.receipt_code},
     )
     return page(request, content)
 

@@ -182,6 +182,18 @@ def test_the_personal_link_skips_the_slow_down_but_not_the_pair_limit():
     assert check(MEMBER, STRANGER, T + 10, personal_link=True).limited
 
 
+def test_the_voting_check_reads_every_counter_in_one_query_on_the_database_cache(django_assert_num_queries):
+    for attempt in range(10):
+        fail(MEMBER, STRANGER, T + attempt)
+    # Each kind of attempt: the slow-down is still found, and the pair limit, from that one read.
+    with django_assert_num_queries(1):
+        assert check(MEMBER, HOME, T + 10).kind == "slow"
+    with django_assert_num_queries(1):
+        assert check(MEMBER, STRANGER, T + 10, personal_link=True).limited
+    with django_assert_num_queries(1):
+        assert check(MEMBER, STRANGER, T + 10, meeting=True).limited
+
+
 def test_expiry_frees_the_pair_and_the_number():
     for index in range(3):
         for repeat in range(10):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from ballots.codes import code_normalise
 from ballots.models import RollEntry, SealedVote, VoteReceipt
 from ballots.officer import services
+from tests.ballots.voting.voting_pages import token_on
 from tests.factories import ballot_count_with_key, open_ballot_with_voters
 
 # Tables where a membership number belongs: the member, and the roll (which says only
@@ -40,7 +41,7 @@ def _vote_through_the_pages(client, ballot, voter, choice):
         reverse("ballots:vote_start"),
         {"ballot": ballot.pk, "membership_number": voter.membership_number, "code": voter.code},
     )
-    token = paper.context["token"]
+    token = token_on(paper)
     value = {"reselect": "keep", "open": "open"}[choice]
     client.post(reverse("ballots:vote_confirm"), {"token": token, "choice": value})
     done = client.post(reverse("ballots:vote_confirm"), {"token": token, "choice": value, "cast": "1"})
