@@ -6,7 +6,9 @@ are rate limited (ballots/ratelimit.py). No page uses the session (pages.session
 the number and code are checked, each page carries them to the next in a sealed, expiring
 token (ballots/voting/tokens.py), and each form post is answered with the next page itself,
 never a redirect. The choice is only ever in the form; pages that hold it are padded to one
-length (ballots/voting/equal_length.py). Every page is sent with Cache-Control: no-store.
+length (ballots/voting/equal_length.py). The pages a member meets on the way come from copies
+drawn once and kept, their tokens and receipt code filled in (ballots/voting/kept_pages.py).
+Every page is sent with Cache-Control: no-store.
 
 No page writes on GET. When a POST is refused because the ballot's closing time has passed,
 the due ballots are closed once the refusal page has been sent (pages.page).
