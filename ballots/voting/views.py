@@ -182,10 +182,17 @@ def _credentials_verify(request, *, ballot, membership_number, code, personal_li
         raise
 
 
-def _refused(request, ballot, refusal, *, status=409, **extra):
+def _refused(request, ballot, refusal, *, status=409, maybe_receipt=False):
     bilingual = bool(ballot is not None and ballot.bilingual) or request.POST.get("language") == WELSH
+    # Kept like the other pages (a replayed cast is refused on this page): the refusal's words,
+    # in the page's language, and the ballot's times and name name what it shows.
+    shown = None if ballot is None else (ballot.pk, ballot.constituency.name, ballot.opens_at, ballot.closes_at)
     content = _render(
-        request, "ballots/voting/refused.html", {"ballot": ballot, "refusal": refusal, **extra}, bilingual=bilingual
+        request,
+        "ballots/voting/refused.html",
+        {"ballot": ballot, "refusal": refusal, "maybe_receipt": maybe_receipt},
+        bilingual=bilingual,
+        kept=("refused", refusal.reason, str(refusal.message), maybe_receipt, shown),
     )
     return page(request, content, status=status, refusal=refusal)
 
@@ -363,8 +370,7 @@ def _cast(request, token, form):
             ballot = _ballot(token.ballot_id)
         except DatabaseError:
             ballot = None  # the refusal's own words are enough
-        extra = {"maybe_receipt": True} if refusal.reason == "already_voted" else {}
-        return _refused(request, ballot, refusal, **extra)
+        return _refused(request, ballot, refusal, maybe_receipt=refusal.reason == "already_voted")
     # The receipt keeps the language the confirmation was shown in (the form carries it).
     bilingual = request.POST.get("language") == WELSH
     content = _render(

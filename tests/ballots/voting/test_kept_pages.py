@@ -96,6 +96,31 @@ def test_the_ballot_paper_and_the_confirmation_from_copies_are_the_pages_the_tem
         assert masked(back) == masked(back_drawn)
 
 
+@pytest.mark.parametrize("language", ["", "cy"])
+def test_the_already_voted_page_from_a_copy_is_the_page_the_template_draws(client, constituency, language):
+    ballot, voters = open_ballot_with_voters(constituency, voters=2, bilingual=True)
+    replays = []
+    for voter, query in zip(voters, ("", "?afresh=1"), strict=True):
+        paper = client.post(
+            "/vote/",
+            {
+                "ballot": ballot.pk,
+                "membership_number": voter.membership_number,
+                "code": voter.code,
+                "language": language,
+            },
+        )
+        confirmation = confirm(client, paper, "keep")
+        form = {"token": token_on(confirmation), "choice": "keep", "cast": "1", "language": language}
+        assert client.post("/vote/confirm/", form).status_code == 200
+        replays.append(client.post("/vote/confirm/" + query, form))  # the same form again: a replay
+    from_copy, drawn = replays
+    assert from_copy.status_code == drawn.status_code == 409
+    heading = {"": "You have already voted", "cy": '<html lang="cy">'}[language]
+    assert heading in from_copy.content.decode()
+    assert masked(from_copy) == masked(drawn).replace("?afresh=1&amp;lang=", "?lang=")
+
+
 def test_the_start_page_from_a_copy_is_the_page_the_template_draws(client, constituency):
     open_ballot_with_voters(constituency, voters=1)
     from_copy, drawn = client.get("/vote/"), client.get("/vote/?afresh=1")

@@ -224,6 +224,25 @@ def test_a_cast_given_the_place_its_check_found_is_one_statement_on_postgresql(c
     assert sealed_votes_opened(ballot) == [(voter.entry.ward_id, "open")]
 
 
+def test_a_replayed_cast_is_refused_as_already_voted_in_two_statements_on_postgresql(
+    constituency, django_assert_num_queries
+):
+    ballot, [voter] = open_ballot_with_voters(constituency, voters=1)
+    place = vote_credentials_check(ballot=ballot, membership_number=voter.membership_number, code=voter.code)
+    vote_cast(ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="open", place=place)
+    # PostgreSQL: the write, which writes nothing, then one read of why. SQLite: a savepoint, the
+    # ballot, the roll entry and the guard's UPDATE, then the rollback to the savepoint and its release.
+    expected = 2 if connection.vendor == "postgresql" else 6
+
+    with django_assert_num_queries(expected):
+        refused = refusal_reason(
+            ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="open", place=place
+        )
+
+    assert refused.reason == "already_voted"
+    assert sealed_votes_opened(ballot) == [(voter.entry.ward_id, "open")]
+
+
 def test_a_code_replaced_after_the_check_casts_nothing_even_with_the_place_the_check_found(constituency):
     from ballots.officer.services.voting_codes import voting_code_reissue
 
