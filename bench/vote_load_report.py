@@ -59,11 +59,9 @@ def pooled(rounds):
         total.votes += r.votes
         total.journeys += r.journeys
         for batch, spent in r.cpu.items():
-            if spent is None or total.cpu.get(batch, {}) is None:
-                total.cpu[batch] = None
-                continue
-            for part, seconds in spent.items():
-                total.cpu.setdefault(batch, {})[part] = total.cpu.get(batch, {}).get(part, 0.0) + seconds
+            so_far = total.cpu.get(batch, {})
+            unmeasured = spent is None or so_far is None
+            total.cpu[batch] = None if unmeasured else {part: so_far.get(part, 0.0) + s for part, s in spent.items()}
         for server in SERVERS:
             total.walls[server] = total.walls.get(server, 0.0) + r.walls[server]
             total.times.setdefault(server, []).extend(r.times[server])

@@ -107,8 +107,16 @@ def _render(request, template, context, *, bilingual: bool = False, switch_actio
 
 
 def _ballot_shown(ballot) -> tuple:
-    """What a voting page shows of a ballot, as part of a kept page's key (kept_pages.py)."""
-    return (ballot.pk, ballot.constituency.name, ballot.sitting_mp, ballot.closes_at, ballot_question(ballot))
+    """What any voting page shows of a ballot, as part of a kept page's key (kept_pages.py)."""
+    return (
+        ballot.pk,
+        ballot.constituency.name,
+        ballot.sitting_mp,
+        ballot.opens_at,
+        ballot.closes_at,
+        ballot.bilingual,
+        ballot_question(ballot),
+    )
 
 
 def _ballot(ballot_id):
@@ -122,7 +130,7 @@ def _start(request, *, form=None, problems=(), status=200, refusal=None):
     else:
         form.show_open_ballots(open_ballots)
     # A blank start page (no answers, no problems) is the same for everyone: kept, for its ballots.
-    listed = tuple((b.pk, b.constituency.name, b.sitting_mp, b.closes_at, b.bilingual) for b in open_ballots)
+    listed = tuple(_ballot_shown(ballot) for ballot in open_ballots)
     content = _render(
         request,
         "ballots/voting/start.html",
@@ -184,9 +192,8 @@ def _credentials_verify(request, *, ballot, membership_number, code, personal_li
 
 def _refused(request, ballot, refusal, *, status=409, maybe_receipt=False):
     bilingual = bool(ballot is not None and ballot.bilingual) or request.POST.get("language") == WELSH
-    # Kept like the other pages (a replayed cast is refused on this page): the refusal's words,
-    # in the page's language, and the ballot's times and name name what it shows.
-    shown = None if ballot is None else (ballot.pk, ballot.constituency.name, ballot.opens_at, ballot.closes_at)
+    # Kept like the other pages (a replayed cast is refused on this page), under the refusal's words.
+    shown = None if ballot is None else _ballot_shown(ballot)
     content = _render(
         request,
         "ballots/voting/refused.html",
