@@ -3,10 +3,11 @@
 Run as ``.venv/bin/python bench/bench_simulation.py [--trials N] [--sample S]`` (no Django
 needed). A 15-branch, 30-affiliate scenario (Canterbury-sized) is forecast with 100,000
 trials: the full vectorised forecast (every rule set and tie option, histogram, pivotal
-frequencies) is timed, and so is the counting alone. The baseline, in the same run, counts
-the same sampled trials one at a time through ``counting.count`` under the same rule
-set/tie option combinations (every registered rule set, with each tie option where it has
-one); counting all 100,000 that way takes minutes, so a sample of the first S trials
+frequencies) is timed as it runs (its chunks on up to ``WORKERS`` threads) and on one thread,
+where its time is split into drawing and counting, and the counting alone is timed too. The
+baseline, in the same run, counts the same sampled trials one at a time through
+``counting.count`` under the same rule set/tie option combinations (every registered rule
+set, with each tie option where it has one); counting all 100,000 that way takes minutes, so a sample of the first S trials
 (default 2,000) is counted and the time extrapolated linearly (every trial costs the same:
 same scenario size). The script also checks that the two agree on every sampled trial and
 exits 1 if they do not. It also runs 1,000,000 trials (``--million 0`` skips it), and
@@ -117,8 +118,16 @@ def main(argv=None):
     simulation.forecast(fs, 2_000, seed=0)  # warm up NumPy
 
     started = time.perf_counter()
-    result, sampling = timed_forecast(fs, args.trials)
+    result = simulation.forecast(fs, args.trials, seed=1)
     full = time.perf_counter() - started
+    workers = forecast_module.WORKERS
+    forecast_module.WORKERS = 1  # the same forecast on one thread, to split drawing from counting
+    try:
+        started = time.perf_counter()
+        _, sampling = timed_forecast(fs, args.trials)
+        one_thread = time.perf_counter() - started
+    finally:
+        forecast_module.WORKERS = workers
 
     long_run = None
     if args.million:
@@ -145,7 +154,7 @@ def main(argv=None):
         f"{len(combos)} rule set/tie option combinations per trial."
     )
     print(
-        f"Full vectorised forecast, {args.trials:,} trials: {full:.3f} s "
+        f"Full vectorised forecast, {args.trials:,} trials: {full:.3f} s on {workers} thread(s) "
         f"({args.trials / full:,.0f} trials/s), P(open) under {result.rules} "
         f"{result.main.p_open_selection:.4f} {tuple(round(x, 4) for x in result.main.ci95)}"
     )
@@ -166,8 +175,9 @@ def main(argv=None):
     if not agree:
         return 1
     print(
-        f"Of which drawing the trials (two binomial draws per branch per trial): {sampling:.3f} s; "
-        f"counting, pivotal entries and the histogram: {full - sampling:.3f} s"
+        f"The same forecast on one thread: {one_thread:.3f} s ({one_thread / full:.2f}x the time on "
+        f"{workers}), of which drawing the trials (two binomial draws per branch per trial) "
+        f"{sampling:.3f} s and counting, pivotal entries and the histogram {one_thread - sampling:.3f} s"
     )
     peak = peak_memory(fs, args.trials)
     print(f"Peak memory, {args.trials:,} trials: {peak / 2**20:.1f} MiB")

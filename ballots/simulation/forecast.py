@@ -4,9 +4,11 @@
 registered rule set and each tie option (:mod:`.vectorised`), and gathers the figures
 into a :class:`ForecastResult`, whose :meth:`~ForecastResult.to_dict` is
 ``simulate --json``'s object. The histogram shows what the scenario's own rule set calls
-its share (``RuleSet.share_label``), against its threshold. Memory is bounded by the
-chunk size: each chunk is counted and dropped, and the shares are kept only as a tally of
-distinct values (:class:`ShareTally`) for their mean and quantiles.
+its share (``RuleSet.share_label``), against its threshold. Chunks are drawn and counted on
+up to :data:`.sampling.WORKERS` threads, each from its own stream, and gathered in order,
+so the threads change no figure. Memory is bounded by the chunk size: a few chunks are in
+hand at once, each counted and dropped, and the shares are kept only as a tally of distinct
+values (:class:`ShareTally`) for their mean and quantiles.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from __future__ import annotations
 import math
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,8 +28,10 @@ from ballots import counting
 from ballots.simulation.sampling import (
     CHUNK,
     MAX_TRIALS,
+    WORKERS,
     ForecastError,
     ForecastScenario,
+    chunk_rng,
     forecast_from_dict,
     sample_trials,
 )
@@ -156,9 +162,8 @@ def forecast(
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ForecastError(f"the seed must be a whole number of at least 0, not {seed!r}")
     started = time.perf_counter()
-    rng = np.random.default_rng(seed)
     main_options = _applied(fs.rules, fs.options)
-    plans = []  # (rules, applied options, tie -> applied options)
+    plans: list[_Plan] = []
     for name, rule_set in counting.RULE_SETS.items():
         applied = main_options if name == fs.rules else _applied(name, _applicable(rule_set, fs.options))
         ties = {}
@@ -174,36 +179,24 @@ def forecast(
     open_side = 0
     branch_pivots = np.zeros(len(fs.branches), dtype=np.int64)
     affiliate_pivots = np.zeros(len(fs.affiliates), dtype=np.int64)
+
+    def chunk_counted(index: int) -> _ChunkFigures:
+        n = min(CHUNK, trials - index * CHUNK)
+        return _chunk_figures(fs, plans, chunk_rng(seed, 0, index), n, vectorised=vectorised)
+
     done = 0
-    while done < trials:
-        n = min(CHUNK, trials - done)
-        chunk = sample_trials(fs, n, rng)
-        agg = counts_from_trials(fs, chunk)
-        for name, applied, ties in plans:
-            outcome, share = count_trials(
-                fs, chunk, name, applied, vectorised=vectorised, agg=agg, share=name == fs.rules
-            )
-            totals[name] += int(outcome.sum())
-            for tie, tie_options in ties.items():
-                if tie_options == applied:
-                    tie_totals[name][tie] += int(outcome.sum())
-                else:
-                    tie_outcome, _ = count_trials(
-                        fs, chunk, name, tie_options, vectorised=vectorised, agg=agg, share=False
-                    )
-                    tie_totals[name][tie] += int(tie_outcome.sum())
-            if name == fs.rules:
-                assert share is not None  # asked for under the scenario's own rules
-                shares.add(share)
-                open_side += int(np.count_nonzero(share_passes(share, threshold_rule)))
-                histogram += np.bincount(histogram_bin(share, threshold_rule), minlength=HISTOGRAM_BINS)
-                if vectorised:
-                    b, a = pivotal(fs, chunk, agg, name, applied, outcome)
-                else:
-                    b, a = pivotal_one_by_one(fs, chunk, name, applied, outcome)
-                branch_pivots += b
-                affiliate_pivots += a
-        done += n
+    for figures in _in_order(chunk_counted, range(math.ceil(trials / CHUNK))):
+        for name, count in figures.totals.items():
+            totals[name] += count
+        for name, by_tie in figures.tie_totals.items():
+            for tie, count in by_tie.items():
+                tie_totals[name][tie] += count
+        shares.add(figures.shares)
+        open_side += int(np.count_nonzero(share_passes(figures.shares, threshold_rule)))
+        histogram += np.bincount(histogram_bin(figures.shares, threshold_rule), minlength=HISTOGRAM_BINS)
+        branch_pivots += figures.branch_pivots
+        affiliate_pivots += figures.affiliate_pivots
+        done += len(figures.shares)
         if progress is not None:
             progress(done, trials)
     rule_set = counting.get_rule_set(fs.rules)
@@ -237,6 +230,69 @@ def forecast(
         ),
         seconds=time.perf_counter() - started,
     )
+
+
+# (rules, options applied, tie option -> options applied)
+_Plan = tuple[str, dict[str, str], dict[str, dict[str, str]]]
+
+
+@dataclass
+class _ChunkFigures:
+    """What one chunk of trials adds to a forecast (shares under the scenario's own rules)."""
+
+    totals: dict[str, int]
+    tie_totals: dict[str, dict[str, int]]
+    shares: np.ndarray
+    branch_pivots: np.ndarray
+    affiliate_pivots: np.ndarray
+
+
+def _chunk_figures(
+    fs: ForecastScenario, plans: list[_Plan], rng: np.random.Generator, n: int, *, vectorised: bool
+) -> _ChunkFigures:
+    """Draw ``n`` trials from ``rng`` and count them under every plan (rules, options, ties)."""
+    chunk = sample_trials(fs, n, rng)
+    agg = counts_from_trials(fs, chunk)
+    figures = _ChunkFigures({}, {}, np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    for name, applied, ties in plans:
+        outcome, share = count_trials(fs, chunk, name, applied, vectorised=vectorised, agg=agg, share=name == fs.rules)
+        figures.totals[name] = int(outcome.sum())
+        figures.tie_totals[name] = {}
+        for tie, tie_options in ties.items():
+            if tie_options == applied:
+                tie_outcome = outcome
+            else:
+                tie_outcome, _ = count_trials(fs, chunk, name, tie_options, vectorised=vectorised, agg=agg, share=False)
+            figures.tie_totals[name][tie] = int(tie_outcome.sum())
+        if name == fs.rules:
+            assert share is not None  # asked for under the scenario's own rules
+            figures.shares = share
+            if vectorised:
+                figures.branch_pivots, figures.affiliate_pivots = pivotal(fs, chunk, agg, name, applied, outcome)
+            else:
+                figures.branch_pivots, figures.affiliate_pivots = pivotal_one_by_one(fs, chunk, name, applied, outcome)
+    return figures
+
+
+def _in_order(function: Callable[[int], _ChunkFigures], indexes: range) -> Iterator[_ChunkFigures]:
+    """``function`` of each index, yielded in order, computed on up to WORKERS threads.
+
+    At most two chunks per thread are in hand at once, so memory stays bounded by the chunk
+    size whatever the number of trials; each chunk's stream is its own, so the threads
+    change no figure.
+    """
+    workers = min(WORKERS, len(indexes))
+    if workers <= 1:
+        yield from map(function, indexes)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[_ChunkFigures]] = deque()
+        for index in indexes:
+            pending.append(pool.submit(function, index))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def histogram_bin(shares: np.ndarray, threshold: counting.Threshold) -> np.ndarray:

@@ -10,19 +10,18 @@ ballots x trials.
 Ballots whose result is already known (declared, or counted) are given as :class:`KnownOutcome`:
 they go to open selection in every trial or in none, and are not drawn.
 
-Seeds: ballot 0 draws from ``numpy.random.default_rng(seed)``, exactly as :func:`.forecast.forecast`
-does, so a one-ballot round gives the same numbers as the single-ballot forecast; ballot ``i > 0``
-draws from ``default_rng([seed, i])``, its own independent stream. Every ballot's trials are drawn
-in blocks of :data:`.sampling.CHUNK` from its own stream, whatever ``chunk`` is: ``chunk`` only
-says how many of a block's trials are counted at a time, so it never changes a figure. The
-ballots are drawn and counted on up to :data:`WORKERS` threads (NumPy's draws release the
-interpreter's lock); each ballot's stream is its own, so the threads change no figure either.
+Seeds: every ballot's trials are drawn in blocks of :data:`.sampling.CHUNK`, block ``k`` of
+ballot ``i`` from its own stream, :func:`.sampling.chunk_rng` ``(seed, i, k)``: ballot 0's are
+the streams :func:`.forecast.forecast` draws from, so a one-ballot round gives the same numbers
+as the single-ballot forecast. ``chunk`` only says how many of a block's trials are counted at
+a time, so it never changes a figure. The ballots are drawn and counted on up to
+:data:`.sampling.WORKERS` threads (NumPy's draws release the interpreter's lock); each
+ballot's streams are its own, so the threads change no figure either.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import secrets
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -35,16 +34,17 @@ from ballots import counting
 from ballots.simulation.sampling import (
     CHUNK,
     MAX_TRIALS,
+    WORKERS,
     ForecastError,
     ForecastScenario,
     Trials,
+    chunk_rng,
     forecast_from_dict,
     sample_trials,
 )
 from ballots.simulation.vectorised import counts_from_trials, decide_trials
 
 MAX_BALLOTS = 1_000
-WORKERS = min(2, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -115,18 +115,13 @@ class RoundForecast:
         }
 
 
-def _rng(seed: int, index: int) -> np.random.Generator:
-    return np.random.default_rng(seed if index == 0 else [seed, index])
-
-
 def _ballot_outcomes(fs: ForecastScenario, index: int, seed: int, trials: int, chunk: int) -> np.ndarray:
     """One ballot's outcome in every trial (1 open selection, 0 not), drawn in blocks of CHUNK."""
     options, _ = counting.get_rule_set(fs.rules).resolve_options(fs.options)
-    rng = _rng(seed, index)
     outcomes = np.zeros(trials, dtype=np.int8)
     for start in range(0, trials, CHUNK):
         block = min(CHUNK, trials - start)
-        sampled = sample_trials(fs, block, rng)
+        sampled = sample_trials(fs, block, chunk_rng(seed, index, start // CHUNK))
         for first in range(0, block, chunk):
             last = min(first + chunk, block)
             part = Trials(sampled.reselect[first:last], sampled.open[first:last], sampled.votes[first:last])

@@ -10,14 +10,16 @@ Sampling, per trial: turnout ~ Normal(mean, sd) clipped to [0, 1] (chosen over a
 because it accepts any sd, and sd 0 is exactly the mean); voters ~ Binomial(members,
 turnout); support ~ Normal(mean, sd) clipped to [0, 1]; reselect ~ Binomial(voters,
 support); open = voters - reselect; each affiliate's vote ~ Categorical(p_reselect,
-p_open, p_abstain). Generator: ``numpy.random.default_rng(seed)`` (PCG64), drawn in chunks
-of a fixed size (:data:`CHUNK`), so the same seed gives the same numbers however the run
-is reported.
+p_open, p_abstain). Trials are drawn in chunks of a fixed size (:data:`CHUNK`), each chunk
+from its own stream (:func:`chunk_rng`: PCG64 seeded from the seed, the ballot's place in a
+round and the chunk's place), so the same seed gives the same numbers however the run is
+reported and however many threads draw the chunks.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +36,7 @@ class ForecastError(CountingError):
 
 CHUNK = 20_000  # trials drawn at a time; fixed, so a seed means the same draws however reported
 MAX_TRIALS = 10_000_000
+WORKERS = min(2, os.cpu_count() or 1)  # threads drawing chunks (NumPy's draws release the GIL)
 VOTE_CODES = {RESELECT: 0, OPEN: 1, ABSTAIN: 2, NONE: 3}
 VOTE_NAMES = {code: vote for vote, code in VOTE_CODES.items()}
 
@@ -270,6 +273,19 @@ class Trials:
 
     def __len__(self) -> int:
         return int(self.votes.shape[0] if self.votes.ndim == 2 else self.reselect.shape[0])
+
+
+def chunk_rng(seed: int, ballot: int, chunk: int) -> np.random.Generator:
+    """The stream of one chunk of one ballot's trials (ballot 0 for a forecast of one ballot).
+
+    The first chunk of the first ballot draws from ``default_rng(seed)``, the first chunk of
+    ballot ``i`` from ``default_rng([seed, i])``, and chunk ``k > 0`` from
+    ``default_rng([seed, i, k])``: independent streams, so chunks can be drawn in any order,
+    and a forecast of up to one chunk of trials draws what a plain ``default_rng(seed)`` would.
+    """
+    if chunk:
+        return np.random.default_rng([seed, ballot, chunk])
+    return np.random.default_rng([seed, ballot] if ballot else seed)
 
 
 def sample_trials(fs: ForecastScenario, n: int, rng: np.random.Generator) -> Trials:

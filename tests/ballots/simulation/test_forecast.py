@@ -5,6 +5,7 @@ frequencies agree with counting one by one, and a rule set registered from outsi
 forecast with its own decision, vectorised.
 """
 
+import importlib
 import itertools
 from fractions import Fraction
 from math import comb
@@ -18,6 +19,9 @@ from ballots import counting, simulation
 from ballots.counting import CountingError, Option, Result, RuleSet, Threshold
 from ballots.simulation import ForecastError, forecast, forecast_from_dict, sample_trials, wilson_interval
 from ballots.simulation.vectorised import pivotal, pivotal_one_by_one
+
+# The module, not the function the package exports under the same name.
+forecast_module = importlib.import_module("ballots.simulation.forecast")
 
 # Every registered rule set under every combination of its options.
 ALL_OPTIONS = [
@@ -362,3 +366,36 @@ def test_the_scenario_survives_a_round_trip_through_json():
         ],
     }
     assert simulation.forecast_to_dict(forecast_from_dict(data)) == data
+
+
+def uncertain_scenario():
+    return {
+        "branches": [
+            {"name": f"W{i}", "members": 60, "turnout": {"mean": 0.4, "sd": 0.1}, "support": {"mean": 0.5, "sd": 0.1}}
+            for i in range(3)
+        ],
+        "affiliates": [{"name": "U", "p_reselect": 0.4, "p_open": 0.4, "p_abstain": 0.2, "members": 50}],
+    }
+
+
+def test_one_thread_gives_the_same_figures_as_several(monkeypatch):
+    trials = simulation.CHUNK * 3 + 17
+    several = forecast(uncertain_scenario(), trials=trials, seed=8).to_dict()
+    monkeypatch.setattr(forecast_module, "WORKERS", 1)
+    one = forecast(uncertain_scenario(), trials=trials, seed=8).to_dict()
+    several.pop("seconds"), one.pop("seconds")
+    assert one == several
+
+
+def test_a_forecast_of_one_chunk_draws_what_a_plain_generator_of_its_seed_draws():
+    fs = forecast_from_dict(uncertain_scenario())
+    plain = sample_trials(fs, 500, np.random.default_rng(31))
+    drawn = sample_trials(fs, 500, simulation.chunk_rng(31, 0, 0))
+    assert np.array_equal(plain.reselect, drawn.reselect) and np.array_equal(plain.votes, drawn.votes)
+
+
+def test_every_chunk_and_every_ballot_draws_from_a_stream_of_its_own():
+    fs = forecast_from_dict(uncertain_scenario())
+    keys = [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (2, 0)]
+    draws = {key: sample_trials(fs, 200, simulation.chunk_rng(5, *key)).reselect.tobytes() for key in keys}
+    assert len(set(draws.values())) == len(keys)
