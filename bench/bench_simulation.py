@@ -3,19 +3,19 @@
 Run as ``.venv/bin/python bench/bench_simulation.py [--trials N] [--sample S]`` (no Django
 needed). A 15-branch, 30-affiliate scenario (Canterbury-sized) is forecast with 100,000
 trials: the full vectorised forecast (every rule set and tie option, histogram, pivotal
-frequencies) is timed as it runs (its chunks on up to ``WORKERS`` threads) and on one thread,
-where its time is split into drawing and counting, and the counting alone is timed too. The
-baseline, in the same run, counts the same sampled trials one at a time through
+frequencies) is timed as it runs (its chunks on up to ``WORKERS`` threads) and on one
+thread, where its time is split into drawing and counting, and the counting alone is timed
+too. The baseline, in the same run, counts the same sampled trials one at a time through
 ``counting.count`` under the same rule set/tie option combinations (every registered rule
-set, with each tie option where it has one); counting all 100,000 that way takes minutes, so a sample of the first S trials
-(default 2,000) is counted and the time extrapolated linearly (every trial costs the same:
-same scenario size). The script also checks that the two agree on every sampled trial and
-exits 1 if they do not. It also runs 1,000,000 trials (``--million 0`` skips it), and
-measures the peak memory of each run with ``tracemalloc`` in a separate, untimed run:
-trials are drawn in chunks, so the peak should not grow with the number of trials. It says
-whether the aims were met (100,000 trials under 0.5 s, 1,000,000 under 5 s; timings on a
-loaded shared machine vary several-fold: run it when the machine is quiet, and --strict
-makes missing an aim exit 1 as well).
+set, with each tie option where it has one); counting all 100,000 that way takes minutes, so
+a sample of the first S trials (default 2,000) is counted and the time extrapolated linearly
+(every trial costs the same: same scenario size). The script also checks that the two agree
+on every sampled trial and exits 1 if they do not. It also runs 1,000,000 trials
+(``--million 0`` skips it), and measures the peak memory of each run with ``tracemalloc`` in
+a separate, untimed run: trials are drawn in chunks, so the peak should not grow with the
+number of trials. It says whether the aims were met (100,000 trials under 0.5 s, 1,000,000
+under 5 s; timings on a loaded shared machine vary several-fold: run it when the machine is
+quiet, and --strict makes missing an aim exit 1 as well).
 """
 
 import argparse

@@ -156,7 +156,8 @@ def _turnout_by_ballot(ids: list[int]) -> dict[int, tuple[int, int]]:
     """{ballot: (on the roll, voted)}: one GROUP BY over the rolls, the figures each result page shows."""
     if not ids:
         return {}
-    # Counting ballot_id (not pk) lets PostgreSQL answer from the (ballot, has_voted) index alone.
+    # One pass over the ballots' roll rows by the ballot index: no index holds has_voted, so
+    # that a vote's UPDATE of the roll entry is a HOT update (ballots/models/roll.py).
     rows = (
         RollEntry.objects.filter(ballot_id__in=ids)
         .values("ballot_id")

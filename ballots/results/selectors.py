@@ -8,7 +8,8 @@ and votes:
   ward's counts are the sum of its channels; the channels stay beside them in
   ``WardTally.by_channel`` for officers (public pages never show a ward's channels:
   docs/results.md);
-* turnout: one ``GROUP BY ward, has_voted`` over ``RollEntry`` (``roll_turnout_idx``);
+* turnout: one ``GROUP BY ward, has_voted`` over the ballot's ``RollEntry`` rows (read by
+  the ballot index: no index holds ``has_voted``, so a vote's write stays light);
 * ward names: one query over the constituency's wards;
 * affiliates: one query over ``BallotAffiliate`` left-joined to that ballot's
   ``AffiliateVote`` rows.

@@ -341,3 +341,35 @@ def test_only_ballots_open_now_are_offered_for_voting(constituency):
     )
 
     assert list(ballots_open_for_voting()) == [open_ballot]
+
+
+def test_no_index_holds_what_a_vote_changes_on_its_roll_entry():
+    # Then the cast's UPDATE of has_voted and vote_channel touches no index (on PostgreSQL, a
+    # HOT update): an index on either would make every vote write every index of the roll.
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, RollEntry._meta.db_table)
+    indexed = {column for constraint in constraints.values() if constraint["index"] for column in constraint["columns"]}
+
+    assert "ballot_id" in indexed
+    assert not indexed & {"has_voted", "vote_channel"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="HOT updates and fillfactor are PostgreSQL's")
+def test_a_vote_marks_its_roll_entry_in_place_on_postgresql(constituency):
+    ballot, [voter, other] = open_ballot_with_voters(constituency, voters=2)
+    table = RollEntry._meta.db_table
+
+    def updates():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = %s", [table])
+            return cursor.fetchone()
+
+    before = updates()
+    vote_cast(ballot=ballot, membership_number=voter.membership_number, code=voter.code, choice="open")
+    after = updates()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [table])
+        [options] = cursor.fetchone()
+    assert (after[0] - before[0], after[1] - before[1]) == (1, 1)
+    assert "fillfactor=80" in options
