@@ -11,8 +11,8 @@ Two papers share an A4 page, each an A5 half with a dashed line to cut along: A5
 for the question in large, clear type and two boxes easy to mark, and folds into a small return
 envelope; a run for a large ward is half the paper of one a page.
 
-Drawing uses fpdf2 with the core fonts, as the letters do (letter_pdf.py: `printable_text`,
-`uk_time`).
+Drawing uses fpdf2 with the project's fonts, as the letters do (pdf_fonts.py, and
+letter_pdf.py's `uk_time`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from fpdf import FPDF
 from ballots.language import in_each_language
 from ballots.models import RollEntry, TriggerBallot
 from ballots.officer.services.common import Actor, BallotStateError, ballot_audit_record
-from ballots.officer.services.letter_pdf import printable_text, uk_time
+from ballots.officer.services.letter_pdf import uk_time
+from ballots.officer.services.pdf_fonts import SANS, PdfDocument, printable_text
 from ballots.wording import ballot_question, choice_labels
 from members.models import Member, Ward
 
@@ -118,7 +119,7 @@ def ballot_papers_pdf(*, ballot: TriggerBallot, ward: Ward, copies: int) -> byte
     """`copies` identical ballot papers for `ward`, two to an A4 page with a line to cut along (a
     bilingual ballot's papers, with twice the words, one to a page)."""
     per_page = 1 if ballot.bilingual else PAPERS_PER_PAGE
-    pdf = FPDF(format="A4")
+    pdf = PdfDocument(format="A4")
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_title(printable_text(f"Ballot papers: {ward.name}, {ballot.constituency.name}"))
@@ -158,7 +159,7 @@ def _layout(pdf: FPDF, text: list[tuple[str, str]]) -> list[_Block]:
     blocks = []
     for kind, words in text:
         style, size, height, _, _ = STYLES[kind]
-        pdf.set_font("Helvetica", style, size)
+        pdf.set_font(SANS, style, size)
         width = pdf.epw - BOX - 6 if kind == "choice" else pdf.epw
         lines = cast(list[str], pdf.multi_cell(width, height, printable_text(words), dry_run=True, output="LINES"))
         blocks.append(_Block(kind=kind, lines=lines))
@@ -178,7 +179,7 @@ def _paper(pdf: FPDF, layout: list[_Block], *, top: float) -> None:
     pdf.set_xy(MARGIN, top + MARGIN - 4)
     for block in layout:
         style, size, height, before, after = STYLES[block.kind]
-        pdf.set_font("Helvetica", style, size)
+        pdf.set_font(SANS, style, size)
         pdf.ln(before)
         if block.kind == "choice":
             _choice(pdf, block.lines, height=height)

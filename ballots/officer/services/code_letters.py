@@ -44,9 +44,6 @@ UK_TIME = ZoneInfo("Europe/London")
 # How long a made pack waits for its download before it is emptied and its codes withdrawn.
 PACK_LIFETIME = dt.timedelta(hours=24)
 FAILURE_MAX_LENGTH = LetterPack._meta.get_field("failure").max_length or 200
-# The PDF's built-in fonts encode Windows-1252 only, and no TrueType font ships with the
-# packages installed: letters outside it are written without their accents (Ŵ as W).
-CORE_FONT_ENCODING = "cp1252"
 
 
 class LetterPackGone(Exception):

@@ -3,14 +3,13 @@
 Pure drawing: the codes are made and stored by code_letters.py, which calls `letters_pdf`.
 A member's postal address is printed where a DL window envelope shows it (the page folded in
 three); without an address that will print (`address_lines`), the name and ward head the page.
-fpdf2's core fonts are used (no font file ships with the project's packages): they cover
-Western European letters, and any other character prints without its accent (Ŵ as W).
+The fonts are the project's own (pdf_fonts.py), so Welsh names and addresses print whole (Tŷ,
+Ŵyn).
 """
 
 import datetime as dt
 import functools
 import io
-import unicodedata
 from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
@@ -23,32 +22,10 @@ from fpdf import FPDF
 
 from ballots.language import in_each_language
 from ballots.models import RollEntry, TriggerBallot
+from ballots.officer.services.pdf_fonts import MONO, SANS, PdfDocument, printable_text, text_printable
 from ballots.officer.services.voting_codes import personal_voting_link
 
 UK_TIME = ZoneInfo("Europe/London")
-CORE_FONT_ENCODING = "cp1252"
-
-
-def printable_text(text: str) -> str:
-    """`text` in the core fonts' encoding: letters outside it lose their accents (Ŵ -> W)."""
-    out = []
-    for char in text:
-        try:
-            char.encode(CORE_FONT_ENCODING)
-        except UnicodeEncodeError:
-            plain = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-            char = plain if plain.isascii() and plain else "?"
-        out.append(char)
-    return "".join(out)
-
-
-def text_printable(text: str) -> bool:
-    """Whether the core fonts print every character of `text` as it is."""
-    try:
-        text.encode(CORE_FONT_ENCODING)
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _address_parts(address: str, postcode: str) -> tuple[list[str], str]:
@@ -60,7 +37,7 @@ def address_problem(*, address: str, postcode: str) -> str:
     """Why the postal address will not print on a letter, in words; "" when it will.
 
     It will not when the address or the postcode is empty, or when a character is one the
-    core fonts cannot print (a letter sent to a misspelt address may not arrive).
+    fonts cannot print (a letter sent to a misspelt address may not arrive).
     """
     lines, code = _address_parts(address, postcode)
     if not lines:
@@ -98,7 +75,7 @@ def _qr_png(link: str) -> io.BytesIO:
 
 def letters_pdf(*, ballot: TriggerBallot, letters: Iterable[tuple[RollEntry, str]]) -> bytes:
     """The pack: one A4 page for each (roll entry, code), in the order given."""
-    pdf = FPDF(format="A4")
+    pdf = PdfDocument(format="A4")
     pdf.set_auto_page_break(auto=False)
     pdf.set_title(printable_text(f"Voting code letters: {ballot.constituency.name}"))
     vote_url = f"{settings.SITE_URL}{reverse('ballots:vote_start')}"
@@ -123,23 +100,23 @@ def _letter_page(
     if lines is None:
         # No postal address that will print: the name and ward head the letter, for the officer
         # to address the envelope from the membership list.
-        pdf.set_font("Helvetica", "B", 13)
+        pdf.set_font(SANS, "B", 13)
         pdf.cell(width, 7, printable_text(entry.member.full_name), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 11)
+        pdf.set_font(SANS, "", 11)
         where = {"ward": entry.ward.name, "constituency": ballot.constituency.name}
         ward = printable_text(gettext("%(ward)s ward, %(constituency)s") % where)
         pdf.cell(width, 6, ward, new_x="LMARGIN", new_y="NEXT")
     else:
         _address_block(pdf, name=printable_text(entry.member.full_name), lines=lines)
-        pdf.set_font("Helvetica", "", 11)
+        pdf.set_font(SANS, "", 11)
     number = gettext("Membership number: %(number)s") % {"number": entry.membership_number}
     pdf.cell(width, 6, number, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
-    pdf.set_font("Helvetica", "B", 16)
+    pdf.set_font(SANS, "B", 16)
     heading = gettext("Your vote in the trigger ballot for %(mp)s") % {"mp": ballot.sitting_mp}
     pdf.multi_cell(width, 8, printable_text(heading))
     pdf.ln(2)
-    pdf.set_font("Helvetica", "", 11)
+    pdf.set_font(SANS, "", 11)
     pdf.multi_cell(
         width,
         6,
@@ -153,21 +130,21 @@ def _letter_page(
         ),
     )
     pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 12)
+    pdf.set_font(SANS, "B", 12)
     closing = gettext("Voting closes: %(closes)s (UK time)") % {"closes": closes}
     pdf.cell(width, 7, printable_text(closing), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("Helvetica", "", 11)
+    pdf.set_font(SANS, "", 11)
     pdf.cell(width, 6, printable_text(gettext("Your voting code:")), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Courier", "B", 20)
+    pdf.set_font(MONO, "B", 20)
     pdf.cell(width, 11, code, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     top = pdf.get_y()
     pdf.image(_qr_png(link), x=pdf.l_margin, y=top, w=45, h=45)
     pdf.set_xy(pdf.l_margin + 52, top)
-    pdf.set_font("Helvetica", "B", 12)
+    pdf.set_font(SANS, "B", 12)
     pdf.cell(width - 52, 7, printable_text(gettext("How to vote, in three steps")), new_x="LEFT", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 11)
+    pdf.set_font(SANS, "", 11)
     steps = (
         gettext(
             "1. Scan the square code with your phone's camera, or type your personal link below into a web browser."
@@ -183,12 +160,12 @@ def _letter_page(
         pdf.multi_cell(width - 52, 6, printable_text(step), new_x="LEFT", new_y="NEXT")
         pdf.ln(1)
     pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + 45) + 6)
-    pdf.set_font("Helvetica", "", 9)
+    pdf.set_font(SANS, "", 9)
     pdf.cell(width, 5, printable_text(gettext("Your personal link:")), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Courier", "", 8)
+    pdf.set_font(MONO, "", 8)
     pdf.multi_cell(width, 4, link, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(SANS, "", 10)
     pdf.multi_cell(
         width,
         5,
@@ -211,7 +188,7 @@ WINDOW_LEFT, WINDOW_TOP, WINDOW_WIDTH, WINDOW_LINES = 25.0, 45.0, 90.0, 7
 def _address_block(pdf: FPDF, *, name: str, lines: list[str]) -> None:
     """The name and address where the envelope's window shows them, then the cursor below it."""
     pdf.set_xy(WINDOW_LEFT, WINDOW_TOP)
-    pdf.set_font("Helvetica", "", 11)
+    pdf.set_font(SANS, "", 11)
     for line in [name, *lines][:WINDOW_LINES]:
         pdf.cell(WINDOW_WIDTH, 5, line, new_x="LEFT", new_y="NEXT")
     pdf.set_xy(pdf.l_margin, WINDOW_TOP + 5 * WINDOW_LINES + 6)

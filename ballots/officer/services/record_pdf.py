@@ -1,7 +1,7 @@
 """The formal record drawn as PDF: the returning officer's report, and the declaration of the result.
 
-Pure drawing from a `FormalRecord` (formal_record.py), A4, with fpdf2's core fonts as the
-letters use (services/letter_pdf.py: a character the fonts lack prints without its accent).
+Pure drawing from a `FormalRecord` (formal_record.py), A4, in the project's fonts
+(pdf_fonts.py: Welsh letters print whole; a character the fonts lack prints without its accent).
 The report carries every figure; the declaration only the public ones, so it can be posted.
 Times are in UK time with the zone named.
 """
@@ -14,13 +14,14 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from ballots.officer.services.formal_record import FormalRecord
-from ballots.officer.services.letter_pdf import printable_text, uk_time
+from ballots.officer.services.letter_pdf import uk_time
+from ballots.officer.services.pdf_fonts import SANS, PdfDocument, printable_text
 from ballots.results.presenter import BallotResult
 
 HEADINGS = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
 
 
-class _RecordPdf(FPDF):
+class _RecordPdf(PdfDocument):
     def __init__(self, footer_text: str):
         super().__init__(format="A4")
         self.footer_text = footer_text
@@ -29,7 +30,7 @@ class _RecordPdf(FPDF):
 
     def footer(self):
         self.set_y(-12)
-        self.set_font("Helvetica", "", 8)
+        self.set_font(SANS, "", 8)
         self.cell(0, 5, f"{self.footer_text} - page {self.page_no()} of {{nb}}", align="C")
 
 
@@ -43,19 +44,19 @@ def _start(title: str, footer: str) -> _RecordPdf:
 
 def _heading(pdf: FPDF, text: str, size: int = 13) -> None:
     pdf.ln(3)
-    pdf.set_font("Helvetica", "B", size)
+    pdf.set_font(SANS, "B", size)
     pdf.multi_cell(pdf.epw, 7, printable_text(text), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(SANS, "", 10)
 
 
 def _paragraph(pdf: FPDF, text: str) -> None:
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(SANS, "", 10)
     pdf.multi_cell(pdf.epw, 5.5, printable_text(text), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
 
 
 def _table(pdf: FPDF, header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[int]) -> None:
-    pdf.set_font("Helvetica", "", 9)
+    pdf.set_font(SANS, "", 9)
     with pdf.table(col_widths=widths, headings_style=HEADINGS, line_height=5.5, text_align="LEFT") as table:
         for cells in [header, *rows]:
             row = table.row()

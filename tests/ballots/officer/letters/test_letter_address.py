@@ -62,12 +62,21 @@ def test_without_a_postcode_the_letter_falls_back_to_the_name_and_ward(open_ball
 
 
 def test_an_address_the_fonts_cannot_print_falls_back_to_the_name_and_ward(open_ballot, without_email):
-    entry = with_address(without_email[0], "Tŷ Ŵyn\nFfordd y Môr", "LL11 1AA")
+    entry = with_address(without_email[0], "Flat 😀\nFfordd y Môr", "LL11 1AA")
 
     (text,) = pdf_pages(letters_for(open_ballot, [entry]))
 
     assert f"{entry.ward.name} ward" in text
     assert "LL11" not in text
+
+
+def test_a_welsh_address_prints_whole_in_the_window(open_ballot, without_email):
+    entry = with_address(without_email[0], "Tŷ Gwyn\nHeol y Dŵr\nLlanŵst", "LL26 0AA")
+
+    (text,) = pdf_pages(letters_for(open_ballot, [entry]))
+
+    assert "Tŷ Gwyn" in text and "Heol y Dŵr" in text and "Llanŵst" in text
+    assert "LL26 0AA" in text
 
 
 def test_every_letter_of_a_pack_stays_on_its_one_page_with_a_long_address(open_ballot, without_email):
@@ -89,7 +98,8 @@ def test_every_letter_of_a_pack_stays_on_its_one_page_with_a_long_address(open_b
         ("", "CT1 1AA", False),
         ("  \n  ", "CT1 1AA", False),
         ("1 High Street", "  ", False),
-        ("Tŷ Ŵyn", "LL11 1AA", False),
+        ("Tŷ Ŵyn", "LL11 1AA", True),
+        ("1 Улица Ленина", "CT1 1AA", True),
         ("1 High Street", "CT1 1AA😀", False),
     ],
 )

@@ -20,18 +20,20 @@ def test_members_without_email_are_named_with_whether_a_letter_reaches_them(offi
     MemberFactory(
         ward=wards[1], first_name="Ada", last_name="Lovelace", email="", address="2 Castle St", postcode="CT1 1AA"
     )
-    MemberFactory(ward=wards[2], first_name="Tom", last_name="Tŷ", email="", address="Tŷ Gwyn", postcode="LL1 1AA")
+    MemberFactory(ward=wards[2], first_name="Tom", last_name="Tŷ", email="", address="Tŷ 😀", postcode="LL1 1AA")
+    MemberFactory(ward=wards[0], first_name="Nia", last_name="Dŵr", email="", address="Tŷ Gwyn", postcode="LL1 1AB")
 
     preview = selectors.roll_preview(draft_ballot)
     page = roll_page(officer_client, draft_ballot)
 
     assert [(m.name, m.address_problem) for m in preview.no_email] == [
+        ("Nia Dŵr", ""),  # a Welsh address prints whole
         ("Siân Ŵyn", "no postcode"),
         ("Ada Lovelace", ""),
         ("Tom Tŷ", "letters in the address that cannot be printed"),
     ]
     assert [m.name for m in preview.unreachable] == ["Siân Ŵyn", "Tom Tŷ"]
-    assert "3 members on the roll have no email address" in page
+    assert "4 members on the roll have no email address" in page
     assert "<strong>2 of them cannot be reached</strong>" in page
     assert "<strong>Cannot be reached</strong>: no postcode" in page
     assert "Ada Lovelace" in page
