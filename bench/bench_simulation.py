@@ -176,7 +176,7 @@ def main(argv=None):
         return 1
     print(
         f"The same forecast on one thread: {one_thread:.3f} s ({one_thread / full:.2f}x the time on "
-        f"{workers}), of which drawing the trials (two binomial draws per branch per trial) "
+        f"{workers}), of which drawing the trials (per branch per trial a binomial and a Beta for its majority) "
         f"{sampling:.3f} s and counting, pivotal entries and the histogram {one_thread - sampling:.3f} s"
     )
     peak = peak_memory(fs, args.trials)

@@ -35,7 +35,14 @@ from ballots.simulation.sampling import (
     forecast_from_dict,
     sample_trials,
 )
-from ballots.simulation.vectorised import count_trials, counts_from_trials, pivotal, pivotal_one_by_one
+from ballots.simulation.vectorised import (
+    VOTE_FIELDS,
+    count_trials,
+    counts_from_trials,
+    fields_read,
+    pivotal,
+    pivotal_one_by_one,
+)
 
 HISTOGRAM_BINS = 20
 _Z95 = 1.959963984540054
@@ -163,14 +170,8 @@ def forecast(
         raise ForecastError(f"the seed must be a whole number of at least 0, not {seed!r}")
     started = time.perf_counter()
     main_options = _applied(fs.rules, fs.options)
-    plans: list[_Plan] = []
-    for name, rule_set in counting.RULE_SETS.items():
-        applied = main_options if name == fs.rules else _applied(name, _applicable(rule_set, fs.options))
-        ties = {}
-        if rule_set.option("tied_branch") is not None:
-            for tie in counting.TIE_OPTIONS:
-                ties[tie] = {**applied, "tied_branch": tie}
-        plans.append((name, applied, ties))
+    plans = forecast_plans(fs)
+    votes = plans_read_votes(fs, plans)
     threshold_rule = counting.get_rule_set(fs.rules).threshold
     totals = {name: 0 for name, _, _ in plans}
     tie_totals = {name: dict.fromkeys(ties, 0) for name, _, ties in plans}
@@ -182,7 +183,7 @@ def forecast(
 
     def chunk_counted(index: int) -> _ChunkFigures:
         n = min(CHUNK, trials - index * CHUNK)
-        return _chunk_figures(fs, plans, chunk_rng(seed, 0, index), n, vectorised=vectorised)
+        return _chunk_figures(fs, plans, chunk_rng(seed, 0, index), n, vectorised=vectorised, votes=votes)
 
     done = 0
     for figures in _in_order(chunk_counted, range(math.ceil(trials / CHUNK))):
@@ -236,6 +237,34 @@ def forecast(
 _Plan = tuple[str, dict[str, str], dict[str, dict[str, str]]]
 
 
+def forecast_plans(fs: ForecastScenario) -> list[_Plan]:
+    """Every registered rule set with the scenario's options where it has them, and each tie option."""
+    plans: list[_Plan] = []
+    for name, rule_set in counting.RULE_SETS.items():
+        applied = _applied(name, fs.options if name == fs.rules else _applicable(rule_set, fs.options))
+        ties = {}
+        if rule_set.option("tied_branch") is not None:
+            for tie in counting.TIE_OPTIONS:
+                ties[tie] = {**applied, "tied_branch": tie}
+        plans.append((name, applied, ties))
+    return plans
+
+
+def plans_read_votes(fs: ForecastScenario, plans: list[_Plan]) -> bool:
+    """Whether any decision or share of a forecast reads branches' vote counts, not only majorities.
+
+    Where none does, trials draw each branch's majority (``sample_trials(draw_votes=False)``),
+    exactly and at about three quarters of the cost. A round forecast asks the same question
+    of the same plans, so a one-ballot round draws what the single-ballot forecast draws.
+    """
+    for name, applied, ties in plans:
+        if fields_read(name, applied, share=name == fs.rules) & VOTE_FIELDS:
+            return True
+        if any(fields_read(name, tie_options) & VOTE_FIELDS for tie_options in ties.values()):
+            return True
+    return False
+
+
 @dataclass
 class _ChunkFigures:
     """What one chunk of trials adds to a forecast (shares under the scenario's own rules)."""
@@ -248,10 +277,10 @@ class _ChunkFigures:
 
 
 def _chunk_figures(
-    fs: ForecastScenario, plans: list[_Plan], rng: np.random.Generator, n: int, *, vectorised: bool
+    fs: ForecastScenario, plans: list[_Plan], rng: np.random.Generator, n: int, *, vectorised: bool, votes: bool
 ) -> _ChunkFigures:
     """Draw ``n`` trials from ``rng`` and count them under every plan (rules, options, ties)."""
-    chunk = sample_trials(fs, n, rng)
+    chunk = sample_trials(fs, n, rng, draw_votes=votes)
     agg = counts_from_trials(fs, chunk)
     figures = _ChunkFigures({}, {}, np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     for name, applied, ties in plans:

@@ -2,7 +2,9 @@
 
 Each ballot is a forecast scenario (:mod:`.sampling`). Its trials are drawn and counted by
 the single-ballot machinery (:func:`.sampling.sample_trials`, :func:`.vectorised.counts_from_trials`,
-:func:`.vectorised.decide_trials`) under the scenario's own rule set and options; the round's
+:func:`.vectorised.decide_trials`) under the scenario's own rule set and options, drawing
+branches' majorities rather than their votes wherever the single-ballot forecast would
+(:func:`.forecast.plans_read_votes`); the round's
 figure is the number of ballots that go to open selection in each trial, kept as one small
 integer per trial, so memory grows with the trial count and the chunk, never with
 ballots x trials.
@@ -31,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from ballots import counting
+from ballots.simulation.forecast import forecast_plans, plans_read_votes
 from ballots.simulation.sampling import (
     CHUNK,
     MAX_TRIALS,
@@ -42,7 +45,7 @@ from ballots.simulation.sampling import (
     forecast_from_dict,
     sample_trials,
 )
-from ballots.simulation.vectorised import counts_from_trials, decide_trials
+from ballots.simulation.vectorised import counts_from_trials, decide_trials, fields_read
 
 MAX_BALLOTS = 1_000
 
@@ -118,14 +121,16 @@ class RoundForecast:
 def _ballot_outcomes(fs: ForecastScenario, index: int, seed: int, trials: int, chunk: int) -> np.ndarray:
     """One ballot's outcome in every trial (1 open selection, 0 not), drawn in blocks of CHUNK."""
     options, _ = counting.get_rule_set(fs.rules).resolve_options(fs.options)
+    votes = plans_read_votes(fs, forecast_plans(fs))  # as the single-ballot forecast decides
+    reads = fields_read(fs.rules, options)  # only the decision reads the counts
     outcomes = np.zeros(trials, dtype=np.int8)
     for start in range(0, trials, CHUNK):
         block = min(CHUNK, trials - start)
-        sampled = sample_trials(fs, block, chunk_rng(seed, index, start // CHUNK))
+        sampled = sample_trials(fs, block, chunk_rng(seed, index, start // CHUNK), draw_votes=votes)
         for first in range(0, block, chunk):
             last = min(first + chunk, block)
             part = Trials(sampled.reselect[first:last], sampled.open[first:last], sampled.votes[first:last])
-            outcome, _ = decide_trials(fs.rules, counts_from_trials(fs, part), options, share=False)
+            outcome, _ = decide_trials(fs.rules, counts_from_trials(fs, part, reads), options, share=False)
             outcomes[start + first : start + last] = outcome
     return outcomes
 

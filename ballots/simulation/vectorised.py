@@ -27,12 +27,14 @@ contract says (integer arithmetic, never ``if`` on a count) reads the same field
 the values. Where it does not read the pooled member votes, reversing any branch is one of
 two changes (reselect to open, open to reselect), decided once per chunk; where it does not
 read affiliated members, every affiliate shares one table. That turns some 140 decisions a
-chunk into about ten.
+chunk into about ten. Where no decision or share of a forecast reads the pooled member votes,
+the trials draw only each branch's majority (:func:`.sampling.branch_majorities`), and a
+round forecast tallies only the fields its decision reads (:func:`counts_from_trials`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 import numpy as np
@@ -45,7 +47,8 @@ from ballots.simulation.sampling import VOTE_NAMES, ForecastScenario, Trials
 Decision = tuple[np.ndarray, np.ndarray | None]
 
 
-_reads_cache: dict[tuple[str, int, tuple[tuple[str, str], ...]], frozenset[str]] = {}
+_reads_cache: dict[tuple[str, int, bool, tuple[tuple[str, str], ...]], frozenset[str]] = {}
+VOTE_FIELDS = frozenset({"v_reselect", "v_open"})  # the pooled member votes, not branch classes
 _ALL_FIELDS = frozenset(Counts.__dataclass_fields__)
 
 
@@ -62,17 +65,21 @@ class _Recorder:
         return np.ones(1, dtype=np.int64)
 
 
-def fields_read(rules: str, options: Mapping[str, str]) -> frozenset[str]:
-    """The fields of :class:`Counts` that the rule set's decision reads under these options.
+def fields_read(rules: str, options: Mapping[str, str], *, share: bool = False) -> frozenset[str]:
+    """The fields of :class:`Counts` that the rule set's decision (and its share) reads.
 
-    Every field, to be safe, if the decision does not accept the recorder.
+    With ``share``, the fields its ``forecast_share`` reads are included. Every field, to be
+    safe, if either does not accept the recorder.
     """
-    key = (rules, id(counting.get_rule_set(rules)), tuple(sorted(options.items())))
+    rule_set = counting.get_rule_set(rules)
+    key = (rules, id(rule_set), share, tuple(sorted(options.items())))
     found = _reads_cache.get(key)
     if found is None:
         recorder = _Recorder()
         try:
-            counting.get_rule_set(rules).decide(recorder, options)  # type: ignore[arg-type]
+            rule_set.decide(recorder, options)  # type: ignore[arg-type]
+            if share:
+                rule_set.forecast_share(recorder, options)  # type: ignore[arg-type]
             found = frozenset(recorder.read)
         except Exception:  # noqa: BLE001 - any failure means: assume it reads everything
             found = _ALL_FIELDS
@@ -86,22 +93,26 @@ def _affiliate_members(fs: ForecastScenario) -> np.ndarray:
     return np.array([a.members or 0 for a in fs.affiliates], dtype=np.int64)
 
 
-def counts_from_trials(fs: ForecastScenario, trials: Trials) -> Counts:
-    """Every trial's tallies, as int64 arrays with one value per trial."""
+def counts_from_trials(fs: ForecastScenario, trials: Trials, fields: frozenset[str] = _ALL_FIELDS) -> Counts:
+    """Every trial's tallies, as int64 arrays with one value per trial.
+
+    Only ``fields`` are tallied (a decision's :func:`fields_read`, where nothing else reads
+    them); the others are zeros.
+    """
     r, o, v = trials.reselect, trials.open, trials.votes
-    is_r, is_o = v == 0, v == 1
-    members = _affiliate_members(fs)
-    return Counts(
-        n_reselect=(r > o).sum(axis=1),
-        n_open=(o > r).sum(axis=1),
-        n_tied=((r == o) & (r > 0)).sum(axis=1),
-        v_reselect=r.sum(axis=1),
-        v_open=o.sum(axis=1),
-        a_reselect=is_r.sum(axis=1),
-        a_open=is_o.sum(axis=1),
-        m_reselect=is_r.astype(np.int64) @ members,
-        m_open=is_o.astype(np.int64) @ members,
-    )
+    tally: dict[str, Callable[[], np.ndarray]] = {
+        "n_reselect": lambda: (r > o).sum(axis=1),
+        "n_open": lambda: (o > r).sum(axis=1),
+        "n_tied": lambda: ((r == o) & (r > 0)).sum(axis=1),
+        "v_reselect": lambda: r.sum(axis=1),
+        "v_open": lambda: o.sum(axis=1),
+        "a_reselect": lambda: (v == 0).sum(axis=1),
+        "a_open": lambda: (v == 1).sum(axis=1),
+        "m_reselect": lambda: (v == 0).astype(np.int64) @ _affiliate_members(fs),
+        "m_open": lambda: (v == 1).astype(np.int64) @ _affiliate_members(fs),
+    }
+    zeros = np.zeros(len(trials), dtype=np.int64)
+    return Counts(**{name: count() if name in fields else zeros for name, count in tally.items()})
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:

@@ -31,7 +31,9 @@ def ballot(draw):
         r = draw(st.floats(0, 1))
         o = draw(st.floats(0, 1 - r))
         affiliates.append({"name": f"A{i}", "p_reselect": r, "p_open": o, "p_abstain": max(0.0, 1 - r - o)})
-    return {"branches": branches, "affiliates": affiliates}
+    # Counting members one by one needs their votes drawn; the other settings only majorities.
+    options = draw(st.sampled_from([{}, {"member_counting": "individual"}, {"tied_branch": "split"}]))
+    return {"branches": branches, "affiliates": affiliates, "options": options}
 
 
 rounds = st.lists(ballot(), min_size=1, max_size=5)
