@@ -327,7 +327,6 @@ def branch_majorities(
         wins = (next_kth < s) | (s >= 1.0)
         reselect_wins.flat[undecided] = wins
         tied.flat[undecided] = ~wins
-    del kth, half, odd, voted, ahead
     return (reselect_wins | tied).astype(np.int64), (open_wins | tied).astype(np.int64)
 
 

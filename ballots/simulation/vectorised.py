@@ -100,16 +100,18 @@ def counts_from_trials(fs: ForecastScenario, trials: Trials, fields: frozenset[s
     them); the others are zeros.
     """
     r, o, v = trials.reselect, trials.open, trials.votes
+    is_r, is_o = v == 0, v == 1  # shared by the affiliates' units and their members
+    members = _affiliate_members(fs)
     tally: dict[str, Callable[[], np.ndarray]] = {
         "n_reselect": lambda: (r > o).sum(axis=1),
         "n_open": lambda: (o > r).sum(axis=1),
         "n_tied": lambda: ((r == o) & (r > 0)).sum(axis=1),
         "v_reselect": lambda: r.sum(axis=1),
         "v_open": lambda: o.sum(axis=1),
-        "a_reselect": lambda: (v == 0).sum(axis=1),
-        "a_open": lambda: (v == 1).sum(axis=1),
-        "m_reselect": lambda: (v == 0).astype(np.int64) @ _affiliate_members(fs),
-        "m_open": lambda: (v == 1).astype(np.int64) @ _affiliate_members(fs),
+        "a_reselect": lambda: is_r.sum(axis=1),
+        "a_open": lambda: is_o.sum(axis=1),
+        "m_reselect": lambda: is_r.astype(np.int64) @ members,
+        "m_open": lambda: is_o.astype(np.int64) @ members,
     }
     zeros = np.zeros(len(trials), dtype=np.int64)
     return Counts(**{name: count() if name in fields else zeros for name, count in tally.items()})
