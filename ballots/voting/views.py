@@ -1,5 +1,6 @@
 """Members' voting pages: /vote/ (number and code) -> the ballot paper -> /vote/confirm/ -> the
-receipt; the personal link /vote/link/ and the receipt check /vote/receipt/.
+receipt, and the personal link /vote/link/ (the receipt check /vote/receipt/ and /vote/done/
+are in ballots/voting/receipt_views.py).
 
 Thin views: every check and write is in ballots/voting/services.py; failed credential checks
 are rate limited (ballots/ratelimit.py). No page uses the session (pages.sessionless): once
@@ -15,32 +16,30 @@ the due ballots are closed once the refusal page has been sent (pages.page).
 
 Branch meetings (ballots/meeting_devices.py): whether a request comes from an open meeting's
 device or room is asked in one place, `meeting_lookup`, once per request. It lifts the client's
-rate limit in `_credentials_verify`, and `_render` gives every page the meeting device, for its
+rate limit in `_credentials_verify`, and `voting_page_render` (ballots/voting/rendering.py) gives
+every page the meeting device, for its
 banner and, on a shared device, the "Next voter" button and the return to a blank start page.
 """
 
 from types import SimpleNamespace
 
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ballots.language import WELSH, language_links, language_use
-from ballots.meeting_devices import PAPER_IDLE_SECONDS, RECEIPT_IDLE_SECONDS, meeting_lookup
+from ballots.language import WELSH, language_use
+from ballots.meeting_devices import meeting_lookup
 from ballots.models import TriggerBallot
 from ballots.ratelimit import client_address, rate_limit_message, vote_rate_limit_check, vote_rate_limit_failure
 from ballots.voting.equal_length import page_of_equal_length
-from ballots.voting.forms import CHOICE_OF_VALUE, BallotPaperForm, ReceiptCheckForm, VoteStartForm
-from ballots.voting.kept_pages import kept_page
+from ballots.voting.forms import CHOICE_OF_VALUE, BallotPaperForm, VoteStartForm
 from ballots.voting.pages import page, sessionless
+from ballots.voting.rendering import ballot_bilingual, ballot_shown, voting_page_render
 from ballots.voting.services import (
     VoteRefused,
     ballots_open_for_voting,
-    receipt_check,
     vote_cast,
     vote_credentials_check,
 )
@@ -66,59 +65,6 @@ BAD_LINK = gettext_lazy(
 PAPER_VALUES = (None, *CHOICE_OF_VALUE)
 
 
-def _bilingual(request, ballot) -> bool:
-    """Whether a ballot's pages offer Welsh. A ballot named only by its token (the receipt, or a
-    vote not confirmed) has no setting to read: it keeps the language its form carried, which
-    the page before chose."""
-    bilingual = getattr(ballot, "bilingual", None)
-    return request.POST.get("language") == WELSH if bilingual is None else bool(bilingual)
-
-
-def _render(request, template, context, *, bilingual: bool = False, switch_action: str = "", kept=None, blanks=None):
-    """A voting page in the member's language (ballots/language.py), told of the meeting device it
-    is shown on (None on any other browser). A bilingual page offers the other language: as a
-    link where the page was reached by one, or as a button of the form (``switch_action``) that
-    shows the same step again, so the member keeps their place and their ballot paper.
-
-    With ``kept`` (a key naming what the page is drawn from), the page comes from a kept copy
-    with ``blanks`` (the vote token, the receipt code) and the CSRF token put in (kept_pages.py)."""
-    language_use(request, bilingual=bilingual)
-    device = meeting_lookup(request).device
-    context = {
-        **context,
-        "bilingual": bilingual,
-        "switch_action": switch_action,
-        "language_links": language_links(request) if bilingual and not switch_action else [],
-        "meeting": device,
-        "paper_idle_seconds": PAPER_IDLE_SECONDS,
-        "receipt_idle_seconds": RECEIPT_IDLE_SECONDS,
-    }
-    return kept_page(
-        request,
-        kept,
-        lambda drawn: render_to_string(template, drawn, request),
-        context,
-        {**(blanks or {}), "csrf_token": lambda: get_token(request)},
-        template=template,
-        bilingual=bilingual,
-        switch_action=switch_action,
-        meeting=device,
-    )
-
-
-def _ballot_shown(ballot) -> tuple:
-    """What any voting page shows of a ballot, as part of a kept page's key (kept_pages.py)."""
-    return (
-        ballot.pk,
-        ballot.constituency.name,
-        ballot.sitting_mp,
-        ballot.opens_at,
-        ballot.closes_at,
-        ballot.bilingual,
-        ballot_question(ballot),
-    )
-
-
 def _ballot(ballot_id):
     return TriggerBallot.objects.select_related("constituency").filter(pk=ballot_id).first()
 
@@ -130,8 +76,8 @@ def _start(request, *, form=None, problems=(), status=200, refusal=None):
     else:
         form.show_open_ballots(open_ballots)
     # A blank start page (no answers, no problems) is the same for everyone: kept, for its ballots.
-    listed = tuple(_ballot_shown(ballot) for ballot in open_ballots)
-    content = _render(
+    listed = tuple(ballot_shown(ballot) for ballot in open_ballots)
+    content = voting_page_render(
         request,
         "ballots/voting/start.html",
         {"form": form, "open_ballots": open_ballots, "problems": list(problems)},
@@ -193,8 +139,8 @@ def _credentials_verify(request, *, ballot, membership_number, code, personal_li
 def _refused(request, ballot, refusal, *, status=409, maybe_receipt=False):
     bilingual = bool(ballot is not None and ballot.bilingual) or request.POST.get("language") == WELSH
     # Kept like the other pages (a replayed cast is refused on this page), under the refusal's words.
-    shown = None if ballot is None else _ballot_shown(ballot)
-    content = _render(
+    shown = None if ballot is None else ballot_shown(ballot)
+    content = voting_page_render(
         request,
         "ballots/voting/refused.html",
         {"ballot": ballot, "refusal": refusal, "maybe_receipt": maybe_receipt},
@@ -220,13 +166,13 @@ def _paper(request, ballot, token, *, form=None, selected=None, status=200, from
             "selected": value,
             "from_link": from_link,
         }
-        return _render(
+        return voting_page_render(
             request,
             "ballots/voting/paper.html",
             context,
             bilingual=ballot.bilingual,
             switch_action=reverse("ballots:vote_paper"),
-            kept=None if form.errors else ("paper", _ballot_shown(ballot), value, from_link),
+            kept=None if form.errors else ("paper", ballot_shown(ballot), value, from_link),
             blanks={"token": token},
         )
 
@@ -317,7 +263,7 @@ def vote_confirm(request):
 
 def _choice_page(request, template, token, ballot, value, *, status=200):
     """A page that shows the choice back: padded to one length whichever it is."""
-    bilingual = _bilingual(request, ballot)
+    bilingual = ballot_bilingual(request, ballot)
     language_use(request, bilingual=bilingual)
     labels = choice_labels(ballot.sitting_mp)
     switch = reverse("ballots:vote_confirm") if template == "ballots/voting/confirm.html" else ""
@@ -331,8 +277,8 @@ def _choice_page(request, template, token, ballot, value, *, status=200):
             "choice_label": labels[option],
         }
         # The confirmation is kept; the page asking to cast again (a database failure) is rare.
-        kept = ("confirm", _ballot_shown(ballot), option) if template == "ballots/voting/confirm.html" else None
-        return _render(
+        kept = ("confirm", ballot_shown(ballot), option) if template == "ballots/voting/confirm.html" else None
+        return voting_page_render(
             request, template, context, bilingual=bilingual, switch_action=switch, kept=kept, blanks={"token": token}
         )
 
@@ -380,7 +326,7 @@ def _cast(request, token, form):
         return _refused(request, ballot, refusal, maybe_receipt=refusal.reason == "already_voted")
     # The receipt keeps the language the confirmation was shown in (the form carries it).
     bilingual = request.POST.get("language") == WELSH
-    content = _render(
+    content = voting_page_render(
         request,
         "ballots/voting/done.html",
         {"ballot": named},
@@ -389,15 +335,6 @@ def _cast(request, token, form):
         blanks={"receipt": result.receipt_code},
     )
     return page(request, content)
-
-
-@never_cache
-@sessionless
-@require_GET
-def vote_done(request):
-    """Where a receipt would be, had the page been kept: it never is, so this says so."""
-    bilingual = any(ballot.bilingual for ballot in ballots_open_for_voting())
-    return page(request, _render(request, "ballots/voting/done.html", {"receipt": None}, bilingual=bilingual))
 
 
 @never_cache
@@ -422,33 +359,3 @@ def vote_link(request):
     # The code is in this page's address: no request made from it may name it in a Referer.
     response["Referrer-Policy"] = "no-referrer"
     return response
-
-
-@never_cache
-@sessionless
-@require_http_methods(["GET", "POST"])
-def vote_receipt_check(request):
-    ballots = (
-        TriggerBallot.objects.exclude(status=TriggerBallot.Status.DRAFT)
-        .select_related("constituency")
-        .order_by("constituency__name", "-opens_at")
-    )
-    found = checked_ballot = None
-    if request.method == "POST":
-        form = ReceiptCheckForm(request.POST, ballots=ballots)
-        if form.is_valid():
-            checked_ballot = form.cleaned_data["ballot"]
-            found = receipt_check(ballot=checked_ballot, receipt_code=form.cleaned_data["receipt_code"])
-    else:
-        # Preselect the ballot named in the address (the receipt page links here with it), or the only one.
-        wanted = request.GET.get("ballot", "")
-        listed = list(ballots)
-        initial = next((b.pk for b in listed if str(b.pk) == wanted), listed[0].pk if len(listed) == 1 else None)
-        form = ReceiptCheckForm(ballots=ballots, initial={"ballot": initial})
-    content = _render(
-        request,
-        "ballots/voting/receipt.html",
-        {"form": form, "found": found, "checked_ballot": checked_ballot},
-        bilingual=any(ballot.bilingual for ballot in ballots),
-    )
-    return page(request, content, status=400 if form.errors else 200)
